@@ -1,0 +1,125 @@
+//! Consistency checks that need resolution, run over every configuration of every scenario.
+//!
+//! They keep the diagram and the table from drifting apart:
+//! - every routed hop that crosses a zone boundary names a rule that applies in the same
+//!   configuration, admits its protocol and port, and points the right way;
+//! - every rule that applies is used by some flow that applies;
+//! - every finding names only flows that apply when it does;
+//! - with `access=internet`, no flow reaches into the VNet from the client network unless a
+//!   blocked finding says so.
+//!
+//! A flow named by an active blocked finding is exempt from the first check: it is shown
+//! precisely because nothing admits it.
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::data::{DataError, line_of_id};
+use crate::model::{Catalog, Direction, Zone};
+use crate::resolve::resolve;
+
+/// Runs every consistency check. `text` is the data file, used only to find line numbers.
+///
+/// The same problem usually appears in many configurations; each is reported once, with the
+/// first configuration that shows it and how many others do.
+pub fn check(catalog: &Catalog, text: &str) -> Vec<DataError> {
+    // (what, message) -> (first configuration, count)
+    let mut found: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
+    for scenario in &catalog.scenarios {
+        for config in Config::combinations(catalog, scenario) {
+            let summary = || format!("scenario {} with {}", scenario.id, config.summary(catalog, scenario));
+            for (what, message) in problems(catalog, scenario, &config) {
+                found.entry((what, message)).and_modify(|(_, n)| *n += 1).or_insert_with(|| (summary(), 1));
+            }
+        }
+    }
+    let mut errors: Vec<DataError> = found
+        .into_iter()
+        .map(|((what, message), (first, count))| {
+            let id = what.split('"').nth(1).unwrap_or_default();
+            let others = match count {
+                1 => String::new(),
+                n => format!(" (and {} more configurations)", n - 1),
+            };
+            DataError { line: line_of_id(text, id), location: what, message: format!("{message}, in {first}{others}") }
+        })
+        .collect();
+    errors.sort_by_key(|e| e.line);
+    errors
+}
+
+/// The problems of one scenario in one configuration, as (where, what) pairs.
+fn problems(catalog: &Catalog, scenario: &crate::model::Scenario, config: &Config) -> Vec<(String, String)> {
+    let r = resolve(catalog, scenario, config);
+    let mut out = Vec::new();
+    let node = |n: usize| &catalog.nodes[n];
+    let internet = config.value_id(catalog, catalog.routing.access_key) == "internet";
+
+    let mut used = vec![false; catalog.rules.len()];
+    for routed in &r.flows {
+        let flow = &catalog.flows[routed.flow];
+        let what = format!("flow \"{}\"", flow.id);
+        for hop in &routed.hops {
+            if let Some(rule) = hop.rule {
+                used[rule] = true;
+            }
+            if routed.blocked {
+                continue;
+            }
+            let (from, to) = (node(hop.from), node(hop.to));
+            let leg = format!("hop {} → {} ({} {})", from.id, to.id, hop.protocol.id(), hop.port);
+            if internet && from.zone == Zone::Client && to.zone == Zone::Vnet {
+                out.push((
+                    what.clone(),
+                    format!("{leg} reaches into the VNet from the internet; a blocked finding must name this flow"),
+                ));
+            }
+            if from.zone == to.zone {
+                continue;
+            }
+            let Some(index) = hop.rule else {
+                out.push((
+                    what.clone(),
+                    format!("{leg} crosses from {} to {} but names no rule", from.zone.id(), to.zone.id()),
+                ));
+                continue;
+            };
+            let rule = &catalog.rules[index];
+            if !r.rules.contains(&index) {
+                out.push((what.clone(), format!("{leg} names rule `{}`, which does not apply", rule.id)));
+            } else if !rule.admits(hop.protocol, hop.port) {
+                out.push((
+                    what.clone(),
+                    format!("{leg} is not admitted by rule `{}` (its protocol or ports differ)", rule.id),
+                ));
+            }
+            let wrong_way = match rule.direction {
+                Direction::Inbound => to.zone != Zone::Vnet,
+                Direction::Outbound => !matches!(from.zone, Zone::Vnet | Zone::Client),
+                Direction::Private => false,
+            };
+            if wrong_way {
+                out.push((
+                    what.clone(),
+                    format!("{leg} does not go the way of {} rule `{}`", rule.direction.id(), rule.id),
+                ));
+            }
+        }
+    }
+    for &index in &r.rules {
+        if !used[index] {
+            let rule = &catalog.rules[index];
+            out.push((format!("rule \"{}\"", rule.id), "applies but no flow that applies uses it".to_string()));
+        }
+    }
+    for &index in &r.findings {
+        let finding = &catalog.findings[index];
+        for &flow in &finding.flows {
+            if !r.flows.iter().any(|f| f.flow == flow) {
+                let id = &catalog.flows[flow].id;
+                out.push((format!("finding \"{}\"", finding.id), format!("names flow `{id}`, which does not apply")));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,253 @@
+//! The `vnet-flows` command line: argument parsing and the three commands.
+//!
+//! [`run`] takes the arguments and two writers and returns the exit code, so tests can drive it
+//! without spawning a process. Exit codes: 0 success, 1 the data has errors, 2 bad usage
+//! (unknown command, scenario, key or value; the message lists the valid choices).
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::check::check;
+use crate::config::Config;
+use crate::data::{DataError, load};
+use crate::export::{Report, csv, markdown};
+use crate::model::Catalog;
+use crate::resolve::resolve;
+
+pub const USAGE: &str = "\
+vnet-flows: the network rules an Azure Machine Learning workspace in a secured VNet needs
+
+Usage:
+  vnet-flows scenarios [--format text|json]
+  vnet-flows rules --scenario ID [--set KEY=VALUE]... [--format markdown|csv|json]
+  vnet-flows check-data FILE
+
+Commands:
+  scenarios    list the scenarios with their keys, values and defaults
+  rules        print the rules, setup steps, flows and findings of one scenario
+  check-data   validate a data file and print every problem with its line
+
+Exit codes: 0 success, 1 the data has errors, 2 bad usage.
+";
+
+/// A failure: what to print on standard error, and the exit code.
+struct Failure {
+    code: i32,
+    message: String,
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure { code: 2, message: message.into() }
+}
+
+fn data_failure(errors: &[DataError]) -> Failure {
+    let mut message = format!("{} problem(s) in the data:\n", errors.len());
+    for e in errors {
+        message.push_str(&format!("  {e}\n"));
+    }
+    Failure { code: 1, message }
+}
+
+/// Runs the command line. `args` excludes the program name.
+pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let result = match args.first().map(String::as_str) {
+        None | Some("help" | "--help" | "-h") => Ok(USAGE.to_string()),
+        Some("--version" | "-V") => Ok(format!("vnet-flows {}\n", env!("CARGO_PKG_VERSION"))),
+        Some("scenarios") => scenarios(&args[1..]),
+        Some("rules") => rules(&args[1..]),
+        Some("check-data") => check_data(&args[1..]),
+        Some(other) => Err(usage(format!("unknown command `{other}`\n\n{USAGE}"))),
+    };
+    match result {
+        Ok(text) => match out.write_all(text.as_bytes()) {
+            Ok(()) => 0,
+            // A closed pipe (`| head`) is not worth a message.
+            Err(_) => 0,
+        },
+        Err(f) => {
+            let _ = err.write_all(format!("error: {}", f.message).as_bytes());
+            if !f.message.ends_with('\n') {
+                let _ = err.write_all(b"\n");
+            }
+            f.code
+        }
+    }
+}
+
+/// Options of a command: `--name value` or `--name=value`, repeated where allowed.
+struct Options {
+    pairs: Vec<(String, String)>,
+    positional: Vec<String>,
+}
+
+impl Options {
+    fn parse(args: &[String], known: &[&str]) -> Result<Options, Failure> {
+        let mut pairs = Vec::new();
+        let mut positional = Vec::new();
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            let Some(flag) = arg.strip_prefix("--") else {
+                positional.push(arg.clone());
+                continue;
+            };
+            let (name, value) = match flag.split_once('=') {
+                Some((n, v)) => (n.to_string(), v.to_string()),
+                None => {
+                    let value = iter.next().ok_or_else(|| usage(format!("--{flag} needs a value")))?;
+                    (flag.to_string(), value.clone())
+                }
+            };
+            if !known.contains(&name.as_str()) {
+                let list: Vec<String> = known.iter().map(|k| format!("--{k}")).collect();
+                return Err(usage(format!("unknown option --{name}; options here: {}", list.join(", "))));
+            }
+            pairs.push((name, value));
+        }
+        Ok(Options { pairs, positional })
+    }
+
+    fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.pairs.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    fn one(&self, name: &str) -> Option<&str> {
+        self.all(name).last()
+    }
+
+    fn format(&self, choices: &[&str]) -> Result<String, Failure> {
+        let format = self.one("format").unwrap_or(choices[0]);
+        if choices.contains(&format) {
+            Ok(format.to_string())
+        } else {
+            Err(usage(format!("unknown format `{format}`; formats: {}", choices.join(", "))))
+        }
+    }
+
+    fn no_positional(&self) -> Result<(), Failure> {
+        match self.positional.first() {
+            Some(p) => Err(usage(format!("unexpected argument `{p}`"))),
+            None => Ok(()),
+        }
+    }
+}
+
+fn catalog() -> Result<Catalog, Failure> {
+    crate::shipped_catalog().map_err(|e| data_failure(&e))
+}
+
+#[derive(Serialize)]
+struct ScenarioInfo<'a> {
+    id: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    keys: Vec<KeyInfo<'a>>,
+}
+
+#[derive(Serialize)]
+struct KeyInfo<'a> {
+    key: &'a str,
+    label: &'a str,
+    explain: &'a str,
+    values: Vec<&'a str>,
+    default: &'a str,
+}
+
+fn scenarios(args: &[String]) -> Result<String, Failure> {
+    let options = Options::parse(args, &["format"])?;
+    options.no_positional()?;
+    let format = options.format(&["text", "json"])?;
+    let catalog = catalog()?;
+    let infos: Vec<ScenarioInfo> = catalog
+        .scenarios
+        .iter()
+        .map(|s| ScenarioInfo {
+            id: &s.id,
+            title: &s.title,
+            summary: &s.summary,
+            keys: s
+                .keys
+                .iter()
+                .map(|sk| {
+                    let key = &catalog.keys[sk.key];
+                    KeyInfo {
+                        key: &key.id,
+                        label: &key.label,
+                        explain: &key.explain,
+                        values: sk.values.iter().map(|&v| key.values[v].as_str()).collect(),
+                        default: &key.values[sk.default],
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    if format == "json" {
+        let mut text = serde_json::to_string_pretty(&infos).unwrap_or_default();
+        text.push('\n');
+        return Ok(text);
+    }
+    let mut text = String::new();
+    for s in &infos {
+        text.push_str(&format!("{}\n  {}\n  {}\n", s.id, s.title, s.summary));
+        for k in &s.keys {
+            let values: Vec<String> = k
+                .values
+                .iter()
+                .map(|v| if *v == k.default { format!("{v} (default)") } else { v.to_string() })
+                .collect();
+            text.push_str(&format!("    {:<24} {}\n", k.key, values.join(" | ")));
+        }
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+fn rules(args: &[String]) -> Result<String, Failure> {
+    let options = Options::parse(args, &["scenario", "set", "format"])?;
+    options.no_positional()?;
+    let format = options.format(&["markdown", "csv", "json"])?;
+    let catalog = catalog()?;
+    let ids = || catalog.scenarios.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ");
+    let id = options.one("scenario").ok_or_else(|| usage(format!("rules needs --scenario; scenarios: {}", ids())))?;
+    let scenario =
+        catalog.scenario(id).ok_or_else(|| usage(format!("unknown scenario `{id}`; scenarios: {}", ids())))?;
+    let config = Config::with_settings(&catalog, scenario, options.all("set"))
+        .map_err(|errors| usage(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n")))?;
+    let resolution = resolve(&catalog, scenario, &config);
+    Ok(match format.as_str() {
+        "json" => Report::new(&resolution).json(),
+        "csv" => csv(&Report::new(&resolution)),
+        _ => markdown(&resolution),
+    })
+}
+
+fn check_data(args: &[String]) -> Result<String, Failure> {
+    let options = Options::parse(args, &[])?;
+    let [path] = options.positional.as_slice() else {
+        return Err(usage("check-data needs exactly one FILE"));
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| Failure { code: 1, message: format!("{path}: {e}") })?;
+    let catalog = load(&text).map_err(|e| data_failure_in(path, &e))?;
+    let problems = check(&catalog, &text);
+    if !problems.is_empty() {
+        return Err(data_failure_in(path, &problems));
+    }
+    let combos: usize = catalog.scenarios.iter().map(|s| Config::combinations(&catalog, s).len()).sum();
+    Ok(format!(
+        "{path}: ok: {} scenarios, {} flows, {} rules, {} steps, {} findings; {combos} configurations checked\n",
+        catalog.scenarios.len(),
+        catalog.flows.len(),
+        catalog.rules.len(),
+        catalog.steps.len(),
+        catalog.findings.len(),
+    ))
+}
+
+fn data_failure_in(path: &str, errors: &[DataError]) -> Failure {
+    let mut message = format!("{} problem(s) in {path}:\n", errors.len());
+    for e in errors {
+        let line = e.line.map(|l| format!("{l}:")).unwrap_or_default();
+        message.push_str(&format!("  {path}:{line} {}: {}\n", e.location, e.message));
+    }
+    Failure { code: 1, message }
+}

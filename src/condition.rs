@@ -1,0 +1,154 @@
+//! Conditions: the `when` strings of the data file, such as
+//! `compute_public_ip=on & egress=firewall|nat-gateway`.
+//!
+//! A condition is a conjunction of clauses; each clause allows a set of values of one key.
+//! Parsing checks names against the catalog's keys, so evaluation cannot fail.
+
+use crate::config::Config;
+use crate::model::Key;
+
+/// One clause: the key at index `key` must have one of the values whose bit is set in `allowed`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
+    pub key: usize,
+    pub allowed: u64,
+}
+
+/// A parsed `when` string. The empty condition holds always.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Condition {
+    pub clauses: Vec<Clause>,
+}
+
+impl Condition {
+    /// Parses `text` against `keys`. Every problem is reported, not just the first.
+    pub fn parse(text: &str, keys: &[Key]) -> Result<Condition, Vec<String>> {
+        let mut clauses = Vec::new();
+        let mut errors = Vec::new();
+        if text.trim().is_empty() {
+            return Ok(Condition::default());
+        }
+        for raw in text.split('&') {
+            let raw = raw.trim();
+            let (name, negated, values) = if let Some((k, v)) = raw.split_once("!=") {
+                (k.trim(), true, v)
+            } else if let Some((k, v)) = raw.split_once('=') {
+                (k.trim(), false, v)
+            } else {
+                errors.push(format!("clause `{raw}` is not `key=value` or `key!=value`"));
+                continue;
+            };
+            let Some(index) = keys.iter().position(|k| k.id == name) else {
+                let known: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
+                errors.push(format!("unknown key `{name}` (keys: {})", known.join(", ")));
+                continue;
+            };
+            let key = &keys[index];
+            let mut mask = 0u64;
+            for value in values.split('|').map(str::trim) {
+                match key.values.iter().position(|v| v == value) {
+                    Some(i) => mask |= 1 << i,
+                    None => errors
+                        .push(format!("unknown value `{value}` for key `{name}` (values: {})", key.values.join(", "))),
+                }
+            }
+            if negated {
+                mask = !mask & ((1u64 << key.values.len()) - 1);
+            }
+            clauses.push(Clause { key: index, allowed: mask });
+        }
+        if errors.is_empty() { Ok(Condition { clauses }) } else { Err(errors) }
+    }
+
+    pub fn holds(&self, config: &Config) -> bool {
+        self.clauses.iter().all(|c| c.allowed & (1 << config.value(c.key)) != 0)
+    }
+
+    pub fn is_always(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
+    /// The keys this condition names.
+    pub fn keys(&self) -> impl Iterator<Item = usize> + '_ {
+        self.clauses.iter().map(|c| c.key)
+    }
+
+    /// Whether this condition holds in every configuration in which `other` holds, judged over
+    /// the given configurations.
+    pub fn implied_by<'c>(&self, other: &Condition, configs: impl IntoIterator<Item = &'c Config>) -> bool {
+        configs.into_iter().all(|c| !other.holds(c) || self.holds(c))
+    }
+
+    /// A readable rendering: `Always`, or `When egress is firewall or nat-gateway and ...`.
+    pub fn describe(&self, keys: &[Key]) -> String {
+        if self.clauses.is_empty() {
+            return "Always".to_string();
+        }
+        let parts: Vec<String> = self
+            .clauses
+            .iter()
+            .map(|c| {
+                let key = &keys[c.key];
+                let values: Vec<&str> = key
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| c.allowed & (1 << i) != 0)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                format!("{} is {}", key.label.to_lowercase(), values.join(" or "))
+            })
+            .collect();
+        format!("When {}", parts.join(" and "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Vec<Key> {
+        let key = |id: &str, values: &[&str]| Key {
+            id: id.to_string(),
+            label: id.to_string(),
+            explain: String::new(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+            default: 0,
+        };
+        vec![key("egress", &["default", "firewall", "nat-gateway"]), key("pip", &["on", "off"])]
+    }
+
+    #[test]
+    fn parses_and_evaluates() {
+        let keys = keys();
+        let c = Condition::parse("pip=on & egress=firewall|nat-gateway", &keys).unwrap();
+        let config = |e, p| Config::from_values(vec![e, p]);
+        assert!(c.holds(&config(1, 0)));
+        assert!(c.holds(&config(2, 0)));
+        assert!(!c.holds(&config(0, 0)));
+        assert!(!c.holds(&config(1, 1)));
+        let n = Condition::parse("egress!=default", &keys).unwrap();
+        assert!(n.holds(&config(1, 1)) && !n.holds(&config(0, 1)));
+        assert!(Condition::parse("  ", &keys).unwrap().is_always());
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let errors = Condition::parse("pip=maybe & colour=red & egress", &keys()).unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                "unknown value `maybe` for key `pip` (values: on, off)",
+                "unknown key `colour` (keys: egress, pip)",
+                "clause `egress` is not `key=value` or `key!=value`",
+            ]
+        );
+    }
+
+    #[test]
+    fn describes_itself() {
+        let keys = keys();
+        let c = Condition::parse("egress=firewall|nat-gateway & pip!=off", &keys).unwrap();
+        assert_eq!(c.describe(&keys), "When egress is firewall or nat-gateway and pip is on");
+    }
+}

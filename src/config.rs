@@ -1,0 +1,123 @@
+//! A reader's configuration: one value for every key of the catalog.
+//!
+//! Keys a scenario does not use keep their defaults, so conditions can be evaluated without
+//! asking whether a key is present. Parsing `key=value` settings checks them against the
+//! scenario and says what the valid choices are.
+
+use crate::model::{Catalog, Scenario};
+
+/// Value indices, one per key of the catalog, in catalog order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Config {
+    values: Vec<u8>,
+}
+
+/// A setting that could not be applied, with the choices that would have been valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Config {
+    /// Builds a configuration from raw value indices; for tests and for [`Config::combinations`].
+    pub fn from_values(values: Vec<usize>) -> Config {
+        Config { values: values.into_iter().map(|v| v as u8).collect() }
+    }
+
+    /// The scenario's defaults, and every other key's own default.
+    pub fn defaults(catalog: &Catalog, scenario: &Scenario) -> Config {
+        let mut values: Vec<u8> = catalog.keys.iter().map(|k| k.default as u8).collect();
+        for sk in &scenario.keys {
+            values[sk.key] = sk.default as u8;
+        }
+        Config { values }
+    }
+
+    /// The value index of the key at `key`.
+    pub fn value(&self, key: usize) -> usize {
+        self.values[key] as usize
+    }
+
+    /// The value of the key at `key`, as text.
+    pub fn value_id<'c>(&self, catalog: &'c Catalog, key: usize) -> &'c str {
+        &catalog.keys[key].values[self.value(key)]
+    }
+
+    /// Applies one `key=value` setting, checked against the scenario's keys and values.
+    pub fn set(&mut self, catalog: &Catalog, scenario: &Scenario, setting: &str) -> Result<(), ConfigError> {
+        let scenario_keys =
+            || scenario.keys.iter().map(|sk| catalog.keys[sk.key].id.as_str()).collect::<Vec<_>>().join(", ");
+        let Some((name, value)) = setting.split_once('=') else {
+            return Err(ConfigError {
+                message: format!("setting `{setting}` is not key=value; keys of {}: {}", scenario.id, scenario_keys()),
+            });
+        };
+        let (name, value) = (name.trim(), value.trim());
+        let Some(sk) = scenario.keys.iter().find(|sk| catalog.keys[sk.key].id == name) else {
+            let what = if catalog.key_index(name).is_some() { "does not apply to" } else { "is not a key of" };
+            return Err(ConfigError {
+                message: format!("`{name}` {what} scenario {}; its keys: {}", scenario.id, scenario_keys()),
+            });
+        };
+        let key = &catalog.keys[sk.key];
+        match sk.values.iter().find(|&&v| key.values[v] == value) {
+            Some(&v) => {
+                self.values[sk.key] = v as u8;
+                Ok(())
+            }
+            None => {
+                let valid: Vec<&str> = sk.values.iter().map(|&v| key.values[v].as_str()).collect();
+                Err(ConfigError {
+                    message: format!("`{value}` is not a value of {name}; valid values: {}", valid.join(", ")),
+                })
+            }
+        }
+    }
+
+    /// Applies several settings; all errors are returned together.
+    pub fn with_settings<'s>(
+        catalog: &Catalog,
+        scenario: &Scenario,
+        settings: impl IntoIterator<Item = &'s str>,
+    ) -> Result<Config, Vec<ConfigError>> {
+        let mut config = Config::defaults(catalog, scenario);
+        let errors: Vec<ConfigError> =
+            settings.into_iter().filter_map(|s| config.set(catalog, scenario, s).err()).collect();
+        if errors.is_empty() { Ok(config) } else { Err(errors) }
+    }
+
+    /// Every combination of the values of the scenario's keys (other keys at their defaults).
+    pub fn combinations(catalog: &Catalog, scenario: &Scenario) -> Vec<Config> {
+        let mut all = vec![Config::defaults(catalog, scenario)];
+        for sk in &scenario.keys {
+            all = all
+                .into_iter()
+                .flat_map(|c| {
+                    sk.values.iter().map(move |&v| {
+                        let mut c = c.clone();
+                        c.values[sk.key] = v as u8;
+                        c
+                    })
+                })
+                .collect();
+        }
+        all
+    }
+
+    /// The scenario's keys with their values, in the scenario's order.
+    pub fn pairs<'c>(&self, catalog: &'c Catalog, scenario: &Scenario) -> Vec<(&'c str, &'c str)> {
+        scenario.keys.iter().map(|sk| (catalog.keys[sk.key].id.as_str(), self.value_id(catalog, sk.key))).collect()
+    }
+
+    /// `key=value` pairs joined by spaces, for messages.
+    pub fn summary(&self, catalog: &Catalog, scenario: &Scenario) -> String {
+        let pairs: Vec<String> = self.pairs(catalog, scenario).iter().map(|(k, v)| format!("{k}={v}")).collect();
+        pairs.join(" ")
+    }
+}

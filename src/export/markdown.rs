@@ -1,0 +1,86 @@
+//! The requirements table as Markdown, ready to paste into the article: one table of rules,
+//! then the notes where the docs disagree, the setup steps, and any findings.
+
+use std::fmt::Write;
+
+use super::Report;
+use crate::resolve::Resolution;
+
+/// Renders the resolution as a Markdown section.
+pub fn markdown(r: &Resolution) -> String {
+    let report = Report::new(r);
+    let mut out = String::new();
+    let settings: Vec<String> = report.config.0.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
+    // Writing to a String cannot fail; the results of writeln! are ignored below for that reason.
+    let _ = writeln!(out, "### {}\n", r.scenario.title);
+    let _ = writeln!(out, "Configuration: {}\n", settings.join(", "));
+
+    for f in report.findings.iter().filter(|f| f.severity == "blocked") {
+        let _ = writeln!(out, "> **Blocked:** {}\n", escape(&f.text));
+    }
+
+    let mut notes: Vec<(usize, &String)> = Vec::new();
+    if report.rules.is_empty() {
+        out.push_str("No inbound or outbound rules are needed.\n\n");
+    } else {
+        out.push_str("| # | Direction | Source | Destination | Service tag | Host names | Protocol | Ports | Why | When | Sources |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (i, rule) in report.rules.iter().enumerate() {
+            let n = i + 1;
+            notes.extend(rule.notes.iter().map(|note| (n, note)));
+            let code = |items: &[String]| items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join("<br>");
+            let direction = match rule.direction {
+                "inbound" => "Inbound",
+                "outbound" => "Outbound",
+                _ => "Private endpoint",
+            };
+            let tag = rule.service_tag.as_ref().map(|t| format!("`{t}`")).unwrap_or_else(|| "–".into());
+            let hosts = if rule.fqdns.is_empty() { "–".to_string() } else { code(&rule.fqdns) };
+            let mut why = escape(&rule.purpose);
+            if !rule.notes.is_empty() {
+                why.push_str(" (see note)");
+            }
+            let _ = writeln!(
+                out,
+                "| {n} | {direction} | {} | {} | {tag} | {hosts} | {} | {} | {why} | {} | {} |",
+                escape(&rule.source),
+                escape(&rule.destination),
+                rule.protocol,
+                rule.ports.join(", "),
+                escape(&rule.condition),
+                rule.sources.join(", "),
+            );
+        }
+        out.push('\n');
+    }
+
+    if !notes.is_empty() {
+        out.push_str("**Where the docs disagree or changed**\n\n");
+        for (n, note) in notes {
+            let _ = writeln!(out, "- Row {n}: {}", escape(note));
+        }
+        out.push('\n');
+    }
+    if !report.steps.is_empty() {
+        out.push_str("**Setup that is not a rule**\n\n");
+        for step in &report.steps {
+            let kind = crate::model::StepKind::from_id(step.kind).map_or(step.kind, |k| k.label());
+            let _ = writeln!(out, "- {kind}: {} ({})", escape(&step.text), step.sources.join(", "));
+        }
+        out.push('\n');
+    }
+    let warnings: Vec<_> = report.findings.iter().filter(|f| f.severity == "warning").collect();
+    if !warnings.is_empty() {
+        out.push_str("**Watch out**\n\n");
+        for f in warnings {
+            let _ = writeln!(out, "- {}", escape(&f.text));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Escapes the characters that would break a table cell or start markup.
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

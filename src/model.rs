@@ -1,0 +1,430 @@
+//! The network model: what exists (zones, nodes), what a reader configures (keys, scenarios) and
+//! what the docs say about traffic (rules, steps, flows, findings, sources).
+//!
+//! These types are built only by [`crate::data::load`], which guarantees their invariants: every
+//! id is unique, every reference points at an existing item, every condition names keys and
+//! values that exist. Items refer to each other by index into the [`Catalog`] vectors.
+
+use crate::condition::Condition;
+
+/// The regions of the diagram. Order is the order in which the diagram lays them out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Zone {
+    /// The reader's own network: on-premises, a laptop at home.
+    Client,
+    /// The customer's Azure Virtual Network.
+    Vnet,
+    /// Azure public services (Entra ID, Resource Manager, storage, ...).
+    Azure,
+    /// Resources that Microsoft runs for the workspace in its own subscriptions.
+    Managed,
+    /// The public internet beyond Azure.
+    Internet,
+}
+
+impl Zone {
+    /// All zones, in layout order.
+    pub const ALL: [Zone; 5] = [Zone::Client, Zone::Vnet, Zone::Azure, Zone::Managed, Zone::Internet];
+
+    /// The id used in the data file.
+    pub fn id(self) -> &'static str {
+        match self {
+            Zone::Client => "client",
+            Zone::Vnet => "vnet",
+            Zone::Azure => "azure",
+            Zone::Managed => "managed",
+            Zone::Internet => "internet",
+        }
+    }
+
+    /// The label a reader sees.
+    pub fn label(self) -> &'static str {
+        match self {
+            Zone::Client => "Client network",
+            Zone::Vnet => "Your VNet",
+            Zone::Azure => "Azure public services",
+            Zone::Managed => "Microsoft-managed resources",
+            Zone::Internet => "Internet",
+        }
+    }
+
+    /// Parses a data-file id.
+    pub fn from_id(id: &str) -> Option<Zone> {
+        Zone::ALL.into_iter().find(|z| z.id() == id)
+    }
+}
+
+/// A box in the diagram: a machine, a network device or a service.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub id: String,
+    pub label: String,
+    pub zone: Zone,
+    /// The subnet a VNet node sits in, if it matters.
+    pub subnet: Option<String>,
+    pub about: String,
+}
+
+/// A configuration key, such as `compute_public_ip`, with its allowed values.
+#[derive(Clone, Debug)]
+pub struct Key {
+    pub id: String,
+    pub label: String,
+    pub explain: String,
+    pub values: Vec<String>,
+    /// Index into `values`.
+    pub default: usize,
+}
+
+/// A key as one scenario uses it, possibly restricted to some of its values.
+#[derive(Clone, Debug)]
+pub struct ScenarioKey {
+    /// Index into [`Catalog::keys`].
+    pub key: usize,
+    /// Indices into the key's values, in the key's order.
+    pub values: Vec<usize>,
+    /// Index into the key's values.
+    pub default: usize,
+}
+
+/// One of the page's scenarios, with the keys that matter to it and its items.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub keys: Vec<ScenarioKey>,
+    /// Indices of the rules, steps, flows and findings that belong to this scenario, in file order.
+    pub rules: Vec<usize>,
+    pub steps: Vec<usize>,
+    pub flows: Vec<usize>,
+    pub findings: Vec<usize>,
+}
+
+/// Which way traffic crosses the VNet's edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    Inbound,
+    Outbound,
+    /// Through a private endpoint: stays on private addresses.
+    Private,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 3] = [Direction::Inbound, Direction::Outbound, Direction::Private];
+
+    /// The id used in the data file and the JSON export.
+    pub fn id(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+            Direction::Private => "private",
+        }
+    }
+
+    /// A heading for a group of rules.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Direction::Inbound => "Inbound",
+            Direction::Outbound => "Outbound",
+            Direction::Private => "Private endpoint",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Direction> {
+        Direction::ALL.into_iter().find(|d| d.id() == id)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Any,
+}
+
+impl Protocol {
+    pub fn id(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Any => "Any",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Protocol> {
+        [Protocol::Tcp, Protocol::Udp, Protocol::Any].into_iter().find(|p| p.id() == id)
+    }
+
+    /// Whether a rule with protocol `self` admits traffic of protocol `other`.
+    pub fn admits(self, other: Protocol) -> bool {
+        self == Protocol::Any || self == other
+    }
+}
+
+/// An inclusive port range; a single port has `first == last`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ports {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl Ports {
+    /// Parses `"443"` or `"29876-29877"`. Port 0 and reversed ranges are errors.
+    pub fn parse(text: &str) -> Result<Ports, String> {
+        let port = |s: &str| -> Result<u16, String> {
+            match s.trim().parse::<u16>() {
+                Ok(0) | Err(_) => Err(format!("`{s}` is not a port number from 1 to 65535")),
+                Ok(p) => Ok(p),
+            }
+        };
+        let (first, last) = match text.split_once('-') {
+            Some((a, b)) => (port(a)?, port(b)?),
+            None => {
+                let p = port(text)?;
+                (p, p)
+            }
+        };
+        if first > last {
+            return Err(format!("range `{text}` runs backwards"));
+        }
+        Ok(Ports { first, last })
+    }
+
+    pub fn covers(self, other: Ports) -> bool {
+        self.first <= other.first && other.last <= self.last
+    }
+}
+
+impl std::fmt::Display for Ports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.first == self.last { write!(f, "{}", self.first) } else { write!(f, "{}-{}", self.first, self.last) }
+    }
+}
+
+/// Host names of a rule, per Azure cloud. Empty sovereign lists mean the docs give none.
+#[derive(Clone, Debug, Default)]
+pub struct Fqdns {
+    pub public: Vec<String>,
+    pub usgov: Vec<String>,
+    pub china: Vec<String>,
+}
+
+/// Something a network administrator must allow.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub direction: Direction,
+    /// Readable source; `{client}` stands for the label of the client node.
+    pub source: String,
+    pub destination: String,
+    pub service_tag: Option<String>,
+    pub fqdns: Fqdns,
+    pub protocol: Protocol,
+    pub ports: Vec<Ports>,
+    pub purpose: String,
+    pub when: Condition,
+    /// Readable condition: written in the data, or generated from `when`.
+    pub condition: String,
+    pub sources: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl Rule {
+    /// Whether this rule lets a hop of this protocol and port through.
+    pub fn admits(&self, protocol: Protocol, port: Ports) -> bool {
+        self.protocol.admits(protocol) && self.ports.iter().any(|p| p.covers(port))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepKind {
+    Dns,
+    Route,
+    Role,
+    Storage,
+    ImageBuild,
+    Other,
+}
+
+impl StepKind {
+    pub const ALL: [StepKind; 6] =
+        [StepKind::Dns, StepKind::Route, StepKind::Role, StepKind::Storage, StepKind::ImageBuild, StepKind::Other];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            StepKind::Dns => "dns",
+            StepKind::Route => "route",
+            StepKind::Role => "role",
+            StepKind::Storage => "storage",
+            StepKind::ImageBuild => "image-build",
+            StepKind::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StepKind::Dns => "DNS",
+            StepKind::Route => "Routing",
+            StepKind::Role => "Roles",
+            StepKind::Storage => "Storage",
+            StepKind::ImageBuild => "Image builds",
+            StepKind::Other => "Other",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<StepKind> {
+        StepKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+/// Setup that is not a traffic rule: DNS zones, routes, role assignments, storage exceptions.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub id: String,
+    pub kind: StepKind,
+    pub text: String,
+    pub when: Condition,
+    pub sources: Vec<String>,
+}
+
+/// One end of a hop as written in the data: a node, or the reader's client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    Node(usize),
+    /// Resolved per configuration to the browser, the SDK machine or the jump box.
+    Client,
+}
+
+/// One leg of a flow as written in the data.
+#[derive(Clone, Debug)]
+pub struct Hop {
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub protocol: Protocol,
+    pub port: Ports,
+    /// Index into [`Catalog::rules`] of the rule that admits this hop.
+    pub rule: Option<usize>,
+}
+
+/// Traffic from a source to a destination, as an ordered list of hops.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    pub id: String,
+    pub purpose: String,
+    pub when: Condition,
+    pub hops: Vec<Hop>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Blocked,
+    Warning,
+}
+
+impl Severity {
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Blocked => "blocked",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A configuration that cannot work (blocked) or needs care (warning).
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub id: String,
+    pub severity: Severity,
+    pub text: String,
+    pub when: Condition,
+    /// Indices into [`Catalog::flows`] of the flows it blocks or affects.
+    pub flows: Vec<usize>,
+    pub sources: Vec<String>,
+}
+
+/// A document that facts are drawn from.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub repo: String,
+    pub path: String,
+    pub commit: Option<String>,
+    /// The article's own date, `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// Everything the data file holds, validated.
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    pub sources: Vec<Source>,
+    pub keys: Vec<Key>,
+    pub nodes: Vec<Node>,
+    pub scenarios: Vec<Scenario>,
+    pub rules: Vec<Rule>,
+    pub steps: Vec<Step>,
+    pub flows: Vec<Flow>,
+    pub findings: Vec<Finding>,
+    pub routing: Routing,
+}
+
+impl Catalog {
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+
+    pub fn key_index(&self, id: &str) -> Option<usize> {
+        self.keys.iter().position(|k| k.id == id)
+    }
+
+    pub fn node_index(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// `FW26 (2026-03-19)`: a source id with its date, for tables.
+    pub fn cite(&self, id: &str) -> String {
+        match self.source(id) {
+            Some(s) => format!("{} ({})", s.id, s.date),
+            None => id.to_string(),
+        }
+    }
+}
+
+/// Node ids that resolution treats specially. The data file must define them.
+pub mod well_known {
+    pub const BROWSER: &str = "browser";
+    pub const DEV_MACHINE: &str = "dev-machine";
+    pub const JUMP_BOX: &str = "jump-box";
+    pub const VPN_GATEWAY: &str = "vpn-gateway";
+    pub const EXPRESSROUTE_GATEWAY: &str = "expressroute-gateway";
+    pub const FIREWALL: &str = "firewall";
+    pub const NAT_GATEWAY: &str = "nat-gateway";
+    /// The alias for whichever of the three client nodes the configuration selects.
+    pub const CLIENT_ALIAS: &str = "client";
+    /// All of them (except the alias), for validation.
+    pub const NODES: [&str; 7] =
+        [BROWSER, DEV_MACHINE, JUMP_BOX, VPN_GATEWAY, EXPRESSROUTE_GATEWAY, FIREWALL, NAT_GATEWAY];
+}
+
+/// The keys and nodes that resolution routes by, looked up once when the data is loaded.
+#[derive(Clone, Debug)]
+pub struct Routing {
+    /// Index of the `client` key (`studio|sdk|vscode`).
+    pub client_key: usize,
+    /// Index of the `access` key (`vpn|expressroute|bastion|internet`).
+    pub access_key: usize,
+    /// Index of the `egress` key (`default|firewall|nat-gateway`).
+    pub egress_key: usize,
+    pub browser: usize,
+    pub dev_machine: usize,
+    pub jump_box: usize,
+    pub vpn_gateway: usize,
+    pub expressroute_gateway: usize,
+    pub firewall: usize,
+    pub nat_gateway: usize,
+}

@@ -1,0 +1,153 @@
+//! Resolution: one pure function from (scenario, configuration) to what applies.
+//!
+//! [`resolve`] picks the rules, steps, flows and findings whose conditions hold, replaces the
+//! `client` alias by the node the reader works from, and routes hops through the devices the
+//! configuration puts in their way:
+//!
+//! - client network → VNet goes through the VPN or ExpressRoute gateway (`access`);
+//! - an outbound hop leaving the VNet goes through the firewall or NAT gateway (`egress`).
+//!
+//! The rule that admits a hop stays on the segment that crosses the zone boundary, so the
+//! inserted device's segment (inside the VNet) needs no rule of its own.
+
+use crate::config::Config;
+use crate::model::{Catalog, Direction, Endpoint, Ports, Protocol, Rule, Scenario, Severity, Zone};
+
+/// What applies to one scenario in one configuration. Indices point into the catalog.
+#[derive(Clone, Debug)]
+pub struct Resolution<'c> {
+    pub catalog: &'c Catalog,
+    pub scenario: &'c Scenario,
+    pub config: Config,
+    /// The node the reader works from (browser, SDK machine or jump box).
+    pub client: usize,
+    /// Rules grouped inbound, outbound, private; file order within a group.
+    pub rules: Vec<usize>,
+    pub steps: Vec<usize>,
+    pub flows: Vec<RoutedFlow>,
+    /// Blocked findings first.
+    pub findings: Vec<usize>,
+}
+
+/// A flow with its hops routed for the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoutedFlow {
+    /// Index into [`Catalog::flows`].
+    pub flow: usize,
+    pub hops: Vec<RoutedHop>,
+    /// Whether an active blocked finding names this flow.
+    pub blocked: bool,
+}
+
+/// One leg between two concrete nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoutedHop {
+    pub from: usize,
+    pub to: usize,
+    pub protocol: Protocol,
+    pub port: Ports,
+    /// The rule that admits this leg, on the leg that crosses a zone boundary.
+    pub rule: Option<usize>,
+}
+
+/// Resolves `scenario` under `config`.
+pub fn resolve<'c>(catalog: &'c Catalog, scenario: &'c Scenario, config: &Config) -> Resolution<'c> {
+    let routing = &catalog.routing;
+    let holds = |c: &crate::condition::Condition| c.holds(config);
+
+    let access = config.value_id(catalog, routing.access_key);
+    let client = if access == "bastion" {
+        routing.jump_box
+    } else if config.value_id(catalog, routing.client_key) == "studio" {
+        routing.browser
+    } else {
+        routing.dev_machine
+    };
+
+    let mut rules: Vec<usize> = scenario.rules.iter().copied().filter(|&r| holds(&catalog.rules[r].when)).collect();
+    rules.sort_by_key(|&r| catalog.rules[r].direction);
+    let steps = scenario.steps.iter().copied().filter(|&s| holds(&catalog.steps[s].when)).collect();
+    let mut findings: Vec<usize> =
+        scenario.findings.iter().copied().filter(|&f| holds(&catalog.findings[f].when)).collect();
+    findings.sort_by_key(|&f| catalog.findings[f].severity);
+
+    let gateway = match access {
+        "vpn" => Some(routing.vpn_gateway),
+        "expressroute" => Some(routing.expressroute_gateway),
+        _ => None,
+    };
+    let egress = match config.value_id(catalog, routing.egress_key) {
+        "firewall" => Some(routing.firewall),
+        "nat-gateway" => Some(routing.nat_gateway),
+        _ => None,
+    };
+    let zone = |n: usize| catalog.nodes[n].zone;
+    let node = |e: Endpoint| match e {
+        Endpoint::Node(n) => n,
+        Endpoint::Client => client,
+    };
+
+    let flows = scenario
+        .flows
+        .iter()
+        .copied()
+        .filter(|&f| holds(&catalog.flows[f].when))
+        .map(|f| {
+            let mut hops = Vec::with_capacity(catalog.flows[f].hops.len() + 1);
+            for hop in &catalog.flows[f].hops {
+                let (from, to) = (node(hop.from), node(hop.to));
+                let leg = |from, to, rule| RoutedHop { from, to, protocol: hop.protocol, port: hop.port, rule };
+                let outbound = hop.rule.is_some_and(|r| catalog.rules[r].direction == Direction::Outbound);
+                let via = if zone(from) == Zone::Client && zone(to) == Zone::Vnet {
+                    gateway.map(|g| (g, true))
+                } else if outbound && zone(from) == Zone::Vnet && !matches!(zone(to), Zone::Vnet | Zone::Client) {
+                    egress.filter(|&device| device != from).map(|device| (device, false))
+                } else {
+                    None
+                };
+                match via {
+                    // The gateway's leg into the VNet carries the rule.
+                    Some((device, true)) => hops.extend([leg(from, device, hop.rule), leg(device, to, None)]),
+                    // The egress device's leg out of the VNet carries the rule.
+                    Some((device, false)) => hops.extend([leg(from, device, None), leg(device, to, hop.rule)]),
+                    None => hops.push(leg(from, to, hop.rule)),
+                }
+            }
+            let blocked = findings.iter().any(|&i| {
+                let finding = &catalog.findings[i];
+                finding.severity == Severity::Blocked && finding.flows.contains(&f)
+            });
+            RoutedFlow { flow: f, hops, blocked }
+        })
+        .collect();
+
+    Resolution { catalog, scenario, config: config.clone(), client, rules, steps, flows, findings }
+}
+
+impl Resolution<'_> {
+    /// Whether any active finding says the scenario cannot work.
+    pub fn is_blocked(&self) -> bool {
+        self.findings.iter().any(|&f| self.catalog.findings[f].severity == Severity::Blocked)
+    }
+
+    /// The host names of `rule` for the configured cloud, and whether the docs give them for
+    /// that cloud. When they do not, the public-cloud names are returned with `false`.
+    pub fn fqdns<'r>(&self, rule: &'r Rule) -> (&'r [String], bool) {
+        let cloud = self.catalog.key_index("cloud").map(|k| self.config.value_id(self.catalog, k));
+        let sovereign = match cloud {
+            Some("usgov") => Some(&rule.fqdns.usgov),
+            Some("china") => Some(&rule.fqdns.china),
+            _ => None,
+        };
+        match sovereign {
+            None => (&rule.fqdns.public, true),
+            Some(list) if !list.is_empty() => (list, true),
+            Some(_) => (&rule.fqdns.public, rule.fqdns.public.is_empty()),
+        }
+    }
+
+    /// A rule's source or destination text with `{client}` filled in.
+    pub fn fill(&self, text: &str) -> String {
+        text.replace("{client}", &self.catalog.nodes[self.client].label)
+    }
+}
