@@ -23,6 +23,7 @@ pub struct Resolution<'c> {
     pub client: usize,
     /// Rules grouped inbound, outbound, private; file order within a group.
     pub rules: Vec<usize>,
+    /// Steps grouped by kind; file order within a kind.
     pub steps: Vec<usize>,
     pub flows: Vec<RoutedFlow>,
     /// Blocked findings first.
@@ -66,7 +67,8 @@ pub fn resolve<'c>(catalog: &'c Catalog, scenario: &'c Scenario, config: &Config
 
     let mut rules: Vec<usize> = scenario.rules.iter().copied().filter(|&r| holds(&catalog.rules[r].when)).collect();
     rules.sort_by_key(|&r| catalog.rules[r].direction);
-    let steps = scenario.steps.iter().copied().filter(|&s| holds(&catalog.steps[s].when)).collect();
+    let mut steps: Vec<usize> = scenario.steps.iter().copied().filter(|&s| holds(&catalog.steps[s].when)).collect();
+    steps.sort_by_key(|&s| catalog.steps[s].kind);
     let mut findings: Vec<usize> =
         scenario.findings.iter().copied().filter(|&f| holds(&catalog.findings[f].when)).collect();
     findings.sort_by_key(|&f| catalog.findings[f].severity);

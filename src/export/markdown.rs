@@ -48,24 +48,24 @@ pub fn markdown(r: &Resolution) -> String {
                 rule.protocol,
                 rule.ports.join(", "),
                 escape(&rule.condition),
-                rule.sources.join(", "),
+                rule_sources(r, i),
             );
         }
         out.push('\n');
     }
 
     if !notes.is_empty() {
-        out.push_str("**Where the docs disagree or changed**\n\n");
+        out.push_str("**Notes, including where the docs disagree**\n\n");
         for (n, note) in notes {
             let _ = writeln!(out, "- Row {n}: {}", escape(note));
         }
         out.push('\n');
     }
-    if !report.steps.is_empty() {
+    if !r.steps.is_empty() {
         out.push_str("**Setup that is not a rule**\n\n");
-        for step in &report.steps {
-            let kind = crate::model::StepKind::from_id(step.kind).map_or(step.kind, |k| k.label());
-            let _ = writeln!(out, "- {kind}: {} ({})", escape(&step.text), step.sources.join(", "));
+        for &i in &r.steps {
+            let step = &r.catalog.steps[i];
+            let _ = writeln!(out, "- {}: {} ({})", step.kind.label(), escape(&step.text), step.sources.join(", "));
         }
         out.push('\n');
     }
@@ -77,7 +77,30 @@ pub fn markdown(r: &Resolution) -> String {
         }
         out.push('\n');
     }
+    let cited = cited_sources(r);
+    if !cited.is_empty() {
+        out.push_str("**Sources**\n\n");
+        for s in cited {
+            let _ = writeln!(out, "- {}: {}, `{}` in {} ({})", s.id, escape(&s.title), s.path, s.repo, s.date);
+        }
+        out.push('\n');
+    }
     out
+}
+
+/// The source ids of the rule at position `i` of the resolution's rules.
+fn rule_sources(r: &Resolution, i: usize) -> String {
+    r.catalog.rules[r.rules[i]].sources.join(", ")
+}
+
+/// Every source that the rules, steps and findings of `r` cite, in catalog order.
+fn cited_sources<'c>(r: &Resolution<'c>) -> Vec<&'c crate::model::Source> {
+    let catalog = r.catalog;
+    let mut ids: Vec<&str> = Vec::new();
+    ids.extend(r.rules.iter().flat_map(|&i| catalog.rules[i].sources.iter().map(String::as_str)));
+    ids.extend(r.steps.iter().flat_map(|&i| catalog.steps[i].sources.iter().map(String::as_str)));
+    ids.extend(r.findings.iter().flat_map(|&i| catalog.findings[i].sources.iter().map(String::as_str)));
+    catalog.sources.iter().filter(|s| ids.contains(&s.id.as_str())).collect()
 }
 
 /// Escapes the characters that would break a table cell or start markup.
