@@ -227,7 +227,11 @@ fn check_data(args: &[String]) -> Result<String, Failure> {
         return Err(usage("check-data needs exactly one FILE"));
     };
     let text = std::fs::read_to_string(path).map_err(|e| Failure { code: 1, message: format!("{path}: {e}") })?;
-    let catalog = load(&text).map_err(|e| data_failure_in(path, &e))?;
+    let catalog = load(&text).map_err(|e| {
+        let mut failure = data_failure_in(path, &e);
+        failure.message.push_str("The consistency checks (rules against flows) run once these are fixed.\n");
+        failure
+    })?;
     let problems = check(&catalog, &text);
     if !problems.is_empty() {
         return Err(data_failure_in(path, &problems));

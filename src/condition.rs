@@ -47,13 +47,15 @@ impl Condition {
             let mut mask = 0u64;
             for value in values.split('|').map(str::trim) {
                 match key.values.iter().position(|v| v == value) {
-                    Some(i) => mask |= 1 << i,
+                    // A key with more than 64 values is reported by the loader; ignore the excess here.
+                    Some(i) => mask |= 1u64.checked_shl(i as u32).unwrap_or(0),
                     None => errors
                         .push(format!("unknown value `{value}` for key `{name}` (values: {})", key.values.join(", "))),
                 }
             }
             if negated {
-                mask = !mask & ((1u64 << key.values.len()) - 1);
+                let all = u64::MAX.checked_shr(64 - key.values.len().min(64) as u32).unwrap_or(0);
+                mask = !mask & all;
             }
             clauses.push(Clause { key: index, allowed: mask });
         }
@@ -79,7 +81,8 @@ impl Condition {
         configs.into_iter().all(|c| !other.holds(c) || self.holds(c))
     }
 
-    /// A readable rendering: `Always`, or `When egress is firewall or nat-gateway and ...`.
+    /// A readable rendering that names keys as the configuration panel and links do:
+    /// `Always`, or `When egress is firewall or nat-gateway and compute_public_ip is on`.
     pub fn describe(&self, keys: &[Key]) -> String {
         if self.clauses.is_empty() {
             return "Always".to_string();
@@ -96,7 +99,7 @@ impl Condition {
                     .filter(|(i, _)| c.allowed & (1 << i) != 0)
                     .map(|(_, v)| v.as_str())
                     .collect();
-                format!("{} is {}", key.label.to_lowercase(), values.join(" or "))
+                format!("{} is {}", key.id, values.join(" or "))
             })
             .collect();
         format!("When {}", parts.join(" and "))

@@ -30,9 +30,12 @@ impl Config {
         Config { values: values.into_iter().map(|v| v as u8).collect() }
     }
 
-    /// The scenario's defaults, and every other key's own default.
+    /// The scenario's defaults and fixed values, and every other key's own default.
     pub fn defaults(catalog: &Catalog, scenario: &Scenario) -> Config {
         let mut values: Vec<u8> = catalog.keys.iter().map(|k| k.default as u8).collect();
+        for &(key, value) in &scenario.fixed {
+            values[key] = value as u8;
+        }
         for sk in &scenario.keys {
             values[sk.key] = sk.default as u8;
         }

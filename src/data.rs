@@ -105,6 +105,8 @@ struct RawScenario {
     title: String,
     summary: String,
     keys: Vec<String>,
+    #[serde(default)]
+    fixed: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -411,11 +413,31 @@ fn scenario(errors: &mut Errors, at: &At, s: RawScenario, keys: &[Key]) -> Scena
         let default = if values.contains(&key.default) { key.default } else { first };
         scenario_keys.push(ScenarioKey { key: index, values, default });
     }
+    let mut fixed = Vec::new();
+    for entry in &s.fixed {
+        let Some((name, value)) = entry.split_once('=') else {
+            errors.push(at, "fixed", format!("`{entry}` is not key=value"));
+            continue;
+        };
+        let (name, value) = (name.trim(), value.trim());
+        let Some(index) = keys.iter().position(|k| k.id == name) else {
+            errors.push(at, "fixed", format!("unknown key `{name}`"));
+            continue;
+        };
+        if scenario_keys.iter().any(|sk| sk.key == index) {
+            errors.push(at, "fixed", format!("key `{name}` is both a key of the scenario and fixed"));
+        }
+        match keys[index].values.iter().position(|v| v == value) {
+            Some(v) => fixed.push((index, v)),
+            None => errors.push(at, "fixed", format!("unknown value `{value}` for key `{name}`")),
+        }
+    }
     Scenario {
         id: s.id,
         title: s.title,
         summary: s.summary,
         keys: scenario_keys,
+        fixed,
         rules: Vec::new(),
         steps: Vec::new(),
         flows: Vec::new(),

@@ -94,6 +94,9 @@ pub struct Scenario {
     pub title: String,
     pub summary: String,
     pub keys: Vec<ScenarioKey>,
+    /// Keys the reader does not choose here, pinned to one value: (key index, value index).
+    /// For example the studio scenarios pin `client=studio`.
+    pub fixed: Vec<(usize, usize)>,
     /// Indices of the rules, steps, flows and findings that belong to this scenario, in file order.
     pub rules: Vec<usize>,
     pub steps: Vec<usize>,

@@ -1,0 +1,206 @@
+//! The command line, driven through `cli::run` with in-memory writers, and once as a process.
+
+use std::process::Command;
+
+use vnet_flows::cli::run;
+
+/// Runs the command line in process: (exit code, stdout, stderr).
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(&args, &mut out, &mut err);
+    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+}
+
+#[test]
+fn rules_json_has_the_public_shape() {
+    let (code, out, err) =
+        cli(&["rules", "--scenario", "compute", "--set", "compute_public_ip=on", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["config", "findings", "flows", "rules", "scenario", "steps"]);
+    assert_eq!(json["scenario"], "compute");
+    assert_eq!(json["config"]["compute_public_ip"], "on");
+
+    let catalog = super::catalog();
+    let scenario = catalog.scenario("compute").unwrap();
+    assert_eq!(json["config"].as_object().unwrap().len(), scenario.keys.len(), "every key of the scenario");
+
+    let rules = json["rules"].as_array().unwrap();
+    assert!(!rules.is_empty());
+    for rule in rules {
+        let mut fields: Vec<&str> = rule.as_object().unwrap().keys().map(String::as_str).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [
+                "condition",
+                "destination",
+                "direction",
+                "fqdns",
+                "notes",
+                "ports",
+                "protocol",
+                "purpose",
+                "service_tag",
+                "source",
+                "sources"
+            ]
+        );
+        assert!(["inbound", "outbound", "private"].contains(&rule["direction"].as_str().unwrap()));
+        assert!(["TCP", "UDP", "Any"].contains(&rule["protocol"].as_str().unwrap()));
+        for port in rule["ports"].as_array().unwrap() {
+            let port = port.as_str().unwrap();
+            assert!(port.split('-').all(|p| p.parse::<u16>().is_ok()), "port {port}");
+        }
+        assert!(!rule["sources"].as_array().unwrap().is_empty());
+    }
+    for step in json["steps"].as_array().unwrap() {
+        assert!(["dns", "route", "role", "storage", "image-build", "other"].contains(&step["kind"].as_str().unwrap()));
+    }
+    for flow in json["flows"].as_array().unwrap() {
+        assert!(flow["id"].is_string() && flow["purpose"].is_string());
+        for hop in flow["hops"].as_array().unwrap() {
+            assert!(hop["from"].is_string() && hop["to"].is_string() && hop["port"].is_string());
+        }
+    }
+}
+
+#[test]
+fn every_scenario_and_every_value_of_its_keys_works_from_the_command_line() {
+    let catalog = super::catalog();
+    for scenario in &catalog.scenarios {
+        for sk in &scenario.keys {
+            let key = &catalog.keys[sk.key];
+            for &v in &sk.values {
+                let setting = format!("{}={}", key.id, key.values[v]);
+                for format in ["markdown", "csv", "json"] {
+                    let (code, out, err) =
+                        cli(&["rules", "--scenario", &scenario.id, "--set", &setting, "--format", format]);
+                    assert_eq!(code, 0, "{} {setting} {format}: {err}", scenario.id);
+                    assert!(!out.is_empty());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_bad_value_exits_2_and_lists_the_valid_choices() {
+    let (code, out, err) = cli(&["rules", "--scenario", "compute", "--set", "compute_public_ip=maybe"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(err, "error: `maybe` is not a value of compute_public_ip; valid values: on, off\n");
+}
+
+#[test]
+fn a_bad_key_exits_2_and_lists_the_scenarios_keys() {
+    let (code, _, err) = cli(&["rules", "--scenario", "studio", "--set", "aks_private=on", "--set", "colour=red"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: `aks_private` does not apply to scenario studio; its keys: access, workspace_pe, dependencies, dns, egress, cloud\n\
+         `colour` is not a key of scenario studio; its keys: access, workspace_pe, dependencies, dns, egress, cloud\n"
+    );
+}
+
+#[test]
+fn a_restricted_key_lists_only_its_scenarios_values() {
+    let (code, _, err) = cli(&["rules", "--scenario", "sdk-cli", "--set", "client=studio"]);
+    assert_eq!(code, 2);
+    assert_eq!(err, "error: `studio` is not a value of client; valid values: sdk, vscode\n");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    for args in [
+        &["rules"][..],
+        &["rules", "--scenario", "nope"],
+        &["rules", "--scenario", "studio", "--format", "pdf"],
+        &["rules", "--scenario"],
+        &["rules", "--scenario", "studio", "--colour", "red"],
+        &["scenarios", "extra"],
+        &["frobnicate"],
+        &["check-data"],
+    ] {
+        let (code, out, err) = cli(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty() && err.starts_with("error: "), "{args:?}: {err}");
+    }
+    let (_, _, err) = cli(&["rules", "--scenario", "nope"]);
+    assert!(
+        err.contains("scenarios: studio, studio-data, sdk-cli, compute, aks, docker-images, online-endpoints"),
+        "{err}"
+    );
+}
+
+#[test]
+fn scenarios_lists_keys_values_and_defaults() {
+    let (code, out, _) = cli(&["scenarios", "--format", "json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let list = json.as_array().unwrap();
+    assert_eq!(list.len(), super::catalog().scenarios.len());
+    let sdk = list.iter().find(|s| s["id"] == "sdk-cli").unwrap();
+    let client = sdk["keys"].as_array().unwrap().iter().find(|k| k["key"] == "client").unwrap();
+    assert_eq!(client["values"], serde_json::json!(["sdk", "vscode"]));
+    assert_eq!(client["default"], "sdk");
+
+    let (code, text, _) = cli(&["scenarios"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("compute_public_ip") && text.contains("off (default)"), "{text}");
+}
+
+#[test]
+fn csv_has_a_header_and_one_row_per_rule() {
+    let (_, json, _) = cli(&["rules", "--scenario", "studio", "--format", "json"]);
+    let rules = serde_json::from_str::<serde_json::Value>(&json).unwrap()["rules"].as_array().unwrap().len();
+    let (code, csv, _) = cli(&["rules", "--scenario", "studio", "--format", "csv"]);
+    assert_eq!(code, 0);
+    let mut lines = csv.split("\r\n").filter(|l| !l.is_empty());
+    assert_eq!(
+        lines.next(),
+        Some("direction,source,destination,service_tag,fqdns,protocol,ports,purpose,condition,sources,notes")
+    );
+    assert_eq!(lines.count(), rules);
+}
+
+#[test]
+fn check_data_lists_every_error_and_exits_1() {
+    let dir = std::env::temp_dir().join(format!("vnet-flows-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.toml");
+    let text = vnet_flows::AML_DATA.replacen("ports = [\"443\"]", "ports = [\"99999\"]", 1).replacen(
+        "to = \"entra-id\"",
+        "to = \"entra\"",
+        1,
+    );
+    std::fs::write(&broken, text).unwrap();
+    let path = broken.to_str().unwrap();
+    let (code, out, err) = cli(&["check-data", path]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.starts_with("error: 2 problem(s) in "), "{err}");
+    assert!(err.contains("ports: `99999` is not a port number from 1 to 65535"), "{err}");
+    assert!(err.contains("hops[1].to: unknown node `entra`"), "{err}");
+
+    let (code, out, _) = cli(&["check-data", "data/aml.toml"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(": ok: "), "{out}");
+
+    let (code, _, err) = cli(&["check-data", dir.join("missing.toml").to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("missing.toml"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_binary_reports_exit_codes() {
+    let bin = env!("CARGO_BIN_EXE_vnet-flows");
+    let ok = Command::new(bin).args(["rules", "--scenario", "studio"]).output().unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("### Access the workspace from studio"));
+    let bad =
+        Command::new(bin).args(["rules", "--scenario", "studio", "--set", "dns=carrier-pigeon"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("valid values: azure-private-dns, custom-dns, hosts-file"));
+}

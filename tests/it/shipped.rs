@@ -1,0 +1,85 @@
+//! The shipped data: loads, and passes every consistency check in every configuration.
+
+use vnet_flows::check::check;
+use vnet_flows::config::Config;
+use vnet_flows::resolve::resolve;
+
+#[test]
+fn shipped_data_is_consistent_in_every_configuration() {
+    let catalog = super::catalog();
+    let problems = check(&catalog, vnet_flows::AML_DATA);
+    let list: Vec<String> = problems.iter().map(|e| e.to_string()).collect();
+    assert!(list.is_empty(), "{} problems:\n{}", list.len(), list.join("\n"));
+}
+
+#[test]
+fn the_seed_pages_scenarios_are_all_there() {
+    let catalog = super::catalog();
+    for id in ["studio", "studio-data", "compute", "aks", "docker-images", "sdk-cli", "online-endpoints"] {
+        let scenario = catalog.scenario(id).unwrap_or_else(|| panic!("scenario {id} is missing"));
+        assert!(!scenario.flows.is_empty(), "{id} has no flows");
+        assert!(!scenario.keys.is_empty(), "{id} declares no keys");
+    }
+}
+
+#[test]
+fn every_configuration_shows_something_or_says_why_not() {
+    let catalog = super::catalog();
+    for scenario in &catalog.scenarios {
+        for config in Config::combinations(&catalog, scenario) {
+            let r = resolve(&catalog, scenario, &config);
+            assert!(
+                !r.flows.is_empty() && (!r.rules.is_empty() || !r.steps.is_empty() || !r.findings.is_empty()),
+                "{} with {} resolves to nothing",
+                scenario.id,
+                config.summary(&catalog, scenario)
+            );
+        }
+    }
+}
+
+#[test]
+fn the_vocabulary_of_the_issue_is_kept() {
+    // These keys, values and defaults are a public interface (links, scripts, the command line).
+    let expected: [(&str, &[&str], &str); 17] = [
+        ("client", &["studio", "sdk", "vscode"], "studio"),
+        ("access", &["vpn", "expressroute", "bastion", "internet"], "vpn"),
+        ("workspace_pe", &["on", "off"], "on"),
+        ("dependencies", &["private-endpoint", "service-endpoint", "public"], "private-endpoint"),
+        ("dns", &["azure-private-dns", "custom-dns", "hosts-file"], "azure-private-dns"),
+        ("compute_public_ip", &["on", "off"], "off"),
+        ("egress", &["default", "firewall", "nat-gateway"], "default"),
+        ("storage_behind_firewall", &["on", "off"], "off"),
+        ("images", &["azureml", "own"], "azureml"),
+        ("studio_data_auth", &["managed-identity", "credentials"], "managed-identity"),
+        ("storage_exception", &["resource-instance", "trusted-services", "none"], "resource-instance"),
+        ("aks_load_balancer", &["public", "internal"], "public"),
+        ("aks_private", &["on", "off"], "off"),
+        ("cloud", &["public", "usgov", "china"], "public"),
+        ("hbi_workspace", &["on", "off"], "off"),
+        ("monitor", &["public", "private-link"], "public"),
+        // Added for the online endpoints scenario.
+        ("endpoint_public", &["on", "off"], "off"),
+    ];
+    let catalog = super::catalog();
+    for (id, values, default) in expected {
+        let key = &catalog.keys[catalog.key_index(id).unwrap_or_else(|| panic!("key {id} is missing"))];
+        assert_eq!(key.values, values, "values of {id}");
+        assert_eq!(key.values[key.default], default, "default of {id}");
+    }
+}
+
+#[test]
+fn every_item_cites_sources_that_exist_with_dates() {
+    let catalog = super::catalog();
+    let cited = catalog
+        .rules
+        .iter()
+        .flat_map(|r| &r.sources)
+        .chain(catalog.steps.iter().flat_map(|s| &s.sources))
+        .chain(catalog.findings.iter().flat_map(|f| &f.sources));
+    for id in cited {
+        let source = catalog.source(id).unwrap_or_else(|| panic!("unknown source {id}"));
+        assert_eq!(source.date.len(), 10, "{id} has no date");
+    }
+}
