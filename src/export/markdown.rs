@@ -1,5 +1,6 @@
 //! The requirements table as Markdown, ready to paste into the article: one table of rules,
-//! then the notes where the docs disagree, the setup steps, and any findings.
+//! then the traffic in order, the notes (including where the docs disagree), the setup steps,
+//! warnings and the sources cited.
 
 use std::fmt::Write;
 
@@ -54,6 +55,16 @@ pub fn markdown(r: &Resolution) -> String {
         out.push('\n');
     }
 
+    if !r.flows.is_empty() {
+        out.push_str("**Traffic, in order**\n\n");
+        for (i, flow) in r.flows.iter().enumerate() {
+            let purpose = &r.catalog.flows[flow.flow].purpose;
+            let blocked = if flow.blocked { " Blocked in this configuration." } else { "" };
+            let _ = writeln!(out, "{}. {} {}{blocked}", i + 1, path(r, flow), escape(purpose));
+        }
+        out.push('\n');
+    }
+
     if !notes.is_empty() {
         out.push_str("**Notes, including where the docs disagree**\n\n");
         for (n, note) in notes {
@@ -86,6 +97,27 @@ pub fn markdown(r: &Resolution) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `**A → B → C** (TCP 443).`, or with a port after each hop when they differ.
+fn path(r: &Resolution, flow: &crate::resolve::RoutedFlow) -> String {
+    let label = |n: usize| r.catalog.nodes[n].label.as_str();
+    let Some(first) = flow.hops.first() else { return String::new() };
+    let uniform = flow.hops.iter().all(|h| h.protocol == first.protocol && h.port == first.port);
+    let mut text = format!("**{}", label(first.from));
+    for hop in &flow.hops {
+        text.push_str(" → ");
+        text.push_str(label(hop.to));
+        if !uniform {
+            let _ = write!(text, " ({} {})", hop.protocol.id(), hop.port);
+        }
+    }
+    text.push_str("**");
+    if uniform {
+        let _ = write!(text, " ({} {})", first.protocol.id(), first.port);
+    }
+    text.push('.');
+    text
 }
 
 /// The source ids of the rule at position `i` of the resolution's rules.
