@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::config::Config;
 use crate::data::{DataError, line_of_id};
-use crate::model::{Catalog, Direction, Zone};
+use crate::model::{Catalog, Direction, Scenario, Zone};
 use crate::resolve::resolve;
 
 /// Runs every consistency check. `text` is the data file, used only to find line numbers.
@@ -49,7 +49,7 @@ pub fn check(catalog: &Catalog, text: &str) -> Vec<DataError> {
 }
 
 /// The problems of one scenario in one configuration, as (where, what) pairs.
-fn problems(catalog: &Catalog, scenario: &crate::model::Scenario, config: &Config) -> Vec<(String, String)> {
+fn problems(catalog: &Catalog, scenario: &Scenario, config: &Config) -> Vec<(String, String)> {
     let r = resolve(catalog, scenario, config);
     let mut out = Vec::new();
     let node = |n: usize| &catalog.nodes[n];

@@ -41,14 +41,6 @@ fn usage(message: impl Into<String>) -> Failure {
     Failure { code: 2, message: message.into() }
 }
 
-fn data_failure(errors: &[DataError]) -> Failure {
-    let mut message = format!("{} problem(s) in the data:\n", errors.len());
-    for e in errors {
-        message.push_str(&format!("  {e}\n"));
-    }
-    Failure { code: 1, message }
-}
-
 /// Runs the command line. `args` excludes the program name.
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let result = match args.first().map(String::as_str) {
@@ -133,7 +125,7 @@ impl Options {
 }
 
 fn catalog() -> Result<Catalog, Failure> {
-    crate::shipped_catalog().map_err(|e| data_failure(&e))
+    crate::shipped_catalog().map_err(|e| data_failure("the built-in data", &e))
 }
 
 #[derive(Serialize)]
@@ -228,13 +220,13 @@ fn check_data(args: &[String]) -> Result<String, Failure> {
     };
     let text = std::fs::read_to_string(path).map_err(|e| Failure { code: 1, message: format!("{path}: {e}") })?;
     let catalog = load(&text).map_err(|e| {
-        let mut failure = data_failure_in(path, &e);
+        let mut failure = data_failure(path, &e);
         failure.message.push_str("The consistency checks (rules against flows) run once these are fixed.\n");
         failure
     })?;
     let problems = check(&catalog, &text);
     if !problems.is_empty() {
-        return Err(data_failure_in(path, &problems));
+        return Err(data_failure(path, &problems));
     }
     let combos: usize = catalog.scenarios.iter().map(|s| Config::combinations(&catalog, s).len()).sum();
     Ok(format!(
@@ -247,11 +239,12 @@ fn check_data(args: &[String]) -> Result<String, Failure> {
     ))
 }
 
-fn data_failure_in(path: &str, errors: &[DataError]) -> Failure {
-    let mut message = format!("{} problem(s) in {path}:\n", errors.len());
+/// Exit code 1 with every problem, one a line, as `origin:line: location: message`.
+fn data_failure(origin: &str, errors: &[DataError]) -> Failure {
+    let mut message = format!("{} problem(s) in {origin}:\n", errors.len());
     for e in errors {
         let line = e.line.map(|l| format!("{l}:")).unwrap_or_default();
-        message.push_str(&format!("  {path}:{line} {}: {}\n", e.location, e.message));
+        message.push_str(&format!("  {origin}:{line} {}: {}\n", e.location, e.message));
     }
     Failure { code: 1, message }
 }

@@ -25,7 +25,7 @@ impl std::fmt::Display for ConfigError {
 }
 
 impl Config {
-    /// Builds a configuration from raw value indices; for tests and for [`Config::combinations`].
+    /// Builds a configuration from raw value indices, one per key in catalog order; for tests.
     pub fn from_values(values: Vec<usize>) -> Config {
         Config { values: values.into_iter().map(|v| v as u8).collect() }
     }

@@ -603,10 +603,9 @@ impl Context<'_> {
             let field = format!("hops[{}]", i + 1);
             let from = self.endpoint(errors, at, &format!("{field}.from"), &h.from);
             let to = self.endpoint(errors, at, &format!("{field}.to"), &h.to);
-            if let Some(previous) = f.hops.get(i.wrapping_sub(1)).filter(|_| i > 0)
-                && previous.to != h.from
-            {
-                errors.push(at, &field, format!("starts at `{}` but the hop before ends at `{}`", h.from, previous.to));
+            if i > 0 && f.hops[i - 1].to != h.from {
+                let previous = &f.hops[i - 1].to;
+                errors.push(at, &field, format!("starts at `{}` but the hop before ends at `{previous}`", h.from));
             }
             if h.from == h.to {
                 errors.push(at, &field, format!("goes from `{}` to itself", h.from));
