@@ -203,4 +203,12 @@ fn the_binary_reports_exit_codes() {
         Command::new(bin).args(["rules", "--scenario", "studio", "--set", "dns=carrier-pigeon"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("valid values: azure-private-dns, custom-dns, hosts-file"));
+    // An argument that is not UTF-8 is a usage error, not a panic.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = std::ffi::OsStr::from_bytes(b"\xff\xfe");
+        let out = Command::new(bin).args(["rules".as_ref(), "--scenario".as_ref(), odd]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+    }
 }
