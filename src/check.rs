@@ -6,7 +6,9 @@
 //! - every rule that applies is used by some flow that applies;
 //! - every finding names only flows that apply when it does;
 //! - with `access=internet`, no flow reaches into the VNet from the client network unless a
-//!   blocked finding says so.
+//!   blocked finding says so;
+//! - every key a scenario declares changes something in it (so the widget shows no dead
+//!   controls).
 //!
 //! A flow named by an active blocked finding is exempt from the first check: it is shown
 //! precisely because nothing admits it.
@@ -33,19 +35,50 @@ pub fn check(catalog: &Catalog, text: &str) -> Vec<DataError> {
             }
         }
     }
+    for scenario in &catalog.scenarios {
+        for message in unused_keys(catalog, scenario) {
+            found.insert((format!("scenario \"{}\"", scenario.id), message), (String::new(), 0));
+        }
+    }
     let mut errors: Vec<DataError> = found
         .into_iter()
         .map(|((what, message), (first, count))| {
-            let id = what.split('"').nth(1).unwrap_or_default();
-            let others = match count {
-                1 => String::new(),
-                n => format!(" (and {} more configurations)", n - 1),
+            // `what` reads `flow "id"`: the word names the table, the quoted part the id.
+            let mut parts = what.split('"');
+            let table = format!("{}s", parts.next().unwrap_or_default().trim());
+            let id = parts.next().unwrap_or_default();
+            let message = match count {
+                0 => message,
+                1 => format!("{message}, in {first}"),
+                n => format!("{message}, in {first} (and {} more configurations)", n - 1),
             };
-            DataError { line: line_of_id(text, id), location: what, message: format!("{message}, in {first}{others}") }
+            DataError { line: line_of_id(text, &table, id), location: what, message }
         })
         .collect();
     errors.sort_by_key(|e| e.line);
     errors
+}
+
+/// Keys the scenario declares that no condition of its items names. Routing keys (`client`,
+/// `access`, `egress`) and `cloud` (host names per cloud) act without conditions, so they count
+/// as used.
+fn unused_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<String> {
+    let routing = &catalog.routing;
+    let mut used: Vec<usize> = vec![routing.client_key, routing.access_key, routing.egress_key];
+    used.extend(catalog.key_index("cloud"));
+    let conditions = (scenario.rules.iter().map(|&i| &catalog.rules[i].when))
+        .chain(scenario.steps.iter().map(|&i| &catalog.steps[i].when))
+        .chain(scenario.flows.iter().map(|&i| &catalog.flows[i].when))
+        .chain(scenario.findings.iter().map(|&i| &catalog.findings[i].when));
+    for condition in conditions {
+        used.extend(condition.keys());
+    }
+    scenario
+        .keys
+        .iter()
+        .filter(|sk| !used.contains(&sk.key))
+        .map(|sk| format!("key `{}` changes nothing in this scenario: no condition names it", catalog.keys[sk.key].id))
+        .collect()
 }
 
 /// The problems of one scenario in one configuration, as (where, what) pairs.

@@ -36,10 +36,21 @@ impl std::fmt::Display for DataError {
     }
 }
 
-/// The 1-based line of `id = "<id>"` in `text`, for errors found after loading.
-pub fn line_of_id(text: &str, id: &str) -> Option<usize> {
+/// The 1-based line of `id = "<id>"` inside a `[[<table>]]` entry of `text`, for errors found
+/// after loading. Ids are unique per table only, so the table is needed.
+pub fn line_of_id(text: &str, table: &str, id: &str) -> Option<usize> {
+    let header = format!("[[{table}]]");
     let needle = format!("id = \"{id}\"");
-    text.lines().position(|l| l.trim() == needle).map(|i| i + 1)
+    let mut in_table = false;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with("[[") {
+            in_table = line == header;
+        } else if in_table && line == needle {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 fn line_at(text: &str, offset: usize) -> usize {

@@ -272,3 +272,15 @@ fn nothing_panics_on_garbage() {
         assert!(load(sample).is_err(), "{sample:?} loaded");
     }
 }
+
+#[test]
+fn a_declared_key_must_change_something() {
+    // `client` is a routing key, so it counts as used; `pip` loses the one condition naming it.
+    let text = MINIMAL
+        .replace(r#"keys = ["egress", "pip"]"#, r#"keys = ["egress", "pip", "client"]"#)
+        .replace(r#"when = "pip=on""#, "");
+    let catalog = load(&text).expect("loads");
+    let rendered: Vec<String> = consistency(&catalog, &text).iter().map(|e| e.to_string()).collect();
+    expect![[r#"line 95: scenario "demo": key `pip` changes nothing in this scenario: no condition names it"#]]
+        .assert_eq(&rendered.join("\n"));
+}
