@@ -65,7 +65,7 @@ pub fn check(catalog: &Catalog, text: &str) -> Vec<DataError> {
 fn unused_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<String> {
     let routing = &catalog.routing;
     let mut used: Vec<usize> = vec![routing.client_key, routing.access_key, routing.egress_key];
-    used.extend(catalog.key_index("cloud"));
+    used.extend(routing.cloud_key);
     let conditions = (scenario.rules.iter().map(|&i| &catalog.rules[i].when))
         .chain(scenario.steps.iter().map(|&i| &catalog.steps[i].when))
         .chain(scenario.flows.iter().map(|&i| &catalog.flows[i].when))

@@ -290,34 +290,15 @@ pub fn load(text: &str) -> Result<Catalog, Vec<DataError>> {
     let cx = Context { keys: &keys, nodes: &nodes, scenarios: &scenarios, sources: &sources };
     let rule_ids: Vec<String> = rules.iter().map(|(_, r)| r.id.clone()).collect();
     let flow_ids: Vec<String> = flows.iter().map(|(_, f)| f.id.clone()).collect();
-    let mut rule_scenarios = Vec::new();
-    let mut built_rules = Vec::new();
-    for (at, r) in rules {
-        let (rule, scs) = cx.rule(&mut errors, &at, r);
-        rule_scenarios.push(scs);
-        built_rules.push(rule);
-    }
-    let mut step_scenarios = Vec::new();
-    let mut built_steps = Vec::new();
-    for (at, s) in steps {
-        let (step, scs) = cx.step(&mut errors, &at, s);
-        step_scenarios.push(scs);
-        built_steps.push(step);
-    }
-    let mut flow_scenarios = Vec::new();
-    let mut built_flows = Vec::new();
-    for (at, f) in flows {
-        let (flow, scs) = cx.flow(&mut errors, &at, f, &rule_ids, &rule_scenarios);
-        flow_scenarios.push(scs);
-        built_flows.push(flow);
-    }
-    let mut finding_scenarios = Vec::new();
-    let mut built_findings = Vec::new();
-    for (at, f) in findings {
-        let (finding, scs) = cx.finding(&mut errors, &at, f, &flow_ids, &flow_scenarios);
-        finding_scenarios.push(scs);
-        built_findings.push(finding);
-    }
+    // Each item comes back with the indices of the scenarios it belongs to.
+    let (rules, rule_scenarios): (Vec<Rule>, Vec<Vec<usize>>) =
+        rules.into_iter().map(|(at, r)| cx.rule(&mut errors, &at, r)).unzip();
+    let (steps, step_scenarios): (Vec<Step>, Vec<Vec<usize>>) =
+        steps.into_iter().map(|(at, s)| cx.step(&mut errors, &at, s)).unzip();
+    let (flows, flow_scenarios): (Vec<Flow>, Vec<Vec<usize>>) =
+        flows.into_iter().map(|(at, f)| cx.flow(&mut errors, &at, f, &rule_ids, &rule_scenarios)).unzip();
+    let (findings, finding_scenarios): (Vec<Finding>, Vec<Vec<usize>>) =
+        findings.into_iter().map(|(at, f)| cx.finding(&mut errors, &at, f, &flow_ids, &flow_scenarios)).unzip();
 
     for (index, scenario) in scenarios.iter_mut().enumerate() {
         let belongs = |lists: &[Vec<usize>]| -> Vec<usize> {
@@ -331,17 +312,9 @@ pub fn load(text: &str) -> Result<Catalog, Vec<DataError>> {
 
     let routing = routing(&mut errors, &keys, &nodes);
     match (errors.list.is_empty(), routing) {
-        (true, Some(routing)) => Ok(Catalog {
-            sources,
-            keys,
-            nodes,
-            scenarios,
-            rules: built_rules,
-            steps: built_steps,
-            flows: built_flows,
-            findings: built_findings,
-            routing,
-        }),
+        (true, Some(routing)) => {
+            Ok(Catalog { sources, keys, nodes, scenarios, rules, steps, flows, findings, routing })
+        }
         _ => {
             errors.list.sort_by_key(|e| e.line);
             Err(errors.list)
@@ -711,6 +684,8 @@ fn routing(errors: &mut Errors, keys: &[Key], nodes: &[Node]) -> Option<Routing>
     let client_key = key("client", &["studio"]);
     let access_key = key("access", &["vpn", "expressroute", "bastion", "internet"]);
     let egress_key = key("egress", &["default", "firewall", "nat-gateway"]);
+    // Optional: without it every rule shows its public-cloud host names.
+    let cloud_key = keys.iter().position(|k| k.id == "cloud");
     let mut node = |id: &str| {
         let found = nodes.iter().position(|n| n.id == id);
         if found.is_none() {
@@ -729,6 +704,7 @@ fn routing(errors: &mut Errors, keys: &[Key], nodes: &[Node]) -> Option<Routing>
         client_key: client_key?,
         access_key: access_key?,
         egress_key: egress_key?,
+        cloud_key,
         browser: browser?,
         dev_machine: dev_machine?,
         jump_box: jump_box?,

@@ -382,10 +382,6 @@ impl Catalog {
         self.keys.iter().position(|k| k.id == id)
     }
 
-    pub fn node_index(&self, id: &str) -> Option<usize> {
-        self.nodes.iter().position(|n| n.id == id)
-    }
-
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
     }
@@ -424,6 +420,8 @@ pub struct Routing {
     pub access_key: usize,
     /// Index of the `egress` key (`default|firewall|nat-gateway`).
     pub egress_key: usize,
+    /// Index of the `cloud` key (`public|usgov|china`), which picks host names, if the data has it.
+    pub cloud_key: Option<usize>,
     pub browser: usize,
     pub dev_machine: usize,
     pub jump_box: usize,

@@ -135,7 +135,7 @@ impl Resolution<'_> {
     /// The host names of `rule` for the configured cloud, and whether the docs give them for
     /// that cloud. When they do not, the public-cloud names are returned with `false`.
     pub fn fqdns<'r>(&self, rule: &'r Rule) -> (&'r [String], bool) {
-        let cloud = self.catalog.key_index("cloud").map(|k| self.config.value_id(self.catalog, k));
+        let cloud = self.catalog.routing.cloud_key.map(|k| self.config.value_id(self.catalog, k));
         let sovereign = match cloud {
             Some("usgov") => Some(&rule.fqdns.usgov),
             Some("china") => Some(&rule.fqdns.china),
