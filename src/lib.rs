@@ -22,7 +22,9 @@ pub mod config;
 pub mod data;
 pub mod export;
 pub mod model;
+pub mod paint;
 pub mod resolve;
+pub mod scene;
 
 /// The shipped data file, embedded at build time.
 pub const AML_DATA: &str = include_str!("../data/aml.toml");

@@ -4,10 +4,12 @@
 //! - `validation`: broken data files and the messages and lines they produce;
 //! - `shipped`: the shipped data, consistent in every configuration of every scenario;
 //! - `toggles`: configuration keys do what the docs say;
+//! - `scene`: the diagram's layout, frames and hit testing on every configuration, and SVG painting;
 //! - `snapshots`: the Markdown table of each scenario in its default configuration;
 //! - `tidy`: project-wide rules about the source tree itself.
 
 mod cli;
+mod scene;
 mod shipped;
 mod snapshots;
 mod tidy;

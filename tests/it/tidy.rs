@@ -42,6 +42,8 @@ fn the_model_names_no_web_crate() {
         files.push(root().join("src").join(file));
     }
     rust_files(&root().join("src/export"), &mut files);
+    // The scene (layout, frames, hit testing) is pure too.
+    rust_files(&root().join("src/scene"), &mut files);
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
@@ -50,6 +52,16 @@ fn the_model_names_no_web_crate() {
             }
         }
     }
+}
+
+#[test]
+fn painting_names_plotters_but_no_browser_crate() {
+    // So the same painting code draws to SVG natively and to the canvas in the browser.
+    let text = std::fs::read_to_string(root().join("src/paint.rs")).unwrap();
+    for name in ["yew", "web_sys", "gloo", "wasm_bindgen", "js_sys", "plotters_canvas"] {
+        assert!(!text.contains(name), "src/paint.rs names `{name}`");
+    }
+    assert!(text.contains("DrawingBackend"), "painting should be generic over the plotters backend");
 }
 
 #[test]

@@ -1,0 +1,423 @@
+//! Frames: what the diagram shows for one configuration, as a list of [`Shape`]s.
+//!
+//! [`Traffic`] says which nodes and edges one configuration uses and which edges each step
+//! (flow) travels. [`diagram`] turns a layout and two traffics (before and after a change,
+//! mixed by a fade) into the static shapes; [`packets`] gives the few shapes that move. Colours
+//! are named by meaning ([`Ink`]), not value, so one scene serves every theme.
+
+use super::geom::{Point, Rect, length, point_along, text_width};
+use super::layout::{EDGE_LABEL_HEIGHT, Layout, NODE_FONT, SMALL_FONT, ZONE_FONT, edge_label_width, ports_label};
+use crate::model::{Direction, Zone};
+use crate::resolve::Resolution;
+
+/// A colour by meaning; the painter's palette gives it a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ink {
+    Text,
+    Muted,
+    Background,
+    Zone(Zone),
+    ZoneStroke,
+    NodeFill,
+    NodeStroke,
+    Flow(Kind),
+    Focus,
+    PacketText,
+}
+
+/// A colour with an opacity from 0 to 1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Paint {
+    pub ink: Ink,
+    pub alpha: f64,
+}
+
+impl Paint {
+    pub fn new(ink: Ink, alpha: f64) -> Paint {
+        Paint { ink, alpha: alpha.clamp(0.0, 1.0) }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dash {
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stroke {
+    pub paint: Paint,
+    pub width: f64,
+    pub dash: Dash,
+}
+
+/// Horizontal text anchor; text is always centred vertically on its point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+}
+
+/// One thing to draw. Coordinates are CSS pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Rect { rect: Rect, fill: Option<Paint>, stroke: Option<Stroke> },
+    Path { points: Vec<Point>, stroke: Stroke },
+    Polygon { points: Vec<Point>, fill: Paint },
+    Circle { center: Point, radius: f64, fill: Paint, stroke: Option<Stroke> },
+    Text { at: Point, text: String, size: f64, paint: Paint, anchor: Anchor, bold: bool },
+}
+
+/// How traffic on an edge relates to the VNet's edge; decides colour and line style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Inbound,
+    Outbound,
+    Private,
+    /// Inside one network: needs no rule of its own.
+    Internal,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Inbound, Kind::Outbound, Kind::Private, Kind::Internal];
+
+    pub fn dash(self) -> Dash {
+        match self {
+            Kind::Inbound | Kind::Internal => Dash::Solid,
+            Kind::Outbound => Dash::Dashed,
+            Kind::Private => Dash::Dotted,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Inbound => "Inbound",
+            Kind::Outbound => "Outbound",
+            Kind::Private => "Private endpoint",
+            Kind::Internal => "Inside one network",
+        }
+    }
+
+    fn from_direction(d: Direction) -> Kind {
+        match d {
+            Direction::Inbound => Kind::Inbound,
+            Direction::Outbound => Kind::Outbound,
+            Direction::Private => Kind::Private,
+        }
+    }
+}
+
+/// How one configuration uses an edge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeUse {
+    pub kind: Kind,
+    /// Protocols and ports, as the edge's label shows them.
+    pub label: String,
+    /// Indices into [`Catalog::rules`](crate::model::Catalog::rules) of the rules its hops need.
+    pub rules: Vec<usize>,
+    /// The steps (indices into [`Resolution::flows`]) that travel it.
+    pub steps: Vec<usize>,
+}
+
+/// What one configuration shows on a layout.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Traffic {
+    /// Per layout node: whether a flow touches it.
+    pub nodes: Vec<bool>,
+    /// Per layout edge.
+    pub edges: Vec<Option<EdgeUse>>,
+    /// Per step (one per resolved flow, in order): the layout edges of its hops, in order.
+    pub steps: Vec<Vec<usize>>,
+    /// Per step: whether a blocked finding stops it.
+    pub blocked: Vec<bool>,
+}
+
+impl Traffic {
+    /// Nothing shown: the starting point of the first fade-in.
+    pub fn empty(layout: &Layout) -> Traffic {
+        Traffic {
+            nodes: vec![false; layout.nodes.len()],
+            edges: vec![None; layout.edges.len()],
+            steps: vec![],
+            blocked: vec![],
+        }
+    }
+
+    /// What `resolution` shows on `layout`. Hops the layout does not know (a layout made for
+    /// another scenario) are skipped rather than trusted.
+    pub fn new(layout: &Layout, resolution: &Resolution) -> Traffic {
+        let catalog = resolution.catalog;
+        let mut traffic = Traffic::empty(layout);
+        let mut ports: Vec<Vec<(crate::model::Protocol, crate::model::Ports)>> = vec![Vec::new(); layout.edges.len()];
+        for (step, flow) in resolution.flows.iter().enumerate() {
+            // A hop without a rule (inside the VNet, or the device leg of a routed hop) takes the
+            // kind of the nearest rule of its flow.
+            let kinds: Vec<Option<Kind>> =
+                flow.hops.iter().map(|h| h.rule.map(|r| Kind::from_direction(catalog.rules[r].direction))).collect();
+            let mut edges = Vec::with_capacity(flow.hops.len());
+            for (i, hop) in flow.hops.iter().enumerate() {
+                let Some(e) = layout.edge_slot(hop.from, hop.to) else { continue };
+                let kind = kinds[i]
+                    .or_else(|| kinds[i..].iter().flatten().next().copied())
+                    .or_else(|| kinds[..i].iter().rev().flatten().next().copied())
+                    .unwrap_or(Kind::Internal);
+                let (from, to) = (layout.edges[e].from, layout.edges[e].to);
+                traffic.nodes[from] = true;
+                traffic.nodes[to] = true;
+                let entry = traffic.edges[e].get_or_insert_with(|| EdgeUse {
+                    kind,
+                    label: String::new(),
+                    rules: Vec::new(),
+                    steps: Vec::new(),
+                });
+                entry.kind = entry.kind.min(kind);
+                if let Some(r) = hop.rule.filter(|r| !entry.rules.contains(r)) {
+                    entry.rules.push(r);
+                }
+                if !entry.steps.contains(&step) {
+                    entry.steps.push(step);
+                }
+                ports[e].push((hop.protocol, hop.port));
+                edges.push(e);
+            }
+            traffic.steps.push(edges);
+            traffic.blocked.push(flow.blocked);
+        }
+        for (use_, ports) in traffic.edges.iter_mut().zip(&ports) {
+            if let Some(u) = use_ {
+                u.label = ports_label(ports);
+            }
+        }
+        traffic
+    }
+}
+
+/// What the reader is pointing at or has chosen; it is drawn emphasised.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Emphasis {
+    /// The current step, if any.
+    pub step: Option<usize>,
+    /// Layout edges to emphasise (hovered, focused, or those of a chosen table row).
+    pub edges: Vec<usize>,
+    /// Layout nodes to emphasise.
+    pub nodes: Vec<usize>,
+}
+
+const GHOST: f64 = 0.3;
+
+/// The static shapes: zones, nodes, edges with arrowheads and labels, and the current step's
+/// numbers. `fade` runs from 0 (show `before`) to 1 (show `after`).
+pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, emphasis: &Emphasis) -> Vec<Shape> {
+    let fade = fade.clamp(0.0, 1.0);
+    let mix = |a: f64, b: f64| a + (b - a) * fade;
+    let mut shapes = Vec::with_capacity(layout.nodes.len() * 4 + layout.edges.len() * 4 + 16);
+    let focusing = !emphasis.edges.is_empty() || !emphasis.nodes.is_empty();
+
+    for zone in &layout.zones {
+        shapes.push(Shape::Rect {
+            rect: zone.rect,
+            fill: Some(Paint::new(Ink::Zone(zone.zone), 1.0)),
+            stroke: Some(Stroke { paint: Paint::new(Ink::ZoneStroke, 1.0), width: 1.0, dash: Dash::Solid }),
+        });
+    }
+
+    let step_edges: &[usize] = emphasis.step.and_then(|s| after.steps.get(s)).map_or(&[], |v| v.as_slice());
+    // Edges: dimmed ones first so emphasised ones draw on top.
+    let mut order: Vec<usize> = (0..layout.edges.len()).collect();
+    let lifted = |e: usize| emphasis.edges.contains(&e) || step_edges.contains(&e);
+    order.sort_by_key(|&e| lifted(e));
+    for &e in &order {
+        let edge = &layout.edges[e];
+        let alpha = mix(before.edges[e].is_some() as u8 as f64, after.edges[e].is_some() as u8 as f64);
+        let Some(use_) = after.edges[e].as_ref().or(before.edges[e].as_ref()) else { continue };
+        if alpha <= 0.0 {
+            continue;
+        }
+        let alpha = if focusing && !lifted(e) { alpha * 0.35 } else { alpha };
+        let width = if lifted(e) { 3.0 } else { 1.6 };
+        let paint = Paint::new(Ink::Flow(use_.kind), alpha);
+        shapes.push(Shape::Path { points: edge.path.clone(), stroke: Stroke { paint, width, dash: use_.kind.dash() } });
+        shapes.push(Shape::Polygon { points: arrowhead(&edge.path, if lifted(e) { 9.0 } else { 7.0 }), fill: paint });
+    }
+
+    for (slot, node) in layout.nodes.iter().enumerate() {
+        let on = mix(before.nodes[slot] as u8 as f64, after.nodes[slot] as u8 as f64);
+        let alpha = GHOST + (1.0 - GHOST) * on;
+        let alpha = if focusing && !emphasis.nodes.contains(&slot) { alpha.min(0.55) } else { alpha };
+        let emphasised = emphasis.nodes.contains(&slot);
+        shapes.push(Shape::Rect {
+            rect: node.rect,
+            fill: Some(Paint::new(Ink::NodeFill, 1.0)),
+            stroke: Some(Stroke {
+                paint: Paint::new(if emphasised { Ink::Focus } else { Ink::NodeStroke }, alpha),
+                width: if emphasised { 2.5 } else { 1.2 },
+                dash: if on < 0.5 { Dash::Dashed } else { Dash::Solid },
+            }),
+        });
+        let lines = node.lines.len() as f64 + node.caption.is_some() as u8 as f64;
+        let line_h = NODE_FONT + 2.0;
+        let mut y = node.rect.center().y - (lines - 1.0) * line_h / 2.0;
+        let text = Paint::new(if on < 0.5 { Ink::Muted } else { Ink::Text }, alpha.max(0.75));
+        for line in &node.lines {
+            let at = Point::new(node.rect.center().x, y);
+            shapes.push(Shape::Text {
+                at,
+                text: line.clone(),
+                size: NODE_FONT,
+                paint: text,
+                anchor: Anchor::Middle,
+                bold: true,
+            });
+            y += line_h;
+        }
+        if let Some(caption) = &node.caption {
+            let at = Point::new(node.rect.center().x, y);
+            let paint = Paint::new(Ink::Muted, alpha.max(0.75));
+            shapes.push(Shape::Text {
+                at,
+                text: caption.clone(),
+                size: SMALL_FONT,
+                paint,
+                anchor: Anchor::Middle,
+                bold: false,
+            });
+        }
+    }
+
+    for &e in &order {
+        let alpha = mix(before.edges[e].is_some() as u8 as f64, after.edges[e].is_some() as u8 as f64);
+        let Some(use_) = after.edges[e].as_ref().or(before.edges[e].as_ref()) else { continue };
+        if alpha <= 0.0 {
+            continue;
+        }
+        let alpha = if focusing && !lifted(e) { alpha * 0.5 } else { alpha };
+        let rect = edge_label_rect(layout, e, &use_.label);
+        shapes.push(Shape::Rect {
+            rect,
+            fill: Some(Paint::new(Ink::Background, alpha.max(0.6))),
+            stroke: Some(Stroke { paint: Paint::new(Ink::Flow(use_.kind), alpha), width: 1.0, dash: Dash::Solid }),
+        });
+        let paint = Paint::new(Ink::Text, alpha);
+        let at = rect.center();
+        shapes.push(Shape::Text {
+            at,
+            text: use_.label.clone(),
+            size: SMALL_FONT,
+            paint,
+            anchor: Anchor::Middle,
+            bold: false,
+        });
+    }
+
+    for zone in &layout.zones {
+        shapes.push(Shape::Rect {
+            rect: zone.label_rect,
+            fill: Some(Paint::new(Ink::Zone(zone.zone), 1.0)),
+            stroke: None,
+        });
+        let at = Point::new(zone.label_rect.x + 4.0, zone.label_rect.center().y);
+        let paint = Paint::new(Ink::Text, 1.0);
+        shapes.push(Shape::Text {
+            at,
+            text: zone.label.clone(),
+            size: ZONE_FONT,
+            paint,
+            anchor: Anchor::Start,
+            bold: true,
+        });
+    }
+
+    // The current step's number at the start of each of its hops.
+    if let Some(step) = emphasis.step {
+        for &e in step_edges {
+            let at = point_along(&layout.edges[e].path, 10.0);
+            shapes.extend(badge(at, step + 1, Ink::Flow(after.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind))));
+        }
+    }
+    shapes
+}
+
+/// Where an edge's label box sits for a given label text.
+pub fn edge_label_rect(layout: &Layout, edge: usize, label: &str) -> Rect {
+    let rect = Rect::centered(layout.edges[edge].label_at, edge_label_width(label), EDGE_LABEL_HEIGHT);
+    let x = rect.x.clamp(0.0, (layout.width - rect.w).max(0.0));
+    Rect::new(x, rect.y, rect.w, rect.h)
+}
+
+/// A filled triangle at the end of `path`, pointing along its last segment.
+fn arrowhead(path: &[Point], size: f64) -> Vec<Point> {
+    let n = path.len();
+    if n < 2 {
+        return Vec::new();
+    }
+    let (a, b) = (path[n - 2], path[n - 1]);
+    let d = a.distance(b).max(1e-9);
+    let (ux, uy) = ((b.x - a.x) / d, (b.y - a.y) / d);
+    let base = Point::new(b.x - ux * size, b.y - uy * size);
+    let half = size * 0.5;
+    vec![b, Point::new(base.x - uy * half, base.y + ux * half), Point::new(base.x + uy * half, base.y - ux * half)]
+}
+
+/// A numbered disc.
+fn badge(at: Point, number: usize, ink: Ink) -> [Shape; 2] {
+    let text = number.to_string();
+    let radius = (text_width(&text, SMALL_FONT) / 2.0 + 4.0).max(8.0);
+    [
+        Shape::Circle {
+            center: at,
+            radius,
+            fill: Paint::new(ink, 1.0),
+            stroke: Some(Stroke { paint: Paint::new(Ink::Background, 1.0), width: 1.5, dash: Dash::Solid }),
+        },
+        Shape::Text {
+            at,
+            text,
+            size: SMALL_FONT,
+            paint: Paint::new(Ink::PacketText, 1.0),
+            anchor: Anchor::Middle,
+            bold: true,
+        },
+    ]
+}
+
+/// How long one step's packet takes at 1× speed, in seconds.
+pub const SECONDS_PER_STEP: f64 = 2.4;
+
+/// Moves the player on by `seconds` at `speed`: returns the new step and its progress (0 to 1).
+/// Past the last step it starts again from the first.
+pub fn advance(step: usize, progress: f64, seconds: f64, speed: f64, steps: usize) -> (usize, f64) {
+    if steps == 0 {
+        return (0, 0.0);
+    }
+    let total = progress + seconds.max(0.0) * speed / SECONDS_PER_STEP;
+    let whole = total.floor();
+    ((step + whole as usize) % steps, total - whole)
+}
+
+/// Where step `step`'s packet is when it is `progress` (0 to 1) of the way along its hops.
+/// Returns the point and the layout edge it is on.
+pub fn packet_position(layout: &Layout, traffic: &Traffic, step: usize, progress: f64) -> Option<(Point, usize)> {
+    let edges = traffic.steps.get(step)?;
+    let total: f64 = edges.iter().map(|&e| length(&layout.edges[e].path)).sum();
+    let mut left = progress.clamp(0.0, 1.0) * total;
+    for (i, &e) in edges.iter().enumerate() {
+        let len = length(&layout.edges[e].path);
+        if left <= len || i + 1 == edges.len() {
+            return Some((point_along(&layout.edges[e].path, left), e));
+        }
+        left -= len;
+    }
+    None
+}
+
+/// The moving layer: the current step's packet, numbered.
+pub fn packets(layout: &Layout, traffic: &Traffic, step: usize, progress: f64) -> Vec<Shape> {
+    match packet_position(layout, traffic, step, progress) {
+        Some((at, e)) => {
+            let kind = traffic.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind);
+            badge(at, step + 1, Ink::Flow(kind)).into()
+        }
+        None => Vec::new(),
+    }
+}

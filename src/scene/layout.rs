@@ -1,0 +1,545 @@
+//! Layout: where every node, zone and edge of a scenario goes at a given width.
+//!
+//! A layout covers every node and edge that can appear in *any* configuration of the scenario,
+//! so changing a key never moves anything: flows only fade in or out. Nodes sit in the cells
+//! of a grid; edges run only through the gutters between cells (out of a node's side, along a
+//! column gutter, across a row gutter if they must change column, and into the other node's
+//! side), so an edge never crosses a node. Each edge has its own lane in every gutter it uses.
+//!
+//! Wide layouts put the client network, the VNet and the Azure-side zones in three column
+//! groups; narrow ones stack the zones from top to bottom.
+
+use std::collections::BTreeMap;
+
+use super::geom::{Point, Rect, text_width, wrap};
+use crate::config::Config;
+use crate::model::{Catalog, Ports, Protocol, Scenario, Zone};
+use crate::resolve::resolve;
+
+/// Node box height, in CSS pixels.
+pub const NODE_HEIGHT: f64 = 46.0;
+/// Size of node labels.
+pub const NODE_FONT: f64 = 12.0;
+/// Size of captions (subnets) and edge labels.
+pub const SMALL_FONT: f64 = 10.5;
+/// Size of zone labels.
+pub const ZONE_FONT: f64 = 12.0;
+/// Height of an edge label.
+pub const EDGE_LABEL_HEIGHT: f64 = 15.0;
+/// Narrowest node column a layout accepts before it tries fewer columns.
+const MIN_COLUMN: f64 = 104.0;
+const LANE: f64 = 4.0;
+const BAND: f64 = 20.0;
+
+/// The diagram's geometry for one scenario at one width.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    /// Whether the zones are stacked (narrow widths).
+    pub stacked: bool,
+    pub zones: Vec<ZoneBox>,
+    pub nodes: Vec<NodeBox>,
+    pub edges: Vec<Edge>,
+}
+
+/// A labelled region.
+#[derive(Clone, Debug)]
+pub struct ZoneBox {
+    pub zone: Zone,
+    pub rect: Rect,
+    pub label: String,
+    pub label_rect: Rect,
+}
+
+/// A node's box, with its label already wrapped.
+#[derive(Clone, Debug)]
+pub struct NodeBox {
+    /// Index into [`Catalog::nodes`].
+    pub node: usize,
+    pub rect: Rect,
+    pub lines: Vec<String>,
+    /// The subnet, for VNet nodes that have one.
+    pub caption: Option<String>,
+}
+
+/// A directed connection between two node boxes, drawn once however many hops use it.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    /// Indices into [`Layout::nodes`].
+    pub from: usize,
+    pub to: usize,
+    /// From a point on `from`'s side to a point on `to`'s side, axis-aligned segments only.
+    pub path: Vec<Point>,
+    /// Where the protocol and port label is centred.
+    pub label_at: Point,
+}
+
+impl Layout {
+    /// The box of catalog node `node`, if the scenario can show it.
+    pub fn node_slot(&self, node: usize) -> Option<usize> {
+        self.nodes.iter().position(|n| n.node == node)
+    }
+
+    /// The edge from catalog node `from` to catalog node `to`, if the scenario can show it.
+    pub fn edge_slot(&self, from: usize, to: usize) -> Option<usize> {
+        let (from, to) = (self.node_slot(from)?, self.node_slot(to)?);
+        self.edges.iter().position(|e| e.from == from && e.to == to)
+    }
+}
+
+/// The width of an edge label's box for `text`.
+pub fn edge_label_width(text: &str) -> f64 {
+    text_width(text, SMALL_FONT) + 10.0
+}
+
+/// `TCP 443, 8787 · UDP 5831`: the protocols and ports of a set of hops, shortest first.
+pub fn ports_label(ports: &[(Protocol, Ports)]) -> String {
+    let mut sorted: Vec<(Protocol, Ports)> = ports.to_vec();
+    sorted.sort_by_key(|(p, range)| (p.id(), range.first, range.last));
+    sorted.dedup();
+    let mut groups: Vec<(Protocol, Vec<String>)> = Vec::new();
+    for (protocol, range) in sorted {
+        match groups.last_mut() {
+            Some((p, list)) if *p == protocol => list.push(range.to_string()),
+            _ => groups.push((protocol, vec![range.to_string()])),
+        }
+    }
+    let parts: Vec<String> = groups
+        .into_iter()
+        .map(|(p, list)| match p {
+            Protocol::Any => "Any".to_string(),
+            _ if list.len() > 3 => format!("{} {} +{}", p.id(), list[..2].join(", "), list.len() - 2),
+            _ => format!("{} {}", p.id(), list.join(", ")),
+        })
+        .collect();
+    parts.join(" · ")
+}
+
+/// An edge before layout: from and to (node indices), with every protocol and port it carries.
+type EdgeSpec = (usize, usize, Vec<(Protocol, Ports)>);
+
+/// What a scenario can show, over all its configurations: nodes in catalog order, and edges
+/// with every protocol and port that uses them.
+fn reachable(catalog: &Catalog, scenario: &Scenario) -> (Vec<usize>, Vec<EdgeSpec>) {
+    // Every combination, unless a generated file has so many keys that a key-at-a-time sweep
+    // must stand in for it.
+    let total: usize = scenario.keys.iter().map(|k| k.values.len()).product();
+    let configs = if total <= 4096 {
+        Config::combinations(catalog, scenario)
+    } else {
+        let base = Config::defaults(catalog, scenario);
+        let mut all = vec![base.clone()];
+        for sk in &scenario.keys {
+            for &v in &sk.values {
+                let mut values: Vec<usize> = (0..catalog.keys.len()).map(|k| base.value(k)).collect();
+                values[sk.key] = v;
+                all.push(Config::from_values(values));
+            }
+        }
+        all
+    };
+    let mut used = vec![false; catalog.nodes.len()];
+    let mut edges: BTreeMap<(usize, usize), Vec<(Protocol, Ports)>> = BTreeMap::new();
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    for config in &configs {
+        for flow in resolve(catalog, scenario, config).flows {
+            for hop in flow.hops {
+                used[hop.from] = true;
+                used[hop.to] = true;
+                let entry = edges.entry((hop.from, hop.to)).or_insert_with(|| {
+                    order.push((hop.from, hop.to));
+                    Vec::new()
+                });
+                if !entry.contains(&(hop.protocol, hop.port)) {
+                    entry.push((hop.protocol, hop.port));
+                }
+            }
+        }
+    }
+    let nodes = (0..catalog.nodes.len()).filter(|&n| used[n]).collect();
+    let edges = order.into_iter().map(|key| (key.0, key.1, edges.remove(&key).unwrap_or_default())).collect();
+    (nodes, edges)
+}
+
+/// Which side of a node an edge leaves or enters by.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Side {
+    Left,
+    Right,
+}
+
+/// One arrangement to try: zones to cells.
+struct Grid {
+    columns: usize,
+    rows: usize,
+    stacked: bool,
+    /// Per node slot: (column, row).
+    cells: Vec<(usize, usize)>,
+    /// Per zone present: (zone, first column, last column, first row, last row).
+    zones: Vec<(Zone, usize, usize, usize, usize)>,
+}
+
+fn grid(zones: &[(Zone, Vec<usize>)], wide: Option<(usize, usize)>) -> Grid {
+    let mut cells = vec![(0, 0); zones.iter().map(|(_, n)| n.len()).sum()];
+    let mut boxes = Vec::new();
+    let mut place = |members: &[usize], col0: usize, cols: usize, row0: usize| -> usize {
+        for (i, &slot) in members.iter().enumerate() {
+            cells[slot] = (col0 + i % cols, row0 + i / cols);
+        }
+        members.len().div_ceil(cols)
+    };
+    match wide {
+        Some((vnet_cols, right_cols)) => {
+            // Column groups: client | VNet | Azure, Microsoft-managed and internet stacked.
+            let mut col = 0;
+            let mut rows = 0;
+            let mut right_row = 0;
+            let right_col = zones
+                .iter()
+                .filter(|(z, _)| matches!(z, Zone::Client | Zone::Vnet))
+                .map(|(z, _)| if *z == Zone::Vnet { vnet_cols } else { 1 })
+                .sum::<usize>();
+            for (zone, members) in zones {
+                match zone {
+                    Zone::Client | Zone::Vnet => {
+                        let cols = if *zone == Zone::Vnet { vnet_cols } else { 1 };
+                        let used = place(members, col, cols, 0);
+                        boxes.push((*zone, col, col + cols - 1, 0, used - 1));
+                        rows = rows.max(used);
+                        col += cols;
+                    }
+                    _ => {
+                        let used = place(members, right_col, right_cols, right_row);
+                        boxes.push((*zone, right_col, right_col + right_cols - 1, right_row, right_row + used - 1));
+                        right_row += used;
+                    }
+                }
+            }
+            let has_right = zones.iter().any(|(z, _)| !matches!(z, Zone::Client | Zone::Vnet));
+            Grid {
+                columns: right_col + if has_right { right_cols } else { 0 },
+                rows: rows.max(right_row),
+                stacked: false,
+                cells,
+                zones: boxes,
+            }
+        }
+        None => {
+            // One column: edges run down the gutters on either side, where their labels fit.
+            let cols = 1;
+            let mut row = 0;
+            for (zone, members) in zones {
+                let used = place(members, 0, cols, row);
+                boxes.push((*zone, 0, cols - 1, row, row + used - 1));
+                row += used;
+            }
+            Grid { columns: cols, rows: row, stacked: true, cells, zones: boxes }
+        }
+    }
+}
+
+/// Lays out `scenario` at `width` CSS pixels.
+pub fn layout(catalog: &Catalog, scenario: &Scenario, width: f64) -> Layout {
+    let width = width.max(240.0);
+    let (nodes, edges) = reachable(catalog, scenario);
+    let slot_of = |n: usize| nodes.iter().position(|&m| m == n).unwrap_or(0);
+    let edges: Vec<EdgeSpec> = edges.into_iter().map(|(a, b, p)| (slot_of(a), slot_of(b), p)).collect();
+
+    // Zones in layout order; VNet nodes grouped by subnet, in order of first appearance.
+    let mut zones: Vec<(Zone, Vec<usize>)> = Vec::new();
+    for zone in Zone::ALL {
+        let mut members: Vec<usize> = (0..nodes.len()).filter(|&s| catalog.nodes[nodes[s]].zone == zone).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let subnets: Vec<Option<&String>> = members.iter().map(|&s| catalog.nodes[nodes[s]].subnet.as_ref()).collect();
+        let first = |s: &usize| subnets.iter().position(|x| *x == catalog.nodes[nodes[*s]].subnet.as_ref());
+        members.sort_by_key(first);
+        zones.push((zone, members));
+    }
+
+    let count = |pred: &dyn Fn(Zone) -> bool| zones.iter().filter(|(z, _)| pred(*z)).map(|(_, m)| m.len()).max();
+    let vnet = count(&|z| z == Zone::Vnet).unwrap_or(0);
+    let right = count(&|z| !matches!(z, Zone::Client | Zone::Vnet)).unwrap_or(0);
+    let mut candidates: Vec<Option<(usize, usize)>> = Vec::new();
+    if width >= 560.0 {
+        if vnet > 5 && right > 5 {
+            candidates.push(Some((2, 2)));
+        }
+        if vnet > 5 {
+            candidates.push(Some((2, 1)));
+        }
+        candidates.push(Some((1, 1)));
+    }
+    candidates.push(None);
+    let mut best = None;
+    for candidate in candidates {
+        let laid = arrange(catalog, &nodes, &edges, &grid(&zones, candidate), width);
+        let (ok, layout) = laid;
+        if ok {
+            return layout;
+        }
+        best.get_or_insert(layout);
+    }
+    // The narrowest arrangement always exists; `best` is only a fallback for tiny widths.
+    best.unwrap_or_else(|| Layout { width, height: 0.0, stacked: true, zones: vec![], nodes: vec![], edges: vec![] })
+}
+
+/// Sizes and routes one arrangement. Returns whether its columns are wide enough.
+fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, width: f64) -> (bool, Layout) {
+    let (cols, rows) = (grid.columns, grid.rows.max(1));
+
+    // Which gutters each edge uses. Column gutter k lies left of column k; row gutter k above row k.
+    struct Route {
+        exit: (usize, Side),
+        enter: (usize, Side),
+        row_gutter: Option<usize>,
+    }
+    let mut col_load = vec![0usize; cols + 1];
+    let routes: Vec<Route> = edges
+        .iter()
+        .map(|&(a, b, _)| {
+            let ((ca, ra), (cb, rb)) = (grid.cells[a], grid.cells[b]);
+            let (exit, enter) = match ca.cmp(&cb) {
+                std::cmp::Ordering::Less => ((ca + 1, Side::Right), (cb, Side::Left)),
+                std::cmp::Ordering::Greater => ((ca, Side::Left), (cb + 1, Side::Right)),
+                // Within a column, an edge takes whichever side gutter carries fewer lanes so far.
+                std::cmp::Ordering::Equal if col_load[ca + 1] <= col_load[ca] => {
+                    ((ca + 1, Side::Right), (cb + 1, Side::Right))
+                }
+                std::cmp::Ordering::Equal => ((ca, Side::Left), (cb, Side::Left)),
+            };
+            col_load[exit.0] += 1;
+            if enter.0 != exit.0 {
+                col_load[enter.0] += 1;
+            }
+            let row_gutter = (exit.0 != enter.0).then(|| {
+                let (lo, hi) = (ra.min(rb), ra.max(rb));
+                if lo == hi { lo + 1 } else { (lo + 1 + hi) / 2 }
+            });
+            Route { exit, enter, row_gutter }
+        })
+        .collect();
+
+    // Lanes: each edge gets its own position in every gutter it uses.
+    let mut col_lanes: Vec<Vec<usize>> = vec![Vec::new(); cols + 1];
+    let mut row_lanes: Vec<Vec<usize>> = vec![Vec::new(); rows + 1];
+    for (e, r) in routes.iter().enumerate() {
+        col_lanes[r.exit.0].push(e);
+        if r.enter.0 != r.exit.0 {
+            col_lanes[r.enter.0].push(e);
+        }
+        if let Some(g) = r.row_gutter {
+            row_lanes[g].push(e);
+        }
+    }
+
+    let cap = (width * if grid.stacked { 0.22 } else { 0.14 }).max(26.0);
+    let col_gutter: Vec<f64> = col_lanes
+        .iter()
+        .enumerate()
+        .map(|(k, lanes)| {
+            let outer = k == 0 || k == cols;
+            let base = if outer && lanes.is_empty() { 8.0 } else { 22.0 };
+            // Gutters between columns of a wide layout leave room for an edge label.
+            let room = if outer || grid.stacked { 0.0 } else { (width * 0.1).min(132.0) };
+            (base + lanes.len() as f64 * LANE).max(room).min(cap.max(base))
+        })
+        .collect();
+    let column = (width - col_gutter.iter().sum::<f64>()) / cols as f64;
+    let headers: Vec<bool> = (0..=rows).map(|r| grid.zones.iter().any(|z| z.3 == r)).collect();
+    let row_gutter: Vec<f64> =
+        (0..=rows).map(|r| 16.0 + row_lanes[r].len() as f64 * LANE + if headers[r] { BAND } else { 4.0 }).collect();
+
+    let mut col_x = Vec::with_capacity(cols);
+    let mut x = 0.0;
+    for gutter in &col_gutter[..cols] {
+        x += gutter;
+        col_x.push(x);
+        x += column;
+    }
+    let mut row_y = Vec::with_capacity(rows);
+    let mut y = 0.0;
+    for gutter in &row_gutter[..rows] {
+        y += gutter;
+        row_y.push(y);
+        y += NODE_HEIGHT;
+    }
+    let height = y + row_gutter[rows];
+    let gutter_x = |k: usize| if k == 0 { 0.0 } else { col_x[k - 1] + column };
+    let gutter_y = |k: usize| if k == 0 { 0.0 } else { row_y[k - 1] + NODE_HEIGHT };
+
+    let lane_x = |k: usize, e: usize| {
+        let lanes = &col_lanes[k];
+        let i = lanes.iter().position(|&x| x == e).unwrap_or(0) as f64;
+        let span = col_gutter[k] - 8.0;
+        let step = (span / (lanes.len() as f64 + 1.0)).min(10.0);
+        let start = gutter_x(k) + (col_gutter[k] - step * (lanes.len() as f64 - 1.0)) / 2.0;
+        start + step * i
+    };
+    let lane_y = |k: usize, e: usize| {
+        let lanes = &row_lanes[k];
+        let i = lanes.iter().position(|&x| x == e).unwrap_or(0) as f64;
+        gutter_y(k) + 6.0 + LANE * i
+    };
+
+    // Node boxes.
+    let node_boxes: Vec<NodeBox> = nodes
+        .iter()
+        .enumerate()
+        .map(|(slot, &n)| {
+            let (c, r) = grid.cells[slot];
+            let rect = Rect::new(col_x[c], row_y[r], column, NODE_HEIGHT);
+            let node = &catalog.nodes[n];
+            let caption = node.subnet.as_ref().map(|s| format!("{s} subnet"));
+            let max_lines = if caption.is_some() { 2 } else { 3 };
+            let lines = wrap(&node.label, NODE_FONT, column - 12.0, max_lines);
+            let caption = caption.map(|c| wrap(&c, SMALL_FONT, column - 12.0, 1).concat());
+            NodeBox { node: n, rect, lines, caption }
+        })
+        .collect();
+
+    // Attachment points: the edges on one side of a node spread along it, ordered by where
+    // their other end is, so they cross as little as possible.
+    // (node, side) -> (where the other end is, edge, whether the edge leaves here)
+    type Ends = Vec<(f64, usize, bool)>;
+    let mut sides: BTreeMap<(usize, Side), Ends> = BTreeMap::new();
+    for (e, (&(a, b, _), r)) in edges.iter().zip(&routes).enumerate() {
+        let (ya, yb) = (node_boxes[a].rect.center().y, node_boxes[b].rect.center().y);
+        sides.entry((a, r.exit.1)).or_default().push((yb, e, true));
+        sides.entry((b, r.enter.1)).or_default().push((ya, e, false));
+    }
+    let mut attach: BTreeMap<(usize, bool), Point> = BTreeMap::new();
+    for ((slot, side), mut list) in sides {
+        list.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
+        let rect = node_boxes[slot].rect;
+        let n = list.len() as f64;
+        for (i, &(_, e, is_exit)) in list.iter().enumerate() {
+            let y = rect.y + rect.h * (i as f64 + 1.0) / (n + 1.0);
+            let x = if side == Side::Left { rect.x } else { rect.right() };
+            attach.insert((e, is_exit), Point::new(x, y));
+        }
+    }
+
+    let mut paths: Vec<Vec<Point>> = Vec::with_capacity(edges.len());
+    for (e, r) in routes.iter().enumerate() {
+        let start = attach[&(e, true)];
+        let end = attach[&(e, false)];
+        let x1 = lane_x(r.exit.0, e);
+        let path = match r.row_gutter {
+            None => vec![start, Point::new(x1, start.y), Point::new(x1, end.y), end],
+            Some(g) => {
+                let (x2, y) = (lane_x(r.enter.0, e), lane_y(g, e));
+                vec![start, Point::new(x1, start.y), Point::new(x1, y), Point::new(x2, y), Point::new(x2, end.y), end]
+            }
+        };
+        paths.push(simplify(path));
+    }
+
+    // Zones and their labels, in the header band above their first row.
+    let zone_boxes: Vec<ZoneBox> = grid
+        .zones
+        .iter()
+        .map(|&(zone, c0, c1, r0, r1)| {
+            let top = row_y[r0] - BAND - 6.0;
+            let rect = Rect::new(
+                col_x[c0] - 6.0,
+                top,
+                col_x[c1] + column - col_x[c0] + 12.0,
+                row_y[r1] + NODE_HEIGHT + 6.0 - top,
+            );
+            let label = wrap(zone.label(), ZONE_FONT, rect.w - 16.0, 1).concat();
+            let label_rect = Rect::new(rect.x + 6.0, top + 2.0, text_width(&label, ZONE_FONT) + 8.0, BAND - 2.0);
+            ZoneBox { zone, rect, label, label_rect }
+        })
+        .collect();
+
+    // Edge labels: the first spot along the edge that covers no node, zone label or other edge
+    // label, trying the middle of the longest segments first.
+    let mut taken: Vec<Rect> = zone_boxes.iter().map(|z| z.label_rect).collect();
+    let canvas = Rect::new(0.0, 0.0, width, height);
+    let mut out_edges = Vec::with_capacity(edges.len());
+    for ((a, b, ports), path) in edges.iter().zip(paths) {
+        let w = edge_label_width(&ports_label(ports));
+        // Horizontal runs long enough for the label come first, nearest the target first, so
+        // a label reads along its line and sits close to the arrow it explains; then the rest,
+        // longest first.
+        let mut segments: Vec<(Point, Point)> = path.windows(2).map(|s| (s[0], s[1])).collect();
+        segments.reverse();
+        let roomy = |s: &(Point, Point)| s.0.y == s.1.y && s.0.distance(s.1) >= w + 8.0;
+        segments.sort_by(|p, q| {
+            roomy(q).cmp(&roomy(p)).then(if roomy(p) {
+                std::cmp::Ordering::Equal
+            } else {
+                q.0.distance(q.1).total_cmp(&p.0.distance(p.1))
+            })
+        });
+        let fits = |r: &Rect, taken: &[Rect]| {
+            canvas.encloses(r)
+                && !node_boxes.iter().any(|n| n.rect.inflate(2.0).overlaps(r))
+                && !taken.iter().any(|t| t.inflate(1.0).overlaps(r))
+        };
+        // Spots along the edge, then across the gaps between rows beside its vertical runs
+        // (where a long label fits in a narrow layout). If nothing is free, a label may cover
+        // another label, but still not a node.
+        let mut spots: Vec<Point> = Vec::new();
+        for &(p, q) in &segments {
+            spots.extend([0.5, 0.3, 0.7, 0.15, 0.85, 0.05, 0.95].map(|t| p.lerp(q, t)));
+        }
+        for &(p, q) in segments.iter().filter(|(p, q)| p.x == q.x) {
+            let (lo, hi) = (p.y.min(q.y), p.y.max(q.y));
+            for (k, gap) in row_gutter.iter().enumerate().take(rows).skip(1) {
+                let y = gutter_y(k) + gap / 2.0;
+                if lo <= y && y <= hi {
+                    spots.push(Point::new(p.x, y));
+                }
+            }
+        }
+        let mut chosen = None;
+        'search: for strict in [true, false] {
+            for &spot in &spots {
+                let rect = clamp_into(Rect::centered(spot, w, EDGE_LABEL_HEIGHT), &canvas);
+                if fits(&rect, if strict { &taken } else { &[] }) {
+                    chosen = Some(rect);
+                    break 'search;
+                }
+            }
+        }
+        let rect = chosen.unwrap_or_else(|| {
+            let (p, q) = segments.first().copied().unwrap_or((path[0], path[0]));
+            clamp_into(Rect::centered(p.lerp(q, 0.5), w, EDGE_LABEL_HEIGHT), &canvas)
+        });
+        taken.push(rect);
+        out_edges.push(Edge { from: *a, to: *b, path, label_at: rect.center() });
+    }
+
+    let ok = column >= MIN_COLUMN;
+    (ok, Layout { width, height, stacked: grid.stacked, zones: zone_boxes, nodes: node_boxes, edges: out_edges })
+}
+
+/// Drops repeated points and points in the middle of a straight run.
+fn simplify(points: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len());
+    for p in points {
+        if out.last().is_some_and(|q| q.distance(p) < 1e-9) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            let straight = ((a.x - b.x).abs() < 1e-9 && (b.x - p.x).abs() < 1e-9)
+                || ((a.y - b.y).abs() < 1e-9 && (b.y - p.y).abs() < 1e-9);
+            if straight {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn clamp_into(r: Rect, outer: &Rect) -> Rect {
+    let x = r.x.clamp(outer.x, (outer.right() - r.w).max(outer.x));
+    let y = r.y.clamp(outer.y, (outer.bottom() - r.h).max(outer.y));
+    Rect::new(x, y, r.w, r.h)
+}

@@ -1,0 +1,20 @@
+//! The diagram as data: layout, frames and hit testing, with no drawing and no web.
+//!
+//! [`layout`] places a scenario's zones, nodes and edges for a width; [`Traffic`] says what one
+//! configuration uses; [`diagram`] and [`packets`] turn those into [`Shape`]s that
+//! [`crate::paint`] draws; [`hit`] finds what is under a pointer. Everything is a pure
+//! function of its arguments, so the browser, the SVG export and the tests see the same picture.
+//!
+//! Units are CSS pixels, the origin is the top-left corner and y grows downwards.
+
+mod frame;
+pub mod geom;
+mod hit;
+mod layout;
+
+pub use frame::{
+    Anchor, Dash, EdgeUse, Emphasis, Ink, Kind, Paint, SECONDS_PER_STEP, Shape, Stroke, Traffic, advance, diagram,
+    edge_label_rect, packet_position, packets,
+};
+pub use hit::{Hit, TOLERANCE, hit};
+pub use layout::{EDGE_LABEL_HEIGHT, Edge, Layout, NODE_FONT, NODE_HEIGHT, NodeBox, ZoneBox, layout, ports_label};

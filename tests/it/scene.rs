@@ -1,0 +1,188 @@
+//! Scene invariants on every scenario, in every combination of its keys, at a narrow and a wide
+//! width: nodes apart and inside the canvas, edges from node side to node side through gutters
+//! only, labels inside the canvas, packets on their hops, hit testing finding what is drawn.
+
+use vnet_flows::config::Config;
+use vnet_flows::paint::{self, paint};
+use vnet_flows::resolve::resolve;
+use vnet_flows::scene::geom::{Point, Rect, distance_to, text_width};
+use vnet_flows::scene::{
+    Anchor, Emphasis, Hit, Layout, Shape, Traffic, diagram, edge_label_rect, hit, layout, packet_position,
+};
+
+use crate::catalog;
+
+const WIDTHS: [f64; 2] = [320.0, 1280.0];
+
+fn on_border(r: &Rect, p: Point) -> bool {
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-6;
+    (near(p.x, r.x) || near(p.x, r.right())) && r.y <= p.y && p.y <= r.bottom()
+}
+
+/// Whether an axis-aligned segment passes through the inside of `r`.
+fn crosses(a: Point, b: Point, r: &Rect) -> bool {
+    let inner = r.inflate(-0.5);
+    let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+    let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
+    x0 < inner.right() && inner.x < x1.max(x0 + 1e-9) && y0 < inner.bottom() && inner.y < y1.max(y0 + 1e-9)
+}
+
+fn check_layout(name: &str, l: &Layout) {
+    let canvas = Rect::new(0.0, 0.0, l.width, l.height);
+    for (i, a) in l.nodes.iter().enumerate() {
+        assert!(canvas.encloses(&a.rect), "{name}: node {i} leaves the canvas");
+        for b in &l.nodes[i + 1..] {
+            assert!(!a.rect.overlaps(&b.rect), "{name}: nodes {} and {} overlap", a.node, b.node);
+        }
+    }
+    for z in &l.zones {
+        assert!(canvas.encloses(&z.rect), "{name}: zone {:?} leaves the canvas", z.zone);
+    }
+    for (e, edge) in l.edges.iter().enumerate() {
+        let (from, to) = (&l.nodes[edge.from].rect, &l.nodes[edge.to].rect);
+        let (first, last) = (edge.path[0], *edge.path.last().unwrap());
+        assert!(on_border(from, first), "{name}: edge {e} does not start on its node");
+        assert!(on_border(to, last), "{name}: edge {e} does not end on its node");
+        for w in edge.path.windows(2) {
+            assert!(w[0].x == w[1].x || w[0].y == w[1].y, "{name}: edge {e} has a slanted segment");
+            for (n, node) in l.nodes.iter().enumerate() {
+                assert!(!crosses(w[0], w[1], &node.rect), "{name}: edge {e} crosses node {n}");
+            }
+        }
+        for p in &edge.path {
+            assert!(canvas.contains(*p), "{name}: edge {e} leaves the canvas");
+        }
+    }
+}
+
+fn check_shapes(name: &str, l: &Layout, shapes: &[Shape]) {
+    let canvas = Rect::new(0.0, 0.0, l.width, l.height);
+    for shape in shapes {
+        if let Shape::Text { at, text, size, anchor, .. } = shape {
+            let w = text_width(text, *size);
+            let x = if *anchor == Anchor::Middle { at.x - w / 2.0 } else { at.x };
+            let bounds = Rect::new(x, at.y - size / 2.0, w, *size);
+            assert!(canvas.encloses(&bounds), "{name}: label {text:?} at {at:?} leaves the {}px canvas", l.width);
+        }
+    }
+}
+
+#[test]
+fn every_scenario_in_every_configuration_at_two_widths() {
+    let catalog = catalog();
+    let mut configurations = 0;
+    for scenario in &catalog.scenarios {
+        for width in WIDTHS {
+            let l = layout(&catalog, scenario, width);
+            let name = format!("{} at {width}px", scenario.id);
+            assert_eq!(l.width, width, "{name}");
+            assert_eq!(l.stacked, width < 560.0, "{name}: stacking");
+            check_layout(&name, &l);
+            for config in Config::combinations(&catalog, scenario) {
+                configurations += 1;
+                let r = resolve(&catalog, scenario, &config);
+                let traffic = Traffic::new(&l, &r);
+                let name = format!("{name} with {}", config.summary(&catalog, scenario));
+                // Every hop of every flow has its edge: the layout covers every configuration.
+                for (step, flow) in r.flows.iter().enumerate() {
+                    assert_eq!(traffic.steps[step].len(), flow.hops.len(), "{name}: step {step} lost a hop");
+                }
+                let emphasis = Emphasis { step: Some(0), ..Emphasis::default() };
+                check_shapes(&name, &l, &diagram(&l, &traffic, &traffic, 1.0, &emphasis));
+                for (step, edges) in traffic.steps.iter().enumerate() {
+                    for i in 0..=8 {
+                        let t = i as f64 / 8.0;
+                        let (p, e) = packet_position(&l, &traffic, step, t).expect("a packet");
+                        assert!(edges.contains(&e), "{name}: step {step} packet on a foreign edge");
+                        assert!(distance_to(&l.edges[e].path, p) < 1e-6, "{name}: step {step} packet off its hop");
+                    }
+                }
+                for (slot, node) in l.nodes.iter().enumerate() {
+                    assert_eq!(hit(&l, &traffic, node.rect.center()), Some(Hit::Node(slot)), "{name}");
+                }
+                for (e, used) in traffic.edges.iter().enumerate() {
+                    let Some(used) = used else { continue };
+                    let label = edge_label_rect(&l, e, &used.label);
+                    let shared = traffic.edges.iter().enumerate().any(|(o, u)| {
+                        o != e && u.as_ref().is_some_and(|u| edge_label_rect(&l, o, &u.label).overlaps(&label))
+                    });
+                    if !shared && !l.nodes.iter().any(|n| n.rect.overlaps(&label)) {
+                        assert_eq!(hit(&l, &traffic, label.center()), Some(Hit::Edge(e)), "{name}: label of edge {e}");
+                    }
+                    // A point on the line, away from labels and nodes, finds this edge or one it touches.
+                    let found = (1..40).map(|i| i as f64 / 40.0).find_map(|t| {
+                        let p = vnet_flows::scene::geom::point_along(
+                            &l.edges[e].path,
+                            t * vnet_flows::scene::geom::length(&l.edges[e].path),
+                        );
+                        matches!(hit(&l, &traffic, p), Some(Hit::Edge(x)) if x == e).then_some(p)
+                    });
+                    assert!(found.is_some(), "{name}: edge {e} cannot be pointed at anywhere");
+                }
+                assert_eq!(hit(&l, &traffic, Point::new(-5.0, -5.0)), None);
+            }
+        }
+    }
+    assert!(configurations > 4000, "only {configurations} configurations were drawn");
+}
+
+/// At laptop width there is room for every label; narrow layouts may stack labels on each other
+/// (the step list and the tooltips still give every port), but never on a node.
+#[test]
+fn edge_labels_do_not_overlap_in_default_configurations() {
+    let catalog = catalog();
+    for scenario in &catalog.scenarios {
+        for width in WIDTHS {
+            let wide = width >= 1000.0;
+            let l = layout(&catalog, scenario, width);
+            let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+            let t = Traffic::new(&l, &r);
+            let rects: Vec<Rect> = t
+                .edges
+                .iter()
+                .enumerate()
+                .filter_map(|(e, u)| u.as_ref().map(|u| edge_label_rect(&l, e, &u.label)))
+                .collect();
+            for (i, a) in rects.iter().enumerate() {
+                for b in rects[i + 1..].iter().filter(|_| wide) {
+                    assert!(!a.overlaps(b), "{} at {width}px: edge labels overlap at {a:?} and {b:?}", scenario.id);
+                }
+                for n in &l.nodes {
+                    assert!(
+                        !a.overlaps(&n.rect),
+                        "{} at {width}px: an edge label at {a:?} covers {:?}",
+                        scenario.id,
+                        n.rect
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Paints each scenario to SVG through the same code the canvas uses, and keeps the files under
+/// `target/scenes/` for a person to look at.
+#[test]
+fn scenes_paint_to_svg() {
+    let catalog = catalog();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/scenes");
+    std::fs::create_dir_all(&dir).unwrap();
+    for scenario in &catalog.scenarios {
+        for width in WIDTHS {
+            let l = layout(&catalog, scenario, width);
+            let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+            let t = Traffic::new(&l, &r);
+            let shapes = diagram(&l, &t, &t, 1.0, &Emphasis { step: Some(0), ..Emphasis::default() });
+            let mut svg = String::new();
+            {
+                use plotters::prelude::*;
+                let backend = SVGBackend::with_string(&mut svg, (l.width as u32, l.height.ceil() as u32));
+                let area = backend.into_drawing_area();
+                paint(&area, &shapes, &paint::Palette::default(), 1.0).unwrap();
+                area.present().unwrap();
+            }
+            assert!(svg.contains("<svg") && svg.matches("<text").count() >= l.nodes.len(), "{}", scenario.id);
+            std::fs::write(dir.join(format!("{}-{width}.svg", scenario.id)), svg).unwrap();
+        }
+    }
+}
