@@ -21,10 +21,13 @@ pub mod condition;
 pub mod config;
 pub mod data;
 pub mod export;
+pub mod link;
 pub mod model;
 pub mod paint;
 pub mod resolve;
 pub mod scene;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 /// The shipped data file, embedded at build time.
 pub const AML_DATA: &str = include_str!("../data/aml.toml");

@@ -32,7 +32,7 @@ const LANE: f64 = 4.0;
 const BAND: f64 = 20.0;
 
 /// The diagram's geometry for one scenario at one width.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     pub width: f64,
     pub height: f64,
@@ -44,7 +44,7 @@ pub struct Layout {
 }
 
 /// A labelled region.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ZoneBox {
     pub zone: Zone,
     pub rect: Rect,
@@ -53,7 +53,7 @@ pub struct ZoneBox {
 }
 
 /// A node's box, with its label already wrapped.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NodeBox {
     /// Index into [`Catalog::nodes`].
     pub node: usize,
@@ -64,7 +64,7 @@ pub struct NodeBox {
 }
 
 /// A directed connection between two node boxes, drawn once however many hops use it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
     /// Indices into [`Layout::nodes`].
     pub from: usize,

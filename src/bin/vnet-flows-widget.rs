@@ -1,0 +1,11 @@
+//! The browser entry point: Trunk builds this binary to wasm and the page runs it.
+//!
+//! It mounts the widget into every element marked `data-vnet-flows` (or the element with id
+//! `vnet-flows`). Built natively it only says where it belongs.
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    vnet_flows::web::start();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("vnet-flows-widget runs in a browser: build it with `trunk build --release --offline` (see README.md)");
+}

@@ -1,0 +1,156 @@
+//! The shareable state in the page's URL hash: scenario, every key and the current step.
+//!
+//! The widget writes its entries as `vf.scenario=compute&vf.compute_public_ip=on&vf.step=3`
+//! and leaves every other `&`-separated part of the hash as it found it, so a page that uses
+//! the hash for its own anchors keeps working. Reading never fails: anything the widget does not
+//! recognise is returned as a notice that says what was ignored and why.
+
+use crate::config::Config;
+use crate::model::Catalog;
+
+const PREFIX: &str = "vf.";
+
+/// The widget's entries in a hash, and everything else in it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Link {
+    pub scenario: Option<String>,
+    /// `key=value` pairs other than `scenario` and `step`, in order.
+    pub settings: Vec<(String, String)>,
+    /// 1-based, as readers count steps.
+    pub step: Option<String>,
+    /// Parts of the hash that belong to the page, in order.
+    pub others: Vec<String>,
+}
+
+/// What a link means for one catalog: a scenario, a configuration, a step (0-based), and what
+/// had to be ignored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub scenario: usize,
+    pub config: Config,
+    pub step: usize,
+    pub notices: Vec<String>,
+}
+
+/// Splits a hash (with or without its leading `#`) into the widget's entries and the rest.
+pub fn parse(hash: &str) -> Link {
+    let mut link = Link::default();
+    for part in hash.trim_start_matches('#').split('&').filter(|p| !p.is_empty()) {
+        let Some(entry) = part.strip_prefix(PREFIX) else {
+            link.others.push(part.to_string());
+            continue;
+        };
+        let entry = decode(entry);
+        let (key, value) = entry.split_once('=').unwrap_or((&entry, ""));
+        match key {
+            "scenario" => link.scenario = Some(value.to_string()),
+            "step" => link.step = Some(value.to_string()),
+            _ => link.settings.push((key.to_string(), value.to_string())),
+        }
+    }
+    link
+}
+
+/// Builds the hash for a state, keeping the page's own parts first.
+pub fn format(others: &[String], scenario: &str, pairs: &[(&str, &str)], step: usize) -> String {
+    let mut parts: Vec<String> = others.to_vec();
+    parts.push(format!("{PREFIX}scenario={}", encode(scenario)));
+    parts.extend(pairs.iter().map(|(k, v)| format!("{PREFIX}{}={}", encode(k), encode(v))));
+    parts.push(format!("{PREFIX}step={}", step + 1));
+    format!("#{}", parts.join("&"))
+}
+
+impl Link {
+    /// Resolves the link against `catalog`, starting from `fallback` (a scenario index) when the
+    /// link names no scenario or an unknown one. `steps(scenario, config)` says how many steps
+    /// there are, so an out-of-range step can be reported.
+    pub fn apply(&self, catalog: &Catalog, fallback: usize, steps: impl Fn(usize, &Config) -> usize) -> Applied {
+        let mut notices = Vec::new();
+        let scenario = match &self.scenario {
+            None => fallback,
+            Some(id) => catalog.scenarios.iter().position(|s| s.id == *id).unwrap_or_else(|| {
+                let ids: Vec<&str> = catalog.scenarios.iter().map(|s| s.id.as_str()).collect();
+                notices.push(format!("Ignored scenario `{id}`: it is not one of {}.", ids.join(", ")));
+                fallback
+            }),
+        };
+        let s = &catalog.scenarios[scenario];
+        let mut config = Config::defaults(catalog, s);
+        for (key, value) in &self.settings {
+            if let Err(e) = config.set(catalog, s, &format!("{key}={value}")) {
+                notices.push(format!("Ignored `{key}={value}`: {e}."));
+            }
+        }
+        let count = steps(scenario, &config);
+        let step = match &self.step {
+            None => 0,
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if n >= 1 && n <= count => n - 1,
+                _ => {
+                    notices.push(format!("Ignored step `{text}`: this configuration has steps 1 to {count}."));
+                    0
+                }
+            },
+        };
+        Applied { scenario, config, step, notices }
+    }
+}
+
+/// Decodes `%XX` escapes; malformed escapes stay as they are.
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b)))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Escapes what would break the hash apart.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~|".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_keeps_the_pages_own_parts() {
+        let hash = format(&["setup".to_string()], "compute", &[("compute_public_ip", "on")], 2);
+        assert_eq!(hash, "#setup&vf.scenario=compute&vf.compute_public_ip=on&vf.step=3");
+        let link = parse(&hash);
+        assert_eq!(link.others, vec!["setup"]);
+        assert_eq!(link.scenario.as_deref(), Some("compute"));
+        assert_eq!(link.settings, vec![("compute_public_ip".to_string(), "on".to_string())]);
+        assert_eq!(link.step.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn mangled_hashes_do_not_panic() {
+        for hash in ["", "#", "#&&&", "#vf.", "#vf.=x", "#vf.step=%", "#vf.step=%zz%4", "#vf.a=%FF%FE", "#é&vf.é=ü"]
+        {
+            let link = parse(hash);
+            assert!(link.others.len() + link.settings.len() <= 3, "{hash}: {link:?}");
+        }
+        assert_eq!(parse("#vf.scenario=st%75dio").scenario.as_deref(), Some("studio"));
+    }
+}

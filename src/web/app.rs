@@ -1,0 +1,336 @@
+//! The root component: loads the data, owns the reader's state and keeps it in the URL hash.
+
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use yew::prelude::*;
+
+use super::config_panel::ConfigPanel;
+use super::diagram::Diagram;
+use super::player::Player;
+use super::rules_table::RulesTable;
+use super::setup::Setup;
+use super::steps::StepList;
+use super::tabs::Tabs;
+use super::{Shared, dom};
+use crate::config::Config;
+use crate::data::{self, DataError};
+use crate::link::{self, Link};
+use crate::model::{Catalog, Severity};
+use crate::resolve::resolve;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct Props {
+    /// The data file's text; the shipped data by default.
+    #[prop_or(AttrValue::Static(crate::AML_DATA))]
+    pub data: AttrValue,
+    /// Whether this widget reads and writes the page's URL hash (one widget per page should).
+    #[prop_or(true)]
+    pub hash_state: bool,
+    /// Never animate, as if the reader had asked for reduced motion (for hosts that print or
+    /// test the widget).
+    #[prop_or_default]
+    pub still: bool,
+}
+
+/// Loads and validates the data; shows its errors in place when it does not load.
+#[component]
+pub fn App(props: &Props) -> Html {
+    let loaded: Rc<Result<Rc<Catalog>, Vec<DataError>>> =
+        use_memo(props.data.clone(), |text| data::load(text).map(Rc::new));
+    match &*loaded {
+        Ok(catalog) => {
+            html! { <Widget catalog={Shared(catalog.clone())} hash_state={props.hash_state} still={props.still} /> }
+        }
+        Err(errors) => html! {
+            <div class="vf-root vf-errors" role="alert">
+                <p><strong>{ "The traffic data could not be read, so the diagram cannot be shown." }</strong></p>
+                <ul>{ for errors.iter().map(|e| html! { <li><code>{ e.to_string() }</code></li> }) }</ul>
+            </div>
+        },
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct WidgetProps {
+    pub catalog: Shared,
+    pub hash_state: bool,
+    pub still: bool,
+}
+
+/// The reader's choices.
+#[derive(Clone, PartialEq)]
+struct Choice {
+    scenario: usize,
+    config: Config,
+    step: usize,
+}
+
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+fn step_count(catalog: &Catalog, scenario: usize, config: &Config) -> usize {
+    resolve(catalog, &catalog.scenarios[scenario], config).flows.len()
+}
+
+fn from_hash(catalog: &Catalog) -> (Choice, Vec<String>) {
+    let applied = link::parse(&current_hash()).apply(catalog, 0, |s, c| step_count(catalog, s, c));
+    (Choice { scenario: applied.scenario, config: applied.config, step: applied.step }, applied.notices)
+}
+
+thread_local! {
+    static NEXT_ID: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+#[component]
+fn Widget(props: &WidgetProps) -> Html {
+    let catalog = props.catalog.clone();
+    let hash_state = props.hash_state;
+    let instance = use_memo((), |_| {
+        NEXT_ID.with(|n| {
+            n.set(n.get() + 1);
+            format!("vf{}", n.get())
+        })
+    });
+    let initial = {
+        let catalog = catalog.clone();
+        move || {
+            if hash_state {
+                from_hash(&catalog)
+            } else {
+                let s = &catalog.scenarios[0];
+                (Choice { scenario: 0, config: Config::defaults(&catalog, s), step: 0 }, Vec::new())
+            }
+        }
+    };
+    let start = use_memo((), move |_| initial());
+    let choice = use_state(|| start.0.clone());
+    let notices = use_state(|| start.1.clone());
+    let still = props.still;
+    let reduced = use_state(move || still || dom::reduced_motion());
+    let playing = use_state(|| !*reduced);
+    let speed = use_state(|| 1.0_f64);
+    let hovered_rules = use_state(Vec::<usize>::new);
+    let chosen_rule = use_state(|| None::<usize>);
+    let announcement = use_state(String::new);
+
+    // Follow the system's motion preference as it changes.
+    {
+        let reduced = reduced.clone();
+        let playing = playing.clone();
+        use_effect_with((), move |_| {
+            let query =
+                web_sys::window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten());
+            let listener = query.map(|q| {
+                EventListener::new(&q, "change", move |_| {
+                    let now = still || dom::reduced_motion();
+                    reduced.set(now);
+                    if now {
+                        playing.set(false);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    // The hash: written on every change, read back when the reader edits it or goes back.
+    {
+        let catalog = catalog.clone();
+        let c = (*choice).clone();
+        use_effect_with(c, move |c| {
+            if hash_state {
+                let s = &catalog.scenarios[c.scenario];
+                let others = link::parse(&current_hash()).others;
+                let hash = link::format(&others, &s.id, &c.config.pairs(&catalog, s), c.step);
+                if hash != current_hash()
+                    && let Some(history) = web_sys::window().and_then(|w| w.history().ok())
+                {
+                    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+                }
+            }
+        });
+    }
+    {
+        let catalog = catalog.clone();
+        let choice = choice.clone();
+        let notices = notices.clone();
+        use_effect_with((), move |_| {
+            let listener = (hash_state).then(|| {
+                let window = web_sys::window().expect("a window");
+                EventListener::new(&window, "hashchange", move |_| {
+                    let parsed: Link = link::parse(&current_hash());
+                    if parsed.scenario.is_some() || !parsed.settings.is_empty() {
+                        let (c, n) = from_hash(&catalog);
+                        choice.set(c);
+                        notices.set(n);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    let c = (*choice).clone();
+    let scenario = &catalog.scenarios[c.scenario];
+    let resolution = resolve(&catalog, scenario, &c.config);
+    let steps = resolution.flows.len();
+    let step = c.step.min(steps.saturating_sub(1));
+
+    let set_choice = {
+        let choice = choice.clone();
+        let chosen_rule = chosen_rule.clone();
+        move |next: Choice| {
+            chosen_rule.set(None);
+            choice.set(next);
+        }
+    };
+    let on_scenario = {
+        let catalog = catalog.clone();
+        let set_choice = set_choice.clone();
+        Callback::from(move |s: usize| {
+            let config = Config::defaults(&catalog, &catalog.scenarios[s]);
+            set_choice(Choice { scenario: s, config, step: 0 });
+        })
+    };
+    let on_set = {
+        let c = c.clone();
+        let catalog = catalog.clone();
+        let set_choice = set_choice.clone();
+        Callback::from(move |(key, value): (usize, usize)| {
+            let s = &catalog.scenarios[c.scenario];
+            let setting = format!("{}={}", catalog.keys[key].id, catalog.keys[key].values[value]);
+            let mut config = c.config.clone();
+            if config.set(&catalog, s, &setting).is_ok() {
+                let count = step_count(&catalog, c.scenario, &config);
+                set_choice(Choice { scenario: c.scenario, config, step: c.step.min(count.saturating_sub(1)) });
+            }
+        })
+    };
+    // Stepping by hand is announced; the player's own advance is not, so autoplay stays quiet.
+    let go_to = {
+        let choice = choice.clone();
+        let announcement = announcement.clone();
+        let c = c.clone();
+        let summaries: Vec<String> = resolution
+            .flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("Step {} of {}: {}", i + 1, steps, catalog.flows[f.flow].purpose))
+            .collect();
+        Callback::from(move |(target, announce): (usize, bool)| {
+            if announce && let Some(text) = summaries.get(target) {
+                announcement.set(text.clone());
+            }
+            choice.set(Choice { step: target, ..c.clone() });
+        })
+    };
+    let on_prev = {
+        let go_to = go_to.clone();
+        Callback::from(move |_| go_to.emit(((step + steps.max(1) - 1) % steps.max(1), true)))
+    };
+    let on_next = {
+        let go_to = go_to.clone();
+        Callback::from(move |_| go_to.emit(((step + 1) % steps.max(1), true)))
+    };
+    let on_autoplay_step = {
+        let go_to = go_to.clone();
+        Callback::from(move |s: usize| go_to.emit((s, false)))
+    };
+    let on_pick_step = {
+        let go_to = go_to.clone();
+        let playing = playing.clone();
+        Callback::from(move |s: usize| {
+            playing.set(false);
+            go_to.emit((s, true))
+        })
+    };
+    let on_toggle_play = {
+        let playing = playing.clone();
+        Callback::from(move |_| playing.set(!*playing))
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |s: f64| speed.set(s))
+    };
+    let on_hover_rules = {
+        let hovered_rules = hovered_rules.clone();
+        Callback::from(move |rules: Vec<usize>| hovered_rules.set(rules))
+    };
+    let on_choose_rule = {
+        let chosen_rule = chosen_rule.clone();
+        Callback::from(move |rule: Option<usize>| chosen_rule.set(rule))
+    };
+    let dismiss = {
+        let notices = notices.clone();
+        Callback::from(move |_| notices.set(Vec::new()))
+    };
+
+    // The rules the current step needs, and those the pointer is on, light up in the table.
+    let step_rules: Vec<usize> =
+        resolution.flows.get(step).map(|f| f.hops.iter().filter_map(|h| h.rule).collect()).unwrap_or_default();
+    let id = |suffix: &str| format!("{}-{suffix}", instance);
+
+    html! {
+        <div class="vf-root" id={id("root")}>
+            if !notices.is_empty() {
+                <div class="vf-notice" role="status">
+                    <p>{ "Part of the link could not be used:" }</p>
+                    <ul>{ for notices.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
+                    <button type="button" class="vf-button" onclick={dismiss}>{ "Dismiss" }</button>
+                </div>
+            }
+            <Tabs catalog={catalog.clone()} current={c.scenario} on_select={on_scenario} id={id("tabs")} />
+            <p class="vf-summary">{ scenario.summary.clone() }</p>
+            <div class="vf-layout">
+                <ConfigPanel catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} on_set={on_set} id={id("config")} />
+                <div class="vf-main">
+                    { for resolution.findings.iter().map(|&f| {
+                        let finding = &catalog.findings[f];
+                        let (class, label) = match finding.severity {
+                            Severity::Blocked => ("vf-finding vf-blocked", "Will not work: "),
+                            Severity::Warning => ("vf-finding vf-warning", "Watch out: "),
+                        };
+                        html! { <p class={class}><strong>{ label }</strong>{ finding.text.clone() }</p> }
+                    }) }
+                    <Diagram
+                        catalog={catalog.clone()}
+                        scenario={c.scenario}
+                        config={c.config.clone()}
+                        step={step}
+                        playing={*playing && !*reduced}
+                        speed={*speed}
+                        reduced={*reduced}
+                        chosen_rule={*chosen_rule}
+                        on_step={on_autoplay_step}
+                        on_hover_rules={on_hover_rules}
+                        steps_id={id("steps")}
+                    />
+                    <Player
+                        playing={*playing && !*reduced}
+                        reduced={*reduced}
+                        speed={*speed}
+                        step={step}
+                        steps={steps}
+                        on_toggle={on_toggle_play}
+                        on_speed={on_speed}
+                        on_prev={on_prev}
+                        on_next={on_next}
+                    />
+                    <div class="vf-sr" aria-live="polite" aria-atomic="true">{ (*announcement).clone() }</div>
+                    <StepList catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} step={step} on_select={on_pick_step} id={id("steps")} />
+                </div>
+            </div>
+            <RulesTable
+                catalog={catalog.clone()}
+                scenario={c.scenario}
+                config={c.config.clone()}
+                highlighted={[step_rules, (*hovered_rules).clone()].concat()}
+                chosen={*chosen_rule}
+                on_choose={on_choose_rule}
+            />
+            <Setup catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} />
+        </div>
+    }
+}

@@ -1,0 +1,56 @@
+//! The configuration panel: one labelled select per key the scenario uses, each with its
+//! one-line explanation.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::Shared;
+use crate::config::Config;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub catalog: Shared,
+    pub scenario: usize,
+    pub config: Config,
+    /// (key index, value index)
+    pub on_set: Callback<(usize, usize)>,
+    pub id: AttrValue,
+}
+
+#[component]
+pub fn ConfigPanel(props: &Props) -> Html {
+    let catalog = &props.catalog;
+    let scenario = &catalog.scenarios[props.scenario];
+    html! {
+        <form class="vf-config" aria-label="Your configuration" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <h3 class="vf-heading">{ "Your configuration" }</h3>
+            { for scenario.keys.iter().map(|sk| {
+                let key = &catalog.keys[sk.key];
+                let id = format!("{}-{}", props.id, key.id);
+                let help = format!("{id}-help");
+                let on_set = props.on_set.clone();
+                let k = sk.key;
+                let onchange = Callback::from(move |e: Event| {
+                    if let Some(select) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                        && let Ok(v) = select.value().parse::<usize>()
+                    {
+                        on_set.emit((k, v));
+                    }
+                });
+                html! {
+                    <div class="vf-field">
+                        <label for={id.clone()}>{ key.label.clone() }</label>
+                        <select id={id} aria-describedby={help.clone()} {onchange} data-key={key.id.clone()}>
+                            { for sk.values.iter().map(|&v| html! {
+                                <option value={v.to_string()} selected={props.config.value(sk.key) == v}>
+                                    { key.values[v].clone() }
+                                </option>
+                            }) }
+                        </select>
+                        <p class="vf-help" id={help}>{ key.explain.clone() }</p>
+                    </div>
+                }
+            }) }
+        </form>
+    }
+}

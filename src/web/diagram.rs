@@ -1,0 +1,508 @@
+//! The diagram: two stacked canvases (the static layer, drawn once per change, and the moving
+//! packets, drawn per frame), the animation loop, pointer hit testing and a keyboard overlay.
+//!
+//! The loop runs on gloo's animation-frame handle, which cancels when dropped. It asks for a
+//! frame only while something moves: playing, visible on screen and in a visible tab, or while
+//! a configuration change fades flows in and out. Paused, hidden or scrolled away, it asks for
+//! nothing.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use gloo::render::{AnimationFrame, request_animation_frame};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use super::{Shared, dom};
+use crate::config::Config;
+use crate::paint::{Palette, paint};
+use crate::resolve::resolve;
+use crate::scene::geom::Point;
+use crate::scene::{
+    Emphasis, Hit, Kind, Layout, Shape, Traffic, advance, diagram, edge_label_rect, hit, layout, packets,
+};
+
+/// How long flows take to fade in or out after a change, in milliseconds.
+const FADE_MS: f64 = 350.0;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub catalog: Shared,
+    pub scenario: usize,
+    pub config: Config,
+    pub step: usize,
+    pub playing: bool,
+    pub speed: f64,
+    pub reduced: bool,
+    pub chosen_rule: Option<usize>,
+    /// The player moved on by itself.
+    pub on_step: Callback<usize>,
+    /// The rules of what the pointer or focus is on (empty when nothing).
+    pub on_hover_rules: Callback<Vec<usize>>,
+    /// The id of the step list the canvas's label points to.
+    pub steps_id: AttrValue,
+}
+
+/// Everything the animation loop needs between frames. Not UI state: a cache of what is drawn.
+struct Anim {
+    layout: Rc<Layout>,
+    before: Traffic,
+    after: Traffic,
+    fade_from: Option<f64>,
+    emphasis: Emphasis,
+    step: usize,
+    progress: f64,
+    last: Option<f64>,
+    playing: bool,
+    speed: f64,
+    reduced: bool,
+    on_screen: bool,
+    page_visible: bool,
+    palette: Palette,
+    base: Option<HtmlCanvasElement>,
+    top: Option<HtmlCanvasElement>,
+    on_step: Callback<usize>,
+    frame: Option<AnimationFrame>,
+}
+
+impl Anim {
+    fn fade(&self, now: f64) -> f64 {
+        self.fade_from.map_or(1.0, |start| ((now - start) / FADE_MS).clamp(0.0, 1.0))
+    }
+
+    fn moving(&self) -> bool {
+        self.playing && !self.reduced && !self.after.steps.is_empty()
+    }
+
+    fn wants_frames(&self) -> bool {
+        self.on_screen && self.page_visible && (self.fade_from.is_some() || self.moving())
+    }
+
+    fn draw_static(&self, fade: f64) {
+        let shapes = diagram(&self.layout, &self.before, &self.after, fade, &self.emphasis);
+        draw(self.base.as_ref(), &self.layout, &shapes, &self.palette);
+    }
+
+    fn draw_packets(&self) {
+        let shapes = if self.reduced || self.after.steps.is_empty() {
+            Vec::new()
+        } else {
+            packets(&self.layout, &self.after, self.step, self.progress)
+        };
+        draw(self.top.as_ref(), &self.layout, &shapes, &self.palette);
+    }
+}
+
+/// Sizes `canvas` for the layout at the device pixel ratio, clears it and paints `shapes`.
+fn draw(canvas: Option<&HtmlCanvasElement>, layout: &Layout, shapes: &[Shape], palette: &Palette) {
+    let Some(canvas) = canvas else { return };
+    let dpr = dom::device_pixel_ratio();
+    let (w, h) = ((layout.width * dpr).round() as u32, (layout.height * dpr).round() as u32);
+    if canvas.width() != w {
+        canvas.set_width(w);
+    }
+    if canvas.height() != h {
+        canvas.set_height(h);
+    }
+    if let Ok(Some(ctx)) = canvas.get_context("2d")
+        && let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>()
+    {
+        ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
+    }
+    if shapes.is_empty() {
+        return;
+    }
+    if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+        let area = backend.into_drawing_area();
+        if let Err(e) = paint(&area, shapes, palette, dpr) {
+            gloo::console::warn!(format!("vnet-flows: drawing failed: {e}"));
+        }
+    }
+}
+
+fn schedule(anim: &Rc<RefCell<Anim>>) {
+    let mut a = anim.borrow_mut();
+    if a.frame.is_some() || !a.wants_frames() {
+        return;
+    }
+    let weak = Rc::downgrade(anim);
+    a.frame = Some(request_animation_frame(move |now| {
+        if let Some(anim) = weak.upgrade() {
+            tick(&anim, now);
+        }
+    }));
+}
+
+fn tick(anim: &Rc<RefCell<Anim>>, now: f64) {
+    let mut moved_to = None;
+    {
+        let mut a = anim.borrow_mut();
+        a.frame = None;
+        let seconds = a.last.map_or(0.0, |last| ((now - last) / 1000.0).clamp(0.0, 0.1));
+        a.last = Some(now);
+        if a.fade_from.is_some() {
+            let fade = a.fade(now);
+            a.draw_static(fade);
+            if fade >= 1.0 {
+                a.fade_from = None;
+                a.before = a.after.clone();
+            }
+        }
+        if a.moving() {
+            let (step, progress) = advance(a.step, a.progress, seconds, a.speed, a.after.steps.len());
+            a.progress = progress;
+            if step != a.step {
+                a.step = step;
+                a.emphasis.step = Some(step);
+                a.draw_static(a.fade(now));
+                moved_to = Some(step);
+            }
+            a.draw_packets();
+        }
+        if !a.wants_frames() {
+            a.last = None;
+        }
+    }
+    if let Some(step) = moved_to {
+        let on_step = anim.borrow().on_step.clone();
+        on_step.emit(step);
+    }
+    schedule(anim);
+}
+
+/// Words for a node or an edge, for tooltips and screen readers.
+fn describe(catalog: &crate::model::Catalog, layout: &Layout, traffic: &Traffic, hit: Hit) -> String {
+    match hit {
+        Hit::Node(slot) => {
+            let node = &catalog.nodes[layout.nodes[slot].node];
+            let state = if traffic.nodes[slot] { "" } else { " Not used in this configuration." };
+            format!("{}: {}{state}", node.label, node.about)
+        }
+        Hit::Edge(e) => {
+            let edge = &layout.edges[e];
+            let (from, to) = (&catalog.nodes[layout.nodes[edge.from].node], &catalog.nodes[layout.nodes[edge.to].node]);
+            let Some(used) = &traffic.edges[e] else { return format!("{} to {}", from.label, to.label) };
+            let steps: Vec<String> = used.steps.iter().map(|s| (s + 1).to_string()).collect();
+            format!(
+                "{} to {}: {} ({}), step{} {}",
+                from.label,
+                to.label,
+                used.label,
+                used.kind.label().to_lowercase(),
+                if steps.len() == 1 { "" } else { "s" },
+                steps.join(", ")
+            )
+        }
+    }
+}
+
+fn rules_of(layout: &Layout, traffic: &Traffic, hit: Option<Hit>) -> Vec<usize> {
+    let mut rules = Vec::new();
+    let mut add = |e: usize| {
+        if let Some(u) = &traffic.edges[e] {
+            rules.extend(u.rules.iter().copied().filter(|r| !rules.contains(r)).collect::<Vec<_>>());
+        }
+    };
+    match hit {
+        Some(Hit::Edge(e)) => add(e),
+        Some(Hit::Node(slot)) => {
+            for (e, edge) in layout.edges.iter().enumerate() {
+                if edge.from == slot || edge.to == slot {
+                    add(e);
+                }
+            }
+        }
+        None => {}
+    }
+    rules
+}
+
+#[component]
+pub fn Diagram(props: &Props) -> Html {
+    let container = use_node_ref();
+    let base = use_node_ref();
+    let top = use_node_ref();
+    let width = use_state(|| 0.0_f64);
+    // Bumped when the theme or the device pixel ratio (browser zoom) changes.
+    let generation = use_state(|| 0_u32);
+    let hover = use_state(|| None::<Hit>);
+
+    let catalog = props.catalog.clone();
+    let scenario = props.scenario;
+    let layout: Rc<Rc<Layout>> = {
+        let catalog = catalog.clone();
+        use_memo((scenario, width.to_bits()), move |&(s, w)| {
+            Rc::new(layout(&catalog, &catalog.scenarios[s], f64::from_bits(w).max(240.0)))
+        })
+    };
+    let layout: Rc<Layout> = (*layout).clone();
+    let resolution = resolve(&catalog, &catalog.scenarios[scenario], &props.config);
+    let traffic = Traffic::new(&layout, &resolution);
+
+    let anim = use_mut_ref(|| Anim {
+        layout: layout.clone(),
+        before: Traffic::empty(&layout),
+        after: Traffic::empty(&layout),
+        fade_from: None,
+        emphasis: Emphasis::default(),
+        step: props.step,
+        progress: 0.0,
+        last: None,
+        playing: props.playing,
+        speed: props.speed,
+        reduced: props.reduced,
+        on_screen: true,
+        page_visible: true,
+        palette: Palette::default(),
+        base: None,
+        top: None,
+        on_step: props.on_step.clone(),
+        frame: None,
+    });
+
+    // Size, zoom, theme, visibility: observers that live as long as the component.
+    {
+        let container = container.clone();
+        let width = width.clone();
+        let generation = generation.clone();
+        let anim = anim.clone();
+        use_effect_with((), move |_| {
+            let mut keep: Vec<Box<dyn std::any::Any>> = Vec::new();
+            let mut cleanup: Vec<Box<dyn FnOnce()>> = Vec::new();
+            if let Some(el) = container.cast::<web_sys::Element>() {
+                width.set(el.client_width() as f64);
+                let on_resize = {
+                    let width = width.clone();
+                    Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                        if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
+                            let w = entry.content_rect().width().floor();
+                            if w > 0.0 {
+                                width.set(w);
+                            }
+                        }
+                    })
+                };
+                if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+                    observer.observe(&el);
+                    cleanup.push(Box::new(move || observer.disconnect()));
+                }
+                keep.push(Box::new(on_resize));
+                let on_view = {
+                    let anim = anim.clone();
+                    Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                        if let Some(entry) = entries.get(0).dyn_ref::<web_sys::IntersectionObserverEntry>() {
+                            anim.borrow_mut().on_screen = entry.is_intersecting();
+                            schedule(&anim);
+                        }
+                    })
+                };
+                if let Ok(observer) = web_sys::IntersectionObserver::new(on_view.as_ref().unchecked_ref()) {
+                    observer.observe(&el);
+                    cleanup.push(Box::new(move || observer.disconnect()));
+                }
+                keep.push(Box::new(on_view));
+            }
+            if let Some(window) = web_sys::window() {
+                let g = generation.clone();
+                keep.push(Box::new(EventListener::new(&window, "resize", move |_| g.set(*g + 1))));
+                if let Ok(Some(query)) = window.match_media("(prefers-color-scheme: dark)") {
+                    let g = generation.clone();
+                    keep.push(Box::new(EventListener::new(&query, "change", move |_| g.set(*g + 1))));
+                }
+                if let Some(document) = window.document() {
+                    let anim = anim.clone();
+                    let doc = document.clone();
+                    keep.push(Box::new(EventListener::new(&document, "visibilitychange", move |_| {
+                        anim.borrow_mut().page_visible = doc.visibility_state() == web_sys::VisibilityState::Visible;
+                        schedule(&anim);
+                    })));
+                }
+            }
+            move || {
+                for f in cleanup {
+                    f();
+                }
+                drop(keep);
+                anim.borrow_mut().frame = None;
+            }
+        });
+    }
+
+    // Emphasis: the current step, what the pointer or focus is on, the chosen table row.
+    let mut emphasis = Emphasis { step: (!traffic.steps.is_empty()).then_some(props.step), ..Emphasis::default() };
+    match *hover {
+        Some(Hit::Edge(e)) => emphasis.edges.push(e),
+        Some(Hit::Node(slot)) => {
+            emphasis.nodes.push(slot);
+            for (e, edge) in layout.edges.iter().enumerate() {
+                if (edge.from == slot || edge.to == slot) && traffic.edges[e].is_some() {
+                    emphasis.edges.push(e);
+                }
+            }
+        }
+        None => {}
+    }
+    if let Some(rule) = props.chosen_rule {
+        for (e, used) in traffic.edges.iter().enumerate() {
+            if used.as_ref().is_some_and(|u| u.rules.contains(&rule)) {
+                emphasis.edges.push(e);
+            }
+        }
+    }
+
+    // Hand everything to the loop and redraw the static layer when it changed.
+    {
+        let anim = anim.clone();
+        let (base, top, container) = (base.clone(), top.clone(), container.clone());
+        let deps = (
+            layout.clone(),
+            traffic.clone(),
+            emphasis.clone(),
+            props.step,
+            props.playing,
+            props.speed.to_bits(),
+            props.reduced,
+            *generation,
+        );
+        let on_step = props.on_step.clone();
+        use_effect_with(deps, move |(layout, traffic, emphasis, step, playing, speed, reduced, _)| {
+            {
+                let mut a = anim.borrow_mut();
+                a.base = base.cast::<HtmlCanvasElement>();
+                a.top = top.cast::<HtmlCanvasElement>();
+                if let Some(el) = container.cast::<web_sys::Element>() {
+                    a.palette = dom::palette(&el);
+                }
+                a.on_step = on_step;
+                let now = dom::now();
+                if !Rc::ptr_eq(&a.layout, layout) {
+                    a.layout = layout.clone();
+                    a.before = traffic.clone();
+                    a.after = traffic.clone();
+                    a.fade_from = None;
+                } else if a.after != *traffic {
+                    // Fade from what is on screen now to the new traffic.
+                    a.before = if a.fade(now) < 0.5 { a.before.clone() } else { a.after.clone() };
+                    a.after = traffic.clone();
+                    a.fade_from = (!*reduced).then_some(now);
+                }
+                if a.step != *step || a.after.steps.len() <= a.step {
+                    a.step = *step;
+                    a.progress = 0.0;
+                }
+                a.emphasis = emphasis.clone();
+                a.playing = *playing;
+                a.speed = f64::from_bits(*speed);
+                a.reduced = *reduced;
+                if *reduced {
+                    a.fade_from = None;
+                    a.before = a.after.clone();
+                }
+                a.draw_static(a.fade(now));
+                a.draw_packets();
+            }
+            schedule(&anim);
+        });
+    }
+
+    let on_move = {
+        let hover = hover.clone();
+        let layout = layout.clone();
+        let traffic = traffic.clone();
+        let on_hover_rules = props.on_hover_rules.clone();
+        Callback::from(move |e: MouseEvent| {
+            let found = hit(&layout, &traffic, Point::new(e.offset_x() as f64, e.offset_y() as f64));
+            if found != *hover {
+                hover.set(found);
+                on_hover_rules.emit(rules_of(&layout, &traffic, found));
+            }
+        })
+    };
+    let on_leave = {
+        let hover = hover.clone();
+        let on_hover_rules = props.on_hover_rules.clone();
+        Callback::from(move |_: MouseEvent| {
+            hover.set(None);
+            on_hover_rules.emit(Vec::new());
+        })
+    };
+    let focus = |target: Option<Hit>| {
+        let hover = hover.clone();
+        let layout = layout.clone();
+        let traffic = traffic.clone();
+        let on_hover_rules = props.on_hover_rules.clone();
+        Callback::from(move |_: FocusEvent| {
+            hover.set(target);
+            on_hover_rules.emit(rules_of(&layout, &traffic, target));
+        })
+    };
+
+    let scenario_title = &catalog.scenarios[scenario].title;
+    let label = format!(
+        "Diagram of {}: {} steps of traffic between {} places. The numbered list of steps below describes each one.",
+        scenario_title,
+        traffic.steps.len(),
+        traffic.nodes.iter().filter(|&&n| n).count()
+    );
+    let size = format!("width:{}px;height:{}px", layout.width, layout.height);
+    let targets: Vec<(Hit, crate::scene::geom::Rect)> = layout
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|&(slot, _)| traffic.nodes[slot])
+        .map(|(slot, n)| (Hit::Node(slot), n.rect))
+        .chain(
+            traffic
+                .edges
+                .iter()
+                .enumerate()
+                .filter_map(|(e, u)| u.as_ref().map(|u| (Hit::Edge(e), edge_label_rect(&layout, e, &u.label)))),
+        )
+        .collect();
+    let tooltip = hover.map(|h| {
+        let rect = match h {
+            Hit::Node(slot) => layout.nodes[slot].rect,
+            Hit::Edge(e) => traffic.edges[e]
+                .as_ref()
+                .map_or(layout.nodes[layout.edges[e].from].rect, |u| edge_label_rect(&layout, e, &u.label)),
+        };
+        let left = rect.x.min(layout.width - 260.0).max(0.0);
+        let below = rect.bottom() + 6.0;
+        (describe(&catalog, &layout, &traffic, h), format!("left:{left}px;top:{below}px"))
+    });
+
+    html! {
+        <div class="vf-diagram" ref={container}>
+            <div class="vf-legend" aria-hidden="true">
+                { for Kind::ALL.into_iter().map(|k| html! {
+                    <span class="vf-legend-item">
+                        <svg width="34" height="10" viewBox="0 0 34 10">
+                            <line x1="1" y1="5" x2="33" y2="5" class={format!("vf-line vf-line-{}", format!("{k:?}").to_lowercase())} />
+                        </svg>
+                        { k.label() }
+                    </span>
+                }) }
+            </div>
+            <div class="vf-canvas-box" style={size.clone()}>
+                <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.steps_id.clone()} style={size.clone()}></canvas>
+                <canvas ref={top} class="vf-canvas vf-packets" aria-hidden="true" style={size} onmousemove={on_move} onmouseleave={on_leave}></canvas>
+                <div class="vf-targets">
+                    { for targets.into_iter().map(|(h, r)| html! {
+                        <button type="button" class="vf-target"
+                            style={format!("left:{}px;top:{}px;width:{}px;height:{}px", r.x, r.y, r.w, r.h)}
+                            aria-label={describe(&catalog, &layout, &traffic, h)}
+                            onfocus={focus(Some(h))} onblur={focus(None)}></button>
+                    }) }
+                </div>
+                if let Some((text, style)) = tooltip {
+                    <div class="vf-tooltip" style={style} aria-hidden="true">{ text }</div>
+                }
+            </div>
+        </div>
+    }
+}

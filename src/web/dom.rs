@@ -1,0 +1,58 @@
+//! Small helpers over web-sys: media queries, CSS custom properties, the device pixel ratio,
+//! and the panic hook that replaces a broken widget with a message.
+
+use std::cell::RefCell;
+
+use crate::paint::Palette;
+
+thread_local! {
+    static HOSTS: RefCell<Vec<web_sys::Element>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Remembers a host element so the panic hook can replace its content.
+pub fn register_host(host: &web_sys::Element) {
+    HOSTS.with(|h| h.borrow_mut().push(host.clone()));
+}
+
+/// On a panic, logs the detail to the console and puts a short message in every widget's place,
+/// so a reader never faces a blank or frozen box.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        gloo::console::error!(format!("vnet-flows stopped: {info}"));
+        HOSTS.with(|hosts| {
+            for host in hosts.borrow().iter() {
+                host.set_inner_html(
+                    "<p class=\"vf-failure\" role=\"alert\">The traffic diagram stopped because of an internal \
+                     error. Reload the page to try again; the browser console has the details.</p>",
+                );
+            }
+        });
+    }));
+}
+
+/// Whether a media query matches now.
+pub fn matches(query: &str) -> bool {
+    web_sys::window().and_then(|w| w.match_media(query).ok().flatten()).is_some_and(|m| m.matches())
+}
+
+pub fn reduced_motion() -> bool {
+    matches("(prefers-reduced-motion: reduce)")
+}
+
+pub fn device_pixel_ratio() -> f64 {
+    web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(0.5, 8.0)
+}
+
+/// The canvas palette, read from the CSS custom properties in effect on `el`.
+pub fn palette(el: &web_sys::Element) -> Palette {
+    let style = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten());
+    Palette::from_properties(|name| {
+        let value = style.as_ref()?.get_property_value(name).ok()?;
+        (!value.trim().is_empty()).then_some(value)
+    })
+}
+
+/// The current `performance.now()` in milliseconds.
+pub fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}

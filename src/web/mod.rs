@@ -1,0 +1,76 @@
+//! The browser widget: Yew components over the model and the scene.
+//!
+//! This is the only code that touches the DOM, web-sys, gloo or wasm-bindgen. Components hold
+//! UI state only (scenario, configuration, step, player, hover, what is expanded); everything
+//! they show is computed by [`crate::resolve`], [`crate::scene`] and [`crate::export`].
+//!
+//! - [`app`]: loads the data, owns the state, syncs it with the URL hash;
+//! - [`tabs`], [`config_panel`], [`player`], [`steps`], [`rules_table`], [`setup`]: one
+//!   component each;
+//! - [`diagram`]: the two canvases (static layer and moving packets), the animation loop, hit
+//!   testing and the keyboard overlay;
+//! - [`dom`]: small helpers over web-sys (media queries, computed styles, the panic hook).
+
+pub mod app;
+pub mod config_panel;
+pub mod diagram;
+pub mod dom;
+pub mod player;
+pub mod rules_table;
+pub mod setup;
+pub mod steps;
+pub mod tabs;
+
+use yew::AppHandle;
+
+pub use app::{App, Props};
+
+/// Mounts the widget into every element marked `data-vnet-flows`, or the one with id
+/// `vnet-flows`, after installing the panic hook.
+pub fn start() {
+    dom::install_panic_hook();
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let mut hosts = Vec::new();
+    if let Ok(list) = document.query_selector_all("[data-vnet-flows]") {
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) {
+                hosts.push(el);
+            }
+        }
+    }
+    if hosts.is_empty()
+        && let Some(el) = document.get_element_by_id("vnet-flows")
+    {
+        hosts.push(el);
+    }
+    for (i, host) in hosts.into_iter().enumerate() {
+        // Only the first widget on a page may own the URL hash.
+        let hash_state = i == 0 && host.get_attribute("data-hash-state").as_deref() != Some("off");
+        std::mem::forget(mount(host, Props { data: crate::AML_DATA.into(), hash_state, still: false }));
+    }
+}
+
+/// Mounts one widget into `host`, replacing what it held (for example a static table).
+pub fn mount(host: web_sys::Element, props: Props) -> AppHandle<App> {
+    host.set_inner_html("");
+    dom::register_host(&host);
+    yew::Renderer::<App>::with_root_and_props(host, props).render()
+}
+
+/// The loaded catalog, shared by every component; equal when it is the same allocation, so
+/// props compare in constant time.
+#[derive(Clone)]
+pub struct Shared(pub std::rc::Rc<crate::model::Catalog>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = crate::model::Catalog;
+    fn deref(&self) -> &crate::model::Catalog {
+        &self.0
+    }
+}

@@ -1,0 +1,192 @@
+//! The requirements table: rules grouped inbound, outbound and private endpoint; each group
+//! collapsible, each row expandable; "copy as Markdown" gives the command line's table.
+
+use yew::prelude::*;
+
+use super::Shared;
+use crate::config::Config;
+use crate::export;
+use crate::model::Direction;
+use crate::resolve::resolve;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub catalog: Shared,
+    pub scenario: usize,
+    pub config: Config,
+    /// Rules lit up by the current step or by what the pointer is on.
+    pub highlighted: Vec<usize>,
+    /// The rule whose flows the diagram emphasises.
+    pub chosen: Option<usize>,
+    pub on_choose: Callback<Option<usize>>,
+}
+
+#[component]
+pub fn RulesTable(props: &Props) -> Html {
+    let catalog = &props.catalog;
+    let r = resolve(catalog, &catalog.scenarios[props.scenario], &props.config);
+    let collapsed = use_state(Vec::<Direction>::new);
+    let expanded = use_state(Vec::<usize>::new);
+    let copied = use_state(String::new);
+
+    let toggle_group = |d: Direction| {
+        let collapsed = collapsed.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*collapsed).clone();
+            if let Some(i) = next.iter().position(|&x| x == d) {
+                next.remove(i);
+            } else {
+                next.push(d);
+            }
+            collapsed.set(next);
+        })
+    };
+    let toggle_row = |rule: usize| {
+        let expanded = expanded.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*expanded).clone();
+            if let Some(i) = next.iter().position(|&x| x == rule) {
+                next.remove(i);
+            } else {
+                next.push(rule);
+            }
+            expanded.set(next);
+        })
+    };
+    let on_copy = {
+        let markdown = export::markdown(&r);
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(window) = web_sys::window() else { return };
+            let promise = window.navigator().clipboard().write_text(&markdown);
+            let copied = copied.clone();
+            yew::platform::spawn_local(async move {
+                copied.set(match wasm_bindgen_futures::JsFuture::from(promise).await {
+                    Ok(_) => "Copied the table as Markdown.".into(),
+                    Err(_) => "The browser did not allow copying; the command line prints the same table.".into(),
+                });
+            });
+        })
+    };
+
+    html! {
+        <section class="vf-rules" aria-label="Rules to allow">
+            <div class="vf-rules-head">
+                <h3 class="vf-heading">{ "Rules to allow" }</h3>
+                <button type="button" class="vf-button" onclick={on_copy}>{ "Copy as Markdown" }</button>
+                <span class="vf-muted" role="status">{ (*copied).clone() }</span>
+            </div>
+            if r.rules.is_empty() {
+                <p>{ "This configuration needs no network rules." }</p>
+            }
+            { for Direction::ALL.into_iter().map(|d| {
+                let rules: Vec<usize> = r.rules.iter().copied().filter(|&i| catalog.rules[i].direction == d).collect();
+                if rules.is_empty() {
+                    return html! {};
+                }
+                let open = !collapsed.contains(&d);
+                html! {
+                    <div class="vf-group" data-direction={d.id()}>
+                        <h4 class="vf-group-title">
+                            <button type="button" class="vf-group-toggle" aria-expanded={open.to_string()} onclick={toggle_group(d)}>
+                                <span class="vf-chevron" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
+                                <span class={classes!("vf-swatch", format!("vf-{}", d.id()))} aria-hidden="true"></span>
+                                { format!("{} ({})", d.heading(), rules.len()) }
+                            </button>
+                        </h4>
+                        if open {
+                            <table class="vf-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{ "Source → destination" }</th>
+                                        <th scope="col">{ "Service tag" }</th>
+                                        <th scope="col">{ "Host names" }</th>
+                                        <th scope="col">{ "Protocol" }</th>
+                                        <th scope="col">{ "Ports" }</th>
+                                        <th scope="col">{ "Why" }</th>
+                                        <th scope="col"><span class="vf-sr">{ "Details" }</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    { for rules.iter().map(|&i| row(props, &r, i, expanded.contains(&i), toggle_row(i))) }
+                                </tbody>
+                            </table>
+                        }
+                    </div>
+                }
+            }) }
+        </section>
+    }
+}
+
+fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_toggle: Callback<MouseEvent>) -> Html {
+    let catalog = r.catalog;
+    let rule = &catalog.rules[i];
+    let (fqdns, exact) = r.fqdns(rule);
+    let lit = props.highlighted.contains(&i);
+    let chosen = props.chosen == Some(i);
+    let on_choose = {
+        let on_choose = props.on_choose.clone();
+        Callback::from(move |_: MouseEvent| on_choose.emit(if chosen { None } else { Some(i) }))
+    };
+    let hosts = match fqdns.len() {
+        0 => "—".to_string(),
+        1 | 2 => fqdns.join(", "),
+        n => format!("{}, {} and {} more", fqdns[0], fqdns[1], n - 2),
+    };
+    let ports: Vec<String> = rule.ports.iter().map(|p| p.to_string()).collect();
+    let disagree = !rule.notes.is_empty();
+    html! {
+        <>
+            <tr class={classes!("vf-row", lit.then_some("vf-lit"), chosen.then_some("vf-chosen"))} data-rule={rule.id.clone()}>
+                <td data-label="Source → destination">
+                    <button type="button" class="vf-rowpick" aria-pressed={chosen.to_string()} onclick={on_choose}
+                        title="Show this rule's traffic in the diagram">
+                        { format!("{} → {}", r.fill(&rule.source), r.fill(&rule.destination)) }
+                    </button>
+                </td>
+                <td data-label="Service tag">{ rule.service_tag.clone().unwrap_or_else(|| "—".into()) }</td>
+                <td data-label="Host names" class="vf-hosts">{ hosts }</td>
+                <td data-label="Protocol">{ rule.protocol.id() }</td>
+                <td data-label="Ports">{ ports.join(", ") }</td>
+                <td data-label="Why">
+                    { rule.purpose.clone() }
+                    if disagree {
+                        { " " }<span class="vf-tag vf-tag-warn">{ "Docs differ" }</span>
+                    }
+                </td>
+                <td data-label="Details">
+                    <button type="button" class="vf-button vf-small" aria-expanded={open.to_string()} onclick={on_toggle}>
+                        { if open { "Less" } else { "More" } }
+                        <span class="vf-sr">{ format!(" about {} to {}", r.fill(&rule.source), r.fill(&rule.destination)) }</span>
+                    </button>
+                </td>
+            </tr>
+            if open {
+                <tr class="vf-details">
+                    <td colspan="7">
+                        <dl>
+                            <dt>{ "Why" }</dt><dd>{ rule.purpose.clone() }</dd>
+                            <dt>{ "When" }</dt><dd>{ rule.condition.clone() }</dd>
+                            if !fqdns.is_empty() {
+                                <dt>{ "Host names" }</dt>
+                                <dd><ul>{ for fqdns.iter().map(|h| html! { <li><code>{ h.clone() }</code></li> }) }</ul>
+                                if !exact { <p class="vf-muted">{ export::PUBLIC_NAMES_ONLY }</p> }
+                                </dd>
+                            }
+                            <dt>{ "Sources" }</dt>
+                            <dd><ul>{ for rule.sources.iter().map(|id| {
+                                let title = catalog.source(id).map(|s| s.title.clone()).unwrap_or_default();
+                                html! { <li><cite>{ title }</cite>{ format!(" — {}", catalog.cite(id)) }</li> }
+                            }) }</ul></dd>
+                            if disagree {
+                                <dt>{ "Where the docs differ" }</dt>
+                                <dd><ul>{ for rule.notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul></dd>
+                            }
+                        </dl>
+                    </td>
+                </tr>
+            }
+        </>
+    }
+}

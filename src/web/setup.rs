@@ -1,0 +1,41 @@
+//! Setup steps that are not traffic rules (DNS, routes, roles, storage), grouped by kind.
+
+use yew::prelude::*;
+
+use super::Shared;
+use crate::config::Config;
+use crate::resolve::resolve;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub catalog: Shared,
+    pub scenario: usize,
+    pub config: Config,
+}
+
+#[component]
+pub fn Setup(props: &Props) -> Html {
+    let catalog = &props.catalog;
+    let r = resolve(catalog, &catalog.scenarios[props.scenario], &props.config);
+    if r.steps.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="vf-setup">
+            <h3 class="vf-heading">{ "Also set up" }</h3>
+            <ul>
+                { for r.steps.iter().map(|&s| {
+                    let step = &catalog.steps[s];
+                    let cites: Vec<String> = step.sources.iter().map(|id| catalog.cite(id)).collect();
+                    html! {
+                        <li>
+                            <span class="vf-tag">{ step.kind.label() }</span>
+                            { " " }{ step.text.clone() }
+                            <span class="vf-cite">{ format!(" ({})", cites.join("; ")) }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}
