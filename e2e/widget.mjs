@@ -1,0 +1,201 @@
+// End-to-end tests of the Trunk build (dist/) in Debian's Chromium through playwright-core.
+// Usage: node e2e/widget.mjs [dist dir]. Screenshots go to target/screenshots/.
+// Exits 1 with a list of failures; every check runs even when an earlier one fails.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const dist = path.resolve(process.argv[2] || path.join(root, 'dist'));
+const shots = path.join(root, 'target', 'screenshots');
+fs.mkdirSync(shots, { recursive: true });
+
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+const server = await serve(dist);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** A page that records console errors and any request not to 127.0.0.1. */
+async function open(options = {}, hash = '') {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
+    page.problems.push(`request left 127.0.0.1: ${url.href}`);
+    return route.abort();
+  });
+  await page.goto(base + hash);
+  await page.waitForSelector('.vf-canvas[role=img]');
+  await page.waitForFunction(() => document.querySelector('.vf-canvas[role=img]').width > 0);
+  return page;
+}
+
+const diagram = (page) => page.locator('.vf-canvas-box');
+const tabs = (page) => page.locator('.vf-tab');
+
+// 1. Every scenario, every key switched, in light and dark at 1280 px.
+for (const scheme of ['light', 'dark']) {
+  const page = await open({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+  const count = await tabs(page).count();
+  check(count >= 5, `${scheme}: ${count} scenario tabs`);
+  for (let i = 0; i < count; i++) {
+    await tabs(page).nth(i).click();
+    const title = (await tabs(page).nth(i).textContent()).trim();
+    const selects = page.locator('.vf-config select');
+    const keys = await selects.count();
+    for (let k = 0; k < keys; k++) {
+      const options = await selects.nth(k).locator('option').count();
+      for (let o = 0; o < options; o++) await selects.nth(k).selectOption({ index: o });
+      await selects.nth(k).selectOption({ index: 0 });
+    }
+    const rows = await page.locator('tr.vf-row').count();
+    const steps = await page.locator('.vf-step').count();
+    check(steps > 0, `${scheme}: "${title}" shows ${steps} steps and ${rows} rules after switching ${keys} keys`);
+  }
+  await tabs(page).first().click();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(shots, `widget-1280-${scheme}.png`), fullPage: true });
+  check(page.problems.length === 0, `${scheme}: no console error and no outside request (${page.problems.join('; ')})`);
+  await page.context().close();
+}
+
+// 2. Narrow: 360 px, light and dark; the table turns into cards and the tabs into a select.
+for (const scheme of ['light', 'dark']) {
+  const page = await open({ viewport: { width: 360, height: 800 }, colorScheme: scheme });
+  check(await page.locator('.vf-tabselect select').isVisible(), `${scheme} 360px: scenarios in a select`);
+  const display = await page.locator('.vf-table tbody tr.vf-row').first().evaluate((el) => getComputedStyle(el).display);
+  check(display === 'block', `${scheme} 360px: table rows stack as cards (display ${display})`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `${scheme} 360px: nothing sticks out sideways (${overflow}px)`);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(shots, `widget-360-${scheme}.png`), fullPage: true });
+  await page.locator('.vf-canvas-box').screenshot({ path: path.join(shots, `diagram-360-${scheme}.png`) });
+  check(page.problems.length === 0, `${scheme} 360px: no console error (${page.problems.join('; ')})`);
+  await page.context().close();
+}
+
+// 3. Motion: with reduced motion nothing moves; without it the packets do.
+{
+  const still = await open({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  await still.waitForTimeout(500);
+  const a = await diagram(still).screenshot();
+  await still.waitForTimeout(1000);
+  const b = await diagram(still).screenshot();
+  check(a.equals(b), 'reduced motion: two screenshots a second apart are identical');
+  check(await still.locator('.vf-play').count() === 0, 'reduced motion: no play button');
+  await still.locator('button[aria-label="Next step"]').click();
+  const said = await still.locator('[aria-live=polite]').textContent();
+  check(said.startsWith('Step 2 of'), `reduced motion: stepping works and is announced ("${said}")`);
+  await still.context().close();
+
+  const moving = await open({ viewport: { width: 1280, height: 900 }, reducedMotion: 'no-preference' });
+  await moving.waitForTimeout(500);
+  const c = await diagram(moving).screenshot();
+  await moving.waitForTimeout(1000);
+  const d = await diagram(moving).screenshot();
+  check(!c.equals(d), 'animation: two screenshots a second apart differ');
+  await moving.locator('.vf-play').click();
+  await moving.waitForTimeout(200);
+  const e = await diagram(moving).screenshot();
+  await moving.waitForTimeout(600);
+  const f = await diagram(moving).screenshot();
+  check(e.equals(f), 'paused: the diagram stands still');
+  await moving.context().close();
+}
+
+// 4. Hash state, notices, pointing, choosing rows, keyboard focus.
+{
+  const page = await open({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' },
+    '#intro&vf.scenario=compute&vf.compute_public_ip=on&vf.egress=firewall&vf.colour=blue&vf.step=2');
+  check((await page.locator('.vf-tab[aria-selected=true]').textContent()).startsWith('Compute'), 'hash: scenario restored');
+  check(await page.locator('select[data-key=compute_public_ip]').evaluate((s) => s.selectedOptions[0].text) === 'on', 'hash: key restored');
+  check(await page.locator('.vf-step[aria-current=step]').evaluate((li) => [...li.parentNode.children].indexOf(li)) === 1, 'hash: step restored');
+  const notice = await page.locator('.vf-notice').textContent();
+  check(notice.includes('colour'), `hash: unknown key reported ("${notice.trim().slice(0, 80)}")`);
+  const hash = await page.evaluate(() => location.hash);
+  check(hash.startsWith('#intro&vf.scenario=compute'), `hash: the page's own part is kept (${hash})`);
+  await page.locator('select[data-key=egress]').selectOption('default');
+  check((await page.evaluate(() => location.hash)).includes('vf.egress=default'), 'hash: follows a change');
+
+  // Choosing a rule row emphasises its flows in the diagram.
+  const before = await diagram(page).screenshot();
+  await page.locator('.vf-rowpick').first().click();
+  const after = await diagram(page).screenshot();
+  check(!before.equals(after), 'choosing a table row highlights its traffic in the diagram');
+
+  // Keyboard: a diagram item takes focus, shows what it is and lights its rules in the table.
+  await page.locator('.vf-rowpick').first().click();
+  await page.locator('.vf-target').nth(1).focus();
+  const tip = await page.locator('.vf-tooltip').textContent();
+  check(tip.length > 5, `focusing a diagram item shows a tooltip ("${tip.slice(0, 60)}")`);
+  const ring = await page.locator('.vf-target').nth(1).evaluate((el) => getComputedStyle(el).outlineStyle);
+  check(ring !== 'none', `focused diagram item has a visible focus ring (${ring})`);
+  const edge = page.locator('.vf-target[aria-label*=" to "]').first();
+  await edge.focus();
+  check(await page.locator('tr.vf-row.vf-lit').count() > 0, 'focusing an edge lights its rules in the table');
+
+  // Pointer: hovering a node shows its tooltip.
+  const box = await page.locator('.vf-packets').boundingBox();
+  const nodes = await page.locator('.vf-target').evaluateAll((els) => els.map((el) => [el.offsetLeft + 20, el.offsetTop + 10]));
+  await page.mouse.move(box.x + nodes[0][0], box.y + nodes[0][1]);
+  check(await page.locator('.vf-tooltip').isVisible(), 'hovering a node shows a tooltip');
+  check(page.problems.length === 0, `interaction: no console error (${page.problems.join('; ')})`);
+  await page.context().close();
+}
+
+// 5. Crisp at any device pixel ratio; redraws when the container resizes.
+{
+  const page = await open({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2, reducedMotion: 'reduce' });
+  const [w, css] = await page.locator('.vf-canvas[role=img]').evaluate((c) => [c.width, c.getBoundingClientRect().width]);
+  check(Math.abs(w - 2 * css) <= 2, `device pixel ratio 2: canvas has ${w} pixels for ${css} CSS pixels`);
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForFunction(() => document.querySelector('.vf-canvas[role=img]').getBoundingClientRect().width < 690);
+  const narrow = await page.locator('.vf-canvas[role=img]').evaluate((c) => c.getBoundingClientRect().width);
+  check(narrow < 690, `resizing the page re-lays the diagram out (${narrow}px wide)`);
+  await page.context().close();
+}
+
+// 6. Contrast: the theme colours meet WCAG AA (4.5:1 for text, 3:1 for lines) in both themes.
+for (const scheme of ['light', 'dark']) {
+  const page = await open({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+  const ratios = await page.locator('.vf-root').evaluate((el) => {
+    const s = getComputedStyle(el);
+    const rgb = (name) => {
+      const hex = s.getPropertyValue(name).trim().slice(1);
+      const full = hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex;
+      return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16) / 255);
+    };
+    const lum = (c) => c.map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const ratio = (a, b) => { const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const pairs = [['--vf-text', '--vf-bg', 4.5], ['--vf-muted', '--vf-bg', 4.5], ['--vf-muted', '--vf-panel', 4.5],
+      ['--vf-text', '--vf-lit', 4.5], ['--vf-text', '--vf-zone-vnet', 4.5], ['--vf-text', '--vf-zone-azure', 4.5],
+      ['--vf-text', '--vf-zone-client', 4.5], ['--vf-text', '--vf-zone-managed', 4.5], ['--vf-text', '--vf-node-fill', 4.5],
+      ['--vf-blocked', '--vf-panel', 4.5], ['--vf-warning', '--vf-panel', 4.5],
+      ['--vf-inbound', '--vf-zone-vnet', 3], ['--vf-outbound', '--vf-zone-vnet', 3], ['--vf-private', '--vf-zone-vnet', 3],
+      ['--vf-inbound', '--vf-bg', 3], ['--vf-outbound', '--vf-bg', 3], ['--vf-private', '--vf-bg', 3], ['--vf-focus', '--vf-bg', 3]];
+    return pairs.map(([a, b, need]) => [a, b, ratio(a, b), need]);
+  });
+  const low = ratios.filter(([, , r, need]) => r < need).map(([a, b, r]) => `${a} on ${b}: ${r.toFixed(2)}`);
+  check(low.length === 0, `${scheme}: colour contrast meets AA (${low.join('; ') || ratios.length + ' pairs'})`);
+  await page.context().close();
+}
+
+await browser.close();
+server.close();
+console.log(failures.length ? `\n${failures.length} end-to-end check(s) failed` : '\nall end-to-end checks passed');
+process.exit(failures.length ? 1 : 0);

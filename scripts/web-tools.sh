@@ -1,0 +1,61 @@
+# Sourced by scripts/run and scripts/test. Installs what building and testing the widget needs,
+# each piece only if it is missing:
+#   - the wasm32-unknown-unknown target (rustup);
+#   - Trunk 0.21.14 (0.22 needs a newer rustc than 1.95);
+#   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock (without --locked: its
+#     own lockfile pins a crate the registry here does not serve);
+#   - wasm-opt from the npm package binaryen, and playwright-core, into e2e/node_modules
+#     (no lockfile is written, so no registry address ends up in the tree);
+#   - for tests only: Debian's chromium and chromium-driver.
+# Trunk cannot download tools here, so every build runs with --offline.
+
+web_step() { printf '\n==> %s\n' "$*"; }
+
+ensure_web_tools() {
+  if command -v rustup >/dev/null && ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+    web_step "installing the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  export PATH="$HOME/.cargo/bin:$PWD/e2e/node_modules/.bin:$PATH"
+  if ! trunk --version 2>/dev/null | grep -q '0\.21\.14'; then
+    web_step "installing Trunk 0.21.14 (about 8 minutes on 2 cores)"
+    cargo install --locked trunk --version 0.21.14
+  fi
+  local bindgen
+  bindgen=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)
+  if [ -z "$bindgen" ]; then
+    echo "error: no wasm-bindgen version in Cargo.lock" >&2
+    return 1
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -qF "$bindgen"; then
+    web_step "installing wasm-bindgen-cli $bindgen (about 3 minutes)"
+    cargo install wasm-bindgen-cli --version "$bindgen"
+  fi
+  if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ]; then
+    web_step "installing binaryen (wasm-opt) and playwright-core from npm"
+    (cd e2e && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_browser() {
+  if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+    return 0
+  fi
+  web_step "installing Debian's chromium and chromium-driver"
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
+# Prints the raw, gzip -9 and brotli (when available) sizes of the built wasm, JS and CSS.
+print_sizes() {
+  local f raw gz br
+  for f in dist/*.wasm dist/*.js dist/vnet-flows-*.css; do
+    raw=$(wc -c <"$f")
+    gz=$(gzip -9c "$f" | wc -c)
+    br=""
+    if command -v brotli >/dev/null; then br=" brotli $(brotli -c "$f" | wc -c)"; fi
+    printf '%-52s raw %7d  gzip %7d%s\n' "$(basename "$f")" "$raw" "$gz" "$br"
+  done
+}
