@@ -11,9 +11,12 @@
 //! - [`resolve`]: one pure function from (scenario, configuration) to the flows, rules, steps and
 //!   findings that apply;
 //! - [`export`]: Markdown, CSV and JSON renderings of a resolution;
-//! - [`cli`]: the `vnet-flows` command line.
+//! - [`cli`]: the `vnet-flows` command line;
+//! - [`scene`] and [`paint`]: the diagram as data (layout, frames, hit testing) and its painting
+//!   through plotters on any backend; [`link`]: the shareable state in the URL hash;
+//! - `web` (wasm32 only): the Yew widget.
 //!
-//! Nothing here names a web crate: the model is tested natively with `cargo test`.
+//! Only `web` names a browser crate: everything else is tested natively with `cargo test`.
 
 pub mod check;
 pub mod cli;
