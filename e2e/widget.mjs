@@ -157,7 +157,61 @@ for (const scheme of ['light', 'dark']) {
   await page.context().close();
 }
 
-// 5. Crisp at any device pixel ratio; redraws when the container resizes.
+// 5. Idle means idle: no animation-frame callbacks while paused, hidden or scrolled away.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'no-preference' });
+  await context.addInitScript(() => {
+    window.__frames = 0;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (f) => raf((t) => { window.__frames += 1; f(t); });
+  });
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.waitForSelector('.vf-canvas[role=img]');
+  const frames = async (ms) => {
+    const start = await page.evaluate(() => window.__frames);
+    await page.waitForTimeout(ms);
+    return (await page.evaluate(() => window.__frames)) - start;
+  };
+  check(await frames(500) > 5, 'playing: animation frames are requested');
+  await page.locator('.vf-play').click();
+  await page.waitForTimeout(500); // let a fade or a last frame finish
+  const paused = await frames(1000);
+  check(paused === 0, `paused: ${paused} animation-frame callbacks in a second`);
+  await page.locator('.vf-play').click();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForTimeout(300);
+  const away = await frames(1000);
+  check(away === 0, `scrolled out of view: ${away} animation-frame callbacks in a second`);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+  check(await frames(500) > 5, 'back in view: the animation resumes');
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForTimeout(300);
+  const hidden = await frames(1000);
+  check(hidden === 0, `tab hidden: ${hidden} animation-frame callbacks in a second`);
+
+  // Copy as Markdown puts the command line's table on the clipboard.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.locator('button', { hasText: 'Copy as Markdown' }).click();
+  await page.waitForSelector('text=Copied the table as Markdown.');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  check(copied.includes('| Direction |') && copied.includes('login.microsoftonline.com'),
+    `copy as Markdown: ${copied.length} characters of table`);
+
+  // Keyboard: arrow keys move between tabs, and focus follows.
+  await page.locator('.vf-tab').first().focus();
+  await page.keyboard.press('ArrowRight');
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('aria-selected'));
+  check(focused === 'true', 'arrow keys move the selected tab and its focus');
+  check(page.problems === undefined || page.problems.length === 0, 'idle checks: no problems');
+  await context.close();
+}
+
+// 6. Crisp at any device pixel ratio; redraws when the container resizes.
 {
   const page = await open({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2, reducedMotion: 'reduce' });
   const [w, css] = await page.locator('.vf-canvas[role=img]').evaluate((c) => [c.width, c.getBoundingClientRect().width]);
@@ -169,7 +223,7 @@ for (const scheme of ['light', 'dark']) {
   await page.context().close();
 }
 
-// 6. Contrast: the theme colours meet WCAG AA (4.5:1 for text, 3:1 for lines) in both themes.
+// 7. Contrast: the theme colours meet WCAG AA (4.5:1 for text, 3:1 for lines) in both themes.
 for (const scheme of ['light', 'dark']) {
   const page = await open({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
   const ratios = await page.locator('.vf-root').evaluate((el) => {

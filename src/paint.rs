@@ -26,11 +26,12 @@ pub struct Palette {
     /// Inbound, outbound, private, internal.
     pub flows: [(u8, u8, u8); 4],
     pub focus: (u8, u8, u8),
+    pub blocked: (u8, u8, u8),
     pub packet_text: (u8, u8, u8),
 }
 
 /// The CSS custom property that sets each colour, with its light-theme default.
-pub const PROPERTIES: [(&str, &str); 16] = [
+pub const PROPERTIES: [(&str, &str); 17] = [
     ("--vf-text", "#1b1f24"),
     ("--vf-muted", "#57606a"),
     ("--vf-bg", "#ffffff"),
@@ -47,6 +48,7 @@ pub const PROPERTIES: [(&str, &str); 16] = [
     ("--vf-private", "#1a7f37"),
     ("--vf-internal", "#6e7781"),
     ("--vf-focus", "#8250df"),
+    ("--vf-blocked", "#a40e26"),
 ];
 
 impl Default for Palette {
@@ -73,6 +75,7 @@ impl Palette {
             node_stroke: colour(10),
             flows: [colour(11), colour(12), colour(13), colour(14)],
             focus: colour(15),
+            blocked: colour(16),
             packet_text: colour(9),
         }
     }
@@ -88,6 +91,7 @@ impl Palette {
             Ink::NodeStroke => self.node_stroke,
             Ink::Flow(k) => self.flows[Kind::ALL.iter().position(|&x| x == k).unwrap_or(0)],
             Ink::Focus => self.focus,
+            Ink::Blocked => self.blocked,
             Ink::PacketText => self.packet_text,
         }
     }

@@ -21,6 +21,8 @@ pub enum Ink {
     NodeFill,
     NodeStroke,
     Flow(Kind),
+    /// Traffic that a finding says cannot get through in this configuration.
+    Blocked,
     Focus,
     PacketText,
 }
@@ -118,6 +120,8 @@ pub struct EdgeUse {
     pub rules: Vec<usize>,
     /// The steps (indices into [`Resolution::flows`]) that travel it.
     pub steps: Vec<usize>,
+    /// Whether every step on it is blocked (a finding says the traffic cannot get through).
+    pub blocked: bool,
 }
 
 /// What one configuration shows on a layout.
@@ -170,7 +174,9 @@ impl Traffic {
                     label: String::new(),
                     rules: Vec::new(),
                     steps: Vec::new(),
+                    blocked: true,
                 });
+                entry.blocked &= flow.blocked;
                 entry.kind = entry.kind.min(kind);
                 if let Some(r) = hop.rule.filter(|r| !entry.rules.contains(r)) {
                     entry.rules.push(r);
@@ -236,7 +242,7 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
         }
         let alpha = if focusing && !lifted(e) { alpha * 0.35 } else { alpha };
         let width = if lifted(e) { 3.0 } else { 1.6 };
-        let paint = Paint::new(Ink::Flow(use_.kind), alpha);
+        let paint = Paint::new(if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) }, alpha);
         shapes.push(Shape::Path { points: edge.path.clone(), stroke: Stroke { paint, width, dash: use_.kind.dash() } });
         shapes.push(Shape::Polygon { points: arrowhead(&edge.path, if lifted(e) { 9.0 } else { 7.0 }), fill: paint });
     }
@@ -296,7 +302,11 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
         shapes.push(Shape::Rect {
             rect,
             fill: Some(Paint::new(Ink::Background, alpha.max(0.6))),
-            stroke: Some(Stroke { paint: Paint::new(Ink::Flow(use_.kind), alpha), width: 1.0, dash: Dash::Solid }),
+            stroke: Some(Stroke {
+                paint: Paint::new(if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) }, alpha),
+                width: if use_.blocked { 2.0 } else { 1.0 },
+                dash: Dash::Solid,
+            }),
         });
         let paint = Paint::new(Ink::Text, alpha);
         let at = rect.center();

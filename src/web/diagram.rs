@@ -189,13 +189,14 @@ fn describe(catalog: &crate::model::Catalog, layout: &Layout, traffic: &Traffic,
             let Some(used) = &traffic.edges[e] else { return format!("{} to {}", from.label, to.label) };
             let steps: Vec<String> = used.steps.iter().map(|s| (s + 1).to_string()).collect();
             format!(
-                "{} to {}: {} ({}), step{} {}",
+                "{} to {}: {} ({}), step{} {}{}",
                 from.label,
                 to.label,
                 used.label,
                 used.kind.label().to_lowercase(),
                 if steps.len() == 1 { "" } else { "s" },
-                steps.join(", ")
+                steps.join(", "),
+                if used.blocked { ". Blocked in this configuration." } else { "" }
             )
         }
     }
@@ -487,6 +488,14 @@ pub fn Diagram(props: &Props) -> Html {
                         { k.label() }
                     </span>
                 }) }
+                if traffic.edges.iter().flatten().any(|u| u.blocked) {
+                    <span class="vf-legend-item">
+                        <svg width="34" height="10" viewBox="0 0 34 10">
+                            <line x1="1" y1="5" x2="33" y2="5" class="vf-line vf-line-blocked" />
+                        </svg>
+                        { "Blocked in this configuration" }
+                    </span>
+                }
             </div>
             <div class="vf-canvas-box" style={size.clone()}>
                 <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.steps_id.clone()} style={size.clone()}></canvas>
