@@ -1,5 +1,6 @@
-//! Prints how long the model takes: loading the data, checking it, and resolving every
-//! configuration of every scenario. A benchmark, not a test: it asserts nothing and prints figures.
+//! Prints how long the model and the scene take: loading the data, checking it, resolving every
+//! configuration of every scenario, laying the diagram out, and building a frame's shapes.
+//! A benchmark, not a test: it asserts nothing and prints figures.
 //!
 //! Run with `cargo bench --bench resolve`.
 
@@ -10,6 +11,7 @@ use vnet_flows::check::check;
 use vnet_flows::config::Config;
 use vnet_flows::export::{Report, markdown};
 use vnet_flows::resolve::resolve;
+use vnet_flows::scene::{Emphasis, Reach, Traffic, diagram, packets};
 
 /// Runs `f` `runs` times and returns the sorted durations.
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
@@ -84,5 +86,45 @@ fn main() {
             p95(&all),
             median(&render)
         );
+    }
+
+    // The diagram: what a scenario can show, once per scenario (it resolves every
+    // configuration); its layout, once per width; per configuration change the traffic and the
+    // static shapes; per animation frame the packet shapes.
+    println!();
+    println!(
+        "{:<18} {:>7} {:>12} {:>12} {:>20} {:>10}",
+        "scenario", "width", "reach p50", "layout p50", "change p50/p95", "frame p50"
+    );
+    for scenario in &catalog.scenarios {
+        let reached = time(10, || Reach::new(&catalog, scenario));
+        let reach = Reach::new(&catalog, scenario);
+        for width in [360.0, 1280.0] {
+            let laid = time(20, || reach.layout(&catalog, width).edges.len());
+            let l = reach.layout(&catalog, width);
+            let configs = Config::combinations(&catalog, scenario);
+            let mut change: Vec<Duration> = configs
+                .iter()
+                .map(|config| {
+                    let start = Instant::now();
+                    let t = Traffic::new(&l, &resolve(&catalog, scenario, config));
+                    black_box(diagram(&l, &t, &t, 1.0, &Emphasis { step: Some(0), ..Emphasis::default() }).len());
+                    start.elapsed()
+                })
+                .collect();
+            change.sort_unstable();
+            let t = Traffic::new(&l, &resolve(&catalog, scenario, &Config::defaults(&catalog, scenario)));
+            let frame = time(1000, || packets(&l, &t, 0, 0.37).len());
+            println!(
+                "{:<18} {:>7} {:>12?} {:>12?} {:>10?}/{:<9?} {:>10?}",
+                scenario.id,
+                width,
+                median(&reached),
+                median(&laid),
+                median(&change),
+                p95(&change),
+                median(&frame)
+            );
+        }
     }
 }

@@ -119,8 +119,30 @@ pub fn ports_label(ports: &[(Protocol, Ports)]) -> String {
 /// An edge before layout: from and to (node indices), with every protocol and port it carries.
 type EdgeSpec = (usize, usize, Vec<(Protocol, Ports)>);
 
-/// What a scenario can show, over all its configurations: nodes in catalog order, and edges
-/// with every protocol and port that uses them.
+/// What a scenario can show over all its configurations: the width-independent half of a
+/// layout. Computing it resolves every configuration, so the widget keeps one per scenario and
+/// only re-runs [`Reach::layout`] when the width changes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reach {
+    /// Catalog node indices, in catalog order.
+    nodes: Vec<usize>,
+    /// Edges between catalog nodes, with every protocol and port they carry.
+    edges: Vec<EdgeSpec>,
+}
+
+impl Reach {
+    pub fn new(catalog: &Catalog, scenario: &Scenario) -> Reach {
+        let (nodes, edges) = reachable(catalog, scenario);
+        Reach { nodes, edges }
+    }
+
+    /// Lays the reachable nodes and edges out at `width` CSS pixels.
+    pub fn layout(&self, catalog: &Catalog, width: f64) -> Layout {
+        arrange_reach(catalog, &self.nodes, &self.edges, width)
+    }
+}
+
+/// Nodes in catalog order, and edges with every protocol and port that uses them.
 fn reachable(catalog: &Catalog, scenario: &Scenario) -> (Vec<usize>, Vec<EdgeSpec>) {
     // Every combination, unless a generated file has so many keys that a key-at-a-time sweep
     // must stand in for it.
@@ -239,12 +261,15 @@ fn grid(zones: &[(Zone, Vec<usize>)], wide: Option<(usize, usize)>) -> Grid {
     }
 }
 
-/// Lays out `scenario` at `width` CSS pixels.
+/// Lays out `scenario` at `width` CSS pixels: [`Reach::new`] then [`Reach::layout`].
 pub fn layout(catalog: &Catalog, scenario: &Scenario, width: f64) -> Layout {
+    Reach::new(catalog, scenario).layout(catalog, width)
+}
+
+fn arrange_reach(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], width: f64) -> Layout {
     let width = width.max(240.0);
-    let (nodes, edges) = reachable(catalog, scenario);
     let slot_of = |n: usize| nodes.iter().position(|&m| m == n).unwrap_or(0);
-    let edges: Vec<EdgeSpec> = edges.into_iter().map(|(a, b, p)| (slot_of(a), slot_of(b), p)).collect();
+    let edges: Vec<EdgeSpec> = edges.iter().map(|(a, b, p)| (slot_of(*a), slot_of(*b), p.clone())).collect();
 
     // Zones in layout order; VNet nodes grouped by subnet, in order of first appearance.
     let mut zones: Vec<(Zone, Vec<usize>)> = Vec::new();
@@ -275,7 +300,7 @@ pub fn layout(catalog: &Catalog, scenario: &Scenario, width: f64) -> Layout {
     candidates.push(None);
     let mut best = None;
     for candidate in candidates {
-        let laid = arrange(catalog, &nodes, &edges, &grid(&zones, candidate), width);
+        let laid = arrange(catalog, nodes, &edges, &grid(&zones, candidate), width);
         let (ok, layout) = laid;
         if ok {
             return layout;

@@ -17,4 +17,6 @@ pub use frame::{
     edge_label_rect, packet_position, packets,
 };
 pub use hit::{Hit, TOLERANCE, hit};
-pub use layout::{EDGE_LABEL_HEIGHT, Edge, Layout, NODE_FONT, NODE_HEIGHT, NodeBox, ZoneBox, layout, ports_label};
+pub use layout::{
+    EDGE_LABEL_HEIGHT, Edge, Layout, NODE_FONT, NODE_HEIGHT, NodeBox, Reach, ZoneBox, layout, ports_label,
+};

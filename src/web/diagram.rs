@@ -24,7 +24,7 @@ use crate::paint::{Palette, paint};
 use crate::resolve::resolve;
 use crate::scene::geom::Point;
 use crate::scene::{
-    Emphasis, Hit, Kind, Layout, Shape, Traffic, advance, diagram, edge_label_rect, hit, layout, packets,
+    Emphasis, Hit, Kind, Layout, Reach, Shape, Traffic, advance, diagram, edge_label_rect, hit, packets,
 };
 
 /// How long flows take to fade in or out after a change, in milliseconds.
@@ -235,10 +235,16 @@ pub fn Diagram(props: &Props) -> Html {
 
     let catalog = props.catalog.clone();
     let scenario = props.scenario;
+    // What the scenario can show is worked out once per scenario; only its arrangement follows
+    // the width.
+    let reach: Rc<Reach> = {
+        let catalog = catalog.clone();
+        use_memo(scenario, move |&s| Reach::new(&catalog, &catalog.scenarios[s]))
+    };
     let layout: Rc<Rc<Layout>> = {
         let catalog = catalog.clone();
-        use_memo((scenario, width.to_bits()), move |&(s, w)| {
-            Rc::new(layout(&catalog, &catalog.scenarios[s], f64::from_bits(w).max(240.0)))
+        use_memo((reach, width.to_bits()), move |(reach, w)| {
+            Rc::new(reach.layout(&catalog, f64::from_bits(*w).max(240.0)))
         })
     };
     let layout: Rc<Layout> = (*layout).clone();
