@@ -68,6 +68,10 @@ for (const scheme of ['light', 'dark']) {
   }
   await tabs(page).first().click();
   await page.waitForTimeout(400);
+  if (scheme === 'light') {
+    const first = await page.evaluate(() => performance.getEntriesByName('vnet-flows-first-frame')[0]?.startTime);
+    check(first > 0, `first complete diagram frame marked at ${Math.round(first)} ms after navigation start`);
+  }
   await page.screenshot({ path: path.join(shots, `widget-1280-${scheme}.png`), fullPage: true });
   check(page.problems.length === 0, `${scheme}: no console error and no outside request (${page.problems.join('; ')})`);
   await page.context().close();

@@ -68,6 +68,8 @@ struct Anim {
     top: Option<HtmlCanvasElement>,
     on_step: Callback<usize>,
     frame: Option<AnimationFrame>,
+    /// Whether the first complete frame has been marked for performance measurements.
+    marked: bool,
 }
 
 impl Anim {
@@ -270,6 +272,7 @@ pub fn Diagram(props: &Props) -> Html {
         top: None,
         on_step: props.on_step.clone(),
         frame: None,
+        marked: false,
     });
 
     // Size, zoom, theme, visibility: observers that live as long as the component.
@@ -375,9 +378,15 @@ pub fn Diagram(props: &Props) -> Html {
             props.speed.to_bits(),
             props.reduced,
             *generation,
+            *width > 0.0,
         );
         let on_step = props.on_step.clone();
-        use_effect_with(deps, move |(layout, traffic, emphasis, step, playing, speed, reduced, _)| {
+        use_effect_with(deps, move |(layout, traffic, emphasis, step, playing, speed, reduced, _, measured)| {
+            // Nothing is drawn until the container's width is known, so the first frame is
+            // already the right one.
+            if !*measured {
+                return;
+            }
             {
                 let mut a = anim.borrow_mut();
                 a.base = base.cast::<HtmlCanvasElement>();
@@ -412,6 +421,10 @@ pub fn Diagram(props: &Props) -> Html {
                 }
                 a.draw_static(a.fade(now));
                 a.draw_packets();
+                if !a.marked {
+                    a.marked = true;
+                    dom::mark("vnet-flows-first-frame");
+                }
             }
             schedule(&anim);
         });

@@ -56,3 +56,10 @@ pub fn palette(el: &web_sys::Element) -> Palette {
 pub fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
+
+/// Sets a `performance.mark`, so benchmarks can time the widget from navigation start.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
