@@ -177,34 +177,42 @@ fn line<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let pattern = match stroke.dash {
         Dash::Solid => None,
-        Dash::Dashed => Some((7.0, 4.0)),
-        Dash::Dotted => Some((2.0, 3.5)),
+        Dash::Dashed => Some(&[7.0, 4.0][..]),
+        Dash::Dotted => Some(&[2.0, 3.5][..]),
+        Dash::DashDot => Some(&[9.0, 3.0, 2.0, 3.0][..]),
     };
-    let Some((on, off)) = pattern else {
+    let Some(pattern) = pattern else {
         return area.draw(&PathElement::new(points.iter().map(|&p| at(p)).collect::<Vec<_>>(), style(stroke)));
     };
-    for (a, b) in dashes(points, on, off) {
+    for (a, b) in dashes(points, pattern) {
         area.draw(&PathElement::new(vec![at(a), at(b)], style(stroke)))?;
     }
     Ok(())
 }
 
-/// Cuts a polyline into dashes `on` long with gaps `off` long; the pattern runs on across corners.
-pub fn dashes(points: &[Point], on: f64, off: f64) -> Vec<(Point, Point)> {
+/// Cuts a polyline into dashes following `pattern` (lengths alternately drawn and skipped); the
+/// pattern runs on across corners.
+pub fn dashes(points: &[Point], pattern: &[f64]) -> Vec<(Point, Point)> {
     let mut out = Vec::new();
-    let mut phase = 0.0; // distance into the current on+off period
+    if pattern.is_empty() || pattern.iter().any(|&l| l <= 0.0) {
+        return out;
+    }
+    let (mut index, mut left) = (0, pattern[0]); // current piece of the pattern, and what is left of it
     for w in points.windows(2) {
         let (a, b) = (w[0], w[1]);
         let len = a.distance(b);
         let mut t = 0.0;
         while t < len {
-            let period_left = if phase < on { on - phase } else { on + off - phase };
-            let step = period_left.min(len - t);
-            if phase < on {
+            let step = left.min(len - t);
+            if index % 2 == 0 {
                 out.push((a.lerp(b, t / len), a.lerp(b, (t + step) / len)));
             }
             t += step;
-            phase = (phase + step) % (on + off);
+            left -= step;
+            if left <= 1e-9 {
+                index = (index + 1) % pattern.len();
+                left = pattern[index];
+            }
         }
     }
     out

@@ -6,8 +6,10 @@
 //! are named by meaning ([`Ink`]), not value, so one scene serves every theme.
 
 use super::geom::{Point, Rect, length, point_along, text_width};
-use super::layout::{EDGE_LABEL_HEIGHT, Layout, NODE_FONT, SMALL_FONT, ZONE_FONT, edge_label_width, ports_label};
-use crate::model::{Direction, Zone};
+use super::layout::{
+    EDGE_LABEL_HEIGHT, Kind, Layout, NODE_FONT, SMALL_FONT, ZONE_FONT, edge_label_width, hop_ports, ports_label,
+};
+use crate::model::Zone;
 use crate::resolve::Resolution;
 
 /// A colour by meaning; the painter's palette gives it a value.
@@ -45,6 +47,7 @@ pub enum Dash {
     Solid,
     Dashed,
     Dotted,
+    DashDot,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -71,41 +74,14 @@ pub enum Shape {
     Text { at: Point, text: String, size: f64, paint: Paint, anchor: Anchor, bold: bool },
 }
 
-/// How traffic on an edge relates to the VNet's edge; decides colour and line style.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    Inbound,
-    Outbound,
-    Private,
-    /// Inside one network: needs no rule of its own.
-    Internal,
-}
-
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Inbound, Kind::Outbound, Kind::Private, Kind::Internal];
-
+    /// The line style that tells kinds apart without colour.
     pub fn dash(self) -> Dash {
         match self {
-            Kind::Inbound | Kind::Internal => Dash::Solid,
+            Kind::Inbound => Dash::Solid,
             Kind::Outbound => Dash::Dashed,
             Kind::Private => Dash::Dotted,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Inbound => "Inbound",
-            Kind::Outbound => "Outbound",
-            Kind::Private => "Private endpoint",
-            Kind::Internal => "Inside one network",
-        }
-    }
-
-    fn from_direction(d: Direction) -> Kind {
-        match d {
-            Direction::Inbound => Kind::Inbound,
-            Direction::Outbound => Kind::Outbound,
-            Direction::Private => Kind::Private,
+            Kind::Internal => Dash::DashDot,
         }
     }
 }
@@ -155,17 +131,10 @@ impl Traffic {
         let mut traffic = Traffic::empty(layout);
         let mut ports: Vec<Vec<(crate::model::Protocol, crate::model::Ports)>> = vec![Vec::new(); layout.edges.len()];
         for (step, flow) in resolution.flows.iter().enumerate() {
-            // A hop without a rule (inside the VNet, or the device leg of a routed hop) takes the
-            // kind of the nearest rule of its flow.
-            let kinds: Vec<Option<Kind>> =
-                flow.hops.iter().map(|h| h.rule.map(|r| Kind::from_direction(catalog.rules[r].direction))).collect();
             let mut edges = Vec::with_capacity(flow.hops.len());
-            for (i, hop) in flow.hops.iter().enumerate() {
-                let Some(e) = layout.edge_slot(hop.from, hop.to) else { continue };
-                let kind = kinds[i]
-                    .or_else(|| kinds[i..].iter().flatten().next().copied())
-                    .or_else(|| kinds[..i].iter().rev().flatten().next().copied())
-                    .unwrap_or(Kind::Internal);
+            for hop in &flow.hops {
+                let kind = Kind::of(catalog, hop);
+                let Some(e) = layout.edge_slot(hop.from, hop.to, kind) else { continue };
                 let (from, to) = (layout.edges[e].from, layout.edges[e].to);
                 traffic.nodes[from] = true;
                 traffic.nodes[to] = true;
@@ -177,14 +146,13 @@ impl Traffic {
                     blocked: true,
                 });
                 entry.blocked &= flow.blocked;
-                entry.kind = entry.kind.min(kind);
                 if let Some(r) = hop.rule.filter(|r| !entry.rules.contains(r)) {
                     entry.rules.push(r);
                 }
                 if !entry.steps.contains(&step) {
                     entry.steps.push(step);
                 }
-                ports[e].push((hop.protocol, hop.port));
+                ports[e].extend(hop_ports(catalog, hop));
                 edges.push(e);
             }
             traffic.steps.push(edges);
@@ -192,7 +160,8 @@ impl Traffic {
         }
         for (use_, ports) in traffic.edges.iter_mut().zip(&ports) {
             if let Some(u) = use_ {
-                u.label = ports_label(ports);
+                // Blocked traffic is marked in words too, not by colour alone.
+                u.label = if u.blocked { format!("✕ {}", ports_label(ports)) } else { ports_label(ports) };
             }
         }
         traffic
@@ -241,7 +210,11 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
             continue;
         }
         let alpha = if focusing && !lifted(e) { alpha * 0.35 } else { alpha };
-        let width = if lifted(e) { 3.0 } else { 1.6 };
+        let width = match (lifted(e), use_.blocked) {
+            (true, _) => 3.0,
+            (false, true) => 2.6,
+            (false, false) => 1.6,
+        };
         let paint = Paint::new(if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) }, alpha);
         shapes.push(Shape::Path { points: edge.path.clone(), stroke: Stroke { paint, width, dash: use_.kind.dash() } });
         shapes.push(Shape::Polygon { points: arrowhead(&edge.path, if lifted(e) { 9.0 } else { 7.0 }), fill: paint });
@@ -264,7 +237,8 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
         let lines = node.lines.len() as f64 + node.caption.is_some() as u8 as f64;
         let line_h = NODE_FONT + 2.0;
         let mut y = node.rect.center().y - (lines - 1.0) * line_h / 2.0;
-        let text = Paint::new(if on < 0.5 { Ink::Muted } else { Ink::Text }, alpha.max(0.75));
+        // Text stays fully opaque so it keeps its contrast; unused nodes use the muted ink.
+        let text = Paint::new(if on < 0.5 { Ink::Muted } else { Ink::Text }, 1.0);
         for line in &node.lines {
             let at = Point::new(node.rect.center().x, y);
             shapes.push(Shape::Text {
@@ -297,18 +271,22 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
         if alpha <= 0.0 {
             continue;
         }
-        let alpha = if focusing && !lifted(e) { alpha * 0.5 } else { alpha };
+        let dimmed = focusing && !lifted(e);
         let rect = edge_label_rect(layout, e, &use_.label);
         shapes.push(Shape::Rect {
             rect,
             fill: Some(Paint::new(Ink::Background, alpha.max(0.6))),
             stroke: Some(Stroke {
-                paint: Paint::new(if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) }, alpha),
+                paint: Paint::new(
+                    if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) },
+                    if dimmed { alpha * 0.35 } else { alpha },
+                ),
                 width: if use_.blocked { 2.0 } else { 1.0 },
                 dash: Dash::Solid,
             }),
         });
-        let paint = Paint::new(Ink::Text, alpha);
+        // Fading labels fade as a whole; a dimmed label keeps its text readable.
+        let paint = Paint::new(if dimmed { Ink::Muted } else { Ink::Text }, alpha);
         let at = rect.center();
         shapes.push(Shape::Text {
             at,

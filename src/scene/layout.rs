@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use super::geom::{Point, Rect, text_width, wrap};
 use crate::config::Config;
-use crate::model::{Catalog, Ports, Protocol, Scenario, Zone};
-use crate::resolve::resolve;
+use crate::model::{Catalog, Direction, Ports, Protocol, Scenario, Zone};
+use crate::resolve::{RoutedHop, resolve};
 
 /// Node box height, in CSS pixels.
 pub const NODE_HEIGHT: f64 = 46.0;
@@ -30,6 +30,49 @@ pub const EDGE_LABEL_HEIGHT: f64 = 15.0;
 const MIN_COLUMN: f64 = 104.0;
 const LANE: f64 = 4.0;
 const BAND: f64 = 20.0;
+
+/// How traffic on an edge relates to the VNet's edge; decides colour and line style. Set by the
+/// rule a hop needs: a hop without a rule stays inside one network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Inbound,
+    Outbound,
+    Private,
+    /// Inside one network: needs no rule of its own.
+    Internal,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Inbound, Kind::Outbound, Kind::Private, Kind::Internal];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Inbound => "Inbound",
+            Kind::Outbound => "Outbound",
+            Kind::Private => "Private endpoint",
+            Kind::Internal => "Inside one network",
+        }
+    }
+
+    /// The kind of a routed hop.
+    pub fn of(catalog: &Catalog, hop: &RoutedHop) -> Kind {
+        match hop.rule.map(|r| catalog.rules[r].direction) {
+            Some(Direction::Inbound) => Kind::Inbound,
+            Some(Direction::Outbound) => Kind::Outbound,
+            Some(Direction::Private) => Kind::Private,
+            None => Kind::Internal,
+        }
+    }
+}
+
+/// What a hop needs allowed, as protocol and port pairs: the ports of its rule (so the diagram
+/// says what the table says), or the hop's own port when no rule is involved.
+pub fn hop_ports(catalog: &Catalog, hop: &RoutedHop) -> Vec<(Protocol, Ports)> {
+    match hop.rule {
+        Some(r) => catalog.rules[r].ports.iter().map(|&p| (catalog.rules[r].protocol, p)).collect(),
+        None => vec![(hop.protocol, hop.port)],
+    }
+}
 
 /// The diagram's geometry for one scenario at one width.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,12 +106,14 @@ pub struct NodeBox {
     pub caption: Option<String>,
 }
 
-/// A directed connection between two node boxes, drawn once however many hops use it.
+/// A directed connection of one kind between two node boxes, drawn once however many hops use
+/// it. Traffic of two kinds between the same nodes gets two edges.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
     /// Indices into [`Layout::nodes`].
     pub from: usize,
     pub to: usize,
+    pub kind: Kind,
     /// From a point on `from`'s side to a point on `to`'s side, axis-aligned segments only.
     pub path: Vec<Point>,
     /// Where the protocol and port label is centred.
@@ -81,10 +126,11 @@ impl Layout {
         self.nodes.iter().position(|n| n.node == node)
     }
 
-    /// The edge from catalog node `from` to catalog node `to`, if the scenario can show it.
-    pub fn edge_slot(&self, from: usize, to: usize) -> Option<usize> {
+    /// The edge of `kind` from catalog node `from` to catalog node `to`, if the scenario can
+    /// show it.
+    pub fn edge_slot(&self, from: usize, to: usize, kind: Kind) -> Option<usize> {
         let (from, to) = (self.node_slot(from)?, self.node_slot(to)?);
-        self.edges.iter().position(|e| e.from == from && e.to == to)
+        self.edges.iter().position(|e| e.from == from && e.to == to && e.kind == kind)
     }
 }
 
@@ -108,7 +154,7 @@ pub fn ports_label(ports: &[(Protocol, Ports)]) -> String {
     let parts: Vec<String> = groups
         .into_iter()
         .map(|(p, list)| match p {
-            Protocol::Any => "Any".to_string(),
+            Protocol::Any => format!("Any {}", list.join(", ")),
             _ if list.len() > 3 => format!("{} {} +{}", p.id(), list[..2].join(", "), list.len() - 2),
             _ => format!("{} {}", p.id(), list.join(", ")),
         })
@@ -116,8 +162,9 @@ pub fn ports_label(ports: &[(Protocol, Ports)]) -> String {
     parts.join(" · ")
 }
 
-/// An edge before layout: from and to (node indices), with every protocol and port it carries.
-type EdgeSpec = (usize, usize, Vec<(Protocol, Ports)>);
+/// An edge before layout: from and to (node indices), its kind, and every protocol and port it
+/// carries.
+type EdgeSpec = (usize, usize, Kind, Vec<(Protocol, Ports)>);
 
 /// What a scenario can show over all its configurations: the width-independent half of a
 /// layout. Computing it resolves every configuration, so the widget keeps one per scenario and
@@ -162,25 +209,28 @@ fn reachable(catalog: &Catalog, scenario: &Scenario) -> (Vec<usize>, Vec<EdgeSpe
         all
     };
     let mut used = vec![false; catalog.nodes.len()];
-    let mut edges: BTreeMap<(usize, usize), Vec<(Protocol, Ports)>> = BTreeMap::new();
-    let mut order: Vec<(usize, usize)> = Vec::new();
+    let mut edges: BTreeMap<(usize, usize, Kind), Vec<(Protocol, Ports)>> = BTreeMap::new();
+    let mut order: Vec<(usize, usize, Kind)> = Vec::new();
     for config in &configs {
         for flow in resolve(catalog, scenario, config).flows {
-            for hop in flow.hops {
+            for hop in &flow.hops {
                 used[hop.from] = true;
                 used[hop.to] = true;
-                let entry = edges.entry((hop.from, hop.to)).or_insert_with(|| {
-                    order.push((hop.from, hop.to));
+                let key = (hop.from, hop.to, Kind::of(catalog, hop));
+                let entry = edges.entry(key).or_insert_with(|| {
+                    order.push(key);
                     Vec::new()
                 });
-                if !entry.contains(&(hop.protocol, hop.port)) {
-                    entry.push((hop.protocol, hop.port));
+                for pair in hop_ports(catalog, hop) {
+                    if !entry.contains(&pair) {
+                        entry.push(pair);
+                    }
                 }
             }
         }
     }
     let nodes = (0..catalog.nodes.len()).filter(|&n| used[n]).collect();
-    let edges = order.into_iter().map(|key| (key.0, key.1, edges.remove(&key).unwrap_or_default())).collect();
+    let edges = order.into_iter().map(|key| (key.0, key.1, key.2, edges.remove(&key).unwrap_or_default())).collect();
     (nodes, edges)
 }
 
@@ -269,7 +319,7 @@ pub fn layout(catalog: &Catalog, scenario: &Scenario, width: f64) -> Layout {
 fn arrange_reach(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], width: f64) -> Layout {
     let width = width.max(240.0);
     let slot_of = |n: usize| nodes.iter().position(|&m| m == n).unwrap_or(0);
-    let edges: Vec<EdgeSpec> = edges.iter().map(|(a, b, p)| (slot_of(*a), slot_of(*b), p.clone())).collect();
+    let edges: Vec<EdgeSpec> = edges.iter().map(|(a, b, k, p)| (slot_of(*a), slot_of(*b), *k, p.clone())).collect();
 
     // Zones in layout order; VNet nodes grouped by subnet, in order of first appearance.
     let mut zones: Vec<(Zone, Vec<usize>)> = Vec::new();
@@ -322,9 +372,10 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
         row_gutter: Option<usize>,
     }
     let mut col_load = vec![0usize; cols + 1];
+    let in_vnet = |slot: usize| catalog.nodes[nodes[slot]].zone == Zone::Vnet;
     let routes: Vec<Route> = edges
         .iter()
-        .map(|&(a, b, _)| {
+        .map(|&(a, b, _, _)| {
             let ((ca, ra), (cb, rb)) = (grid.cells[a], grid.cells[b]);
             let (exit, enter) = match ca.cmp(&cb) {
                 std::cmp::Ordering::Less => ((ca + 1, Side::Right), (cb, Side::Left)),
@@ -339,9 +390,18 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
             if enter.0 != exit.0 {
                 col_load[enter.0] += 1;
             }
+            // Traffic between two places outside the VNet that must cross the VNet's columns
+            // goes over the top of every zone, so it does not seem to pass through the VNet.
+            let outside = !grid.stacked && !in_vnet(a) && !in_vnet(b);
             let row_gutter = (exit.0 != enter.0).then(|| {
                 let (lo, hi) = (ra.min(rb), ra.max(rb));
-                if lo == hi { lo + 1 } else { (lo + 1 + hi) / 2 }
+                if outside {
+                    0
+                } else if lo == hi {
+                    lo + 1
+                } else {
+                    (lo + 1 + hi) / 2
+                }
             });
             Route { exit, enter, row_gutter }
         })
@@ -360,6 +420,14 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
         }
     }
 
+    // The widest label of the edges that use each column gutter, so labels fit beside nodes.
+    let mut widest = vec![0.0_f64; cols + 1];
+    for ((_, _, _, ports), r) in edges.iter().zip(&routes) {
+        let w = edge_label_width(&ports_label(ports));
+        for k in [r.exit.0, r.enter.0] {
+            widest[k] = widest[k].max(w);
+        }
+    }
     let cap = (width * if grid.stacked { 0.22 } else { 0.14 }).max(26.0);
     let col_gutter: Vec<f64> = col_lanes
         .iter()
@@ -368,8 +436,8 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
             let outer = k == 0 || k == cols;
             let base = if outer && lanes.is_empty() { 8.0 } else { 22.0 };
             // Gutters between columns of a wide layout leave room for an edge label.
-            let room = if outer || grid.stacked { 0.0 } else { (width * 0.1).min(132.0) };
-            (base + lanes.len() as f64 * LANE).max(room).min(cap.max(base))
+            let room = if outer || grid.stacked { 0.0 } else { (widest[k] + 12.0).min(width * 0.16) };
+            (base + lanes.len() as f64 * LANE).min(cap.max(base)).max(room)
         })
         .collect();
     let column = (width - col_gutter.iter().sum::<f64>()) / cols as f64;
@@ -430,7 +498,7 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
     // (node, side) -> (where the other end is, edge, whether the edge leaves here)
     type Ends = Vec<(f64, usize, bool)>;
     let mut sides: BTreeMap<(usize, Side), Ends> = BTreeMap::new();
-    for (e, (&(a, b, _), r)) in edges.iter().zip(&routes).enumerate() {
+    for (e, (&(a, b, _, _), r)) in edges.iter().zip(&routes).enumerate() {
         let (ya, yb) = (node_boxes[a].rect.center().y, node_boxes[b].rect.center().y);
         sides.entry((a, r.exit.1)).or_default().push((yb, e, true));
         sides.entry((b, r.enter.1)).or_default().push((ya, e, false));
@@ -485,7 +553,7 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
     let mut taken: Vec<Rect> = zone_boxes.iter().map(|z| z.label_rect).collect();
     let canvas = Rect::new(0.0, 0.0, width, height);
     let mut out_edges = Vec::with_capacity(edges.len());
-    for ((a, b, ports), path) in edges.iter().zip(paths) {
+    for ((a, b, kind, ports), path) in edges.iter().zip(paths) {
         let w = edge_label_width(&ports_label(ports));
         // Horizontal runs long enough for the label come first, nearest the target first, so
         // a label reads along its line and sits close to the arrow it explains; then the rest,
@@ -521,6 +589,11 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
                 }
             }
         }
+        // Last, every few pixels along the edge.
+        for &(p, q) in &segments {
+            let steps = (p.distance(q) / 4.0).ceil().max(1.0) as usize;
+            spots.extend((0..=steps).map(|i| p.lerp(q, i as f64 / steps as f64)));
+        }
         let mut chosen = None;
         'search: for strict in [true, false] {
             for &spot in &spots {
@@ -536,7 +609,7 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
             clamp_into(Rect::centered(p.lerp(q, 0.5), w, EDGE_LABEL_HEIGHT), &canvas)
         });
         taken.push(rect);
-        out_edges.push(Edge { from: *a, to: *b, path, label_at: rect.center() });
+        out_edges.push(Edge { from: *a, to: *b, kind: *kind, path, label_at: rect.center() });
     }
 
     let ok = column >= MIN_COLUMN;

@@ -13,10 +13,11 @@ mod hit;
 mod layout;
 
 pub use frame::{
-    Anchor, Dash, EdgeUse, Emphasis, Ink, Kind, Paint, SECONDS_PER_STEP, Shape, Stroke, Traffic, advance, diagram,
+    Anchor, Dash, EdgeUse, Emphasis, Ink, Paint, SECONDS_PER_STEP, Shape, Stroke, Traffic, advance, diagram,
     edge_label_rect, packet_position, packets,
 };
 pub use hit::{Hit, TOLERANCE, hit};
 pub use layout::{
-    EDGE_LABEL_HEIGHT, Edge, Layout, NODE_FONT, NODE_HEIGHT, NodeBox, Reach, ZoneBox, layout, ports_label,
+    EDGE_LABEL_HEIGHT, Edge, Kind, Layout, NODE_FONT, NODE_HEIGHT, NodeBox, Reach, ZoneBox, hop_ports, layout,
+    ports_label,
 };

@@ -5,7 +5,7 @@ use yew::prelude::*;
 use super::Shared;
 use crate::config::Config;
 use crate::resolve::resolve;
-use crate::scene::ports_label;
+use crate::scene::{hop_ports, ports_label};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -34,7 +34,8 @@ pub fn StepList(props: &Props) -> Html {
                     if let Some(last) = f.hops.last() {
                         path.push(&catalog.nodes[last.to].label);
                     }
-                    let ports = ports_label(&f.hops.iter().map(|h| (h.protocol, h.port)).collect::<Vec<_>>());
+                    // The ports the rules need, as the table and the diagram give them.
+                    let ports = ports_label(&f.hops.iter().flat_map(|h| hop_ports(catalog, h)).collect::<Vec<_>>());
                     let current = i == props.step;
                     let on_select = props.on_select.clone();
                     html! {
