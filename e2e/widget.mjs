@@ -101,7 +101,7 @@ for (const scheme of ['light', 'dark']) {
   const b = await diagram(still).screenshot();
   check(a.equals(b), 'reduced motion: two screenshots a second apart are identical');
   check(await still.locator('.vf-play').count() === 0, 'reduced motion: no play button');
-  await still.locator('button[aria-label="Next step"]').click();
+  await still.locator('button.vf-next').click();
   const said = await still.locator('[aria-live=polite]').textContent();
   check(said.startsWith('Step 2 of'), `reduced motion: stepping works and is announced ("${said}")`);
   await still.context().close();
@@ -151,6 +151,35 @@ for (const scheme of ['light', 'dark']) {
   const edge = page.locator('.vf-target[aria-label*=" to "]').first();
   await edge.focus();
   check(await page.locator('tr.vf-row.vf-lit').count() > 0, 'focusing an edge lights its rules in the table');
+
+  // The diagram's items are one Tab stop with arrow keys between them; Enter on a connection
+  // chooses its rule; Escape lets go.
+  const stops = await page.locator('.vf-target[tabindex="0"]').count();
+  check(stops === 1, `diagram items take ${stops} Tab stop`);
+  await page.locator('.vf-target[tabindex="0"]').focus();
+  await page.keyboard.press('ArrowRight');
+  const second = await page.evaluate(() => [...document.querySelectorAll('.vf-target')].indexOf(document.activeElement));
+  check(second === 1, `ArrowRight moves to the next diagram item (${second})`);
+  await page.keyboard.press('End');
+  // Back up to a connection that needs a rule (connections inside one network need none).
+  for (let i = 0; i < 40; i++) {
+    const label = await page.evaluate(() => document.activeElement.getAttribute('aria-label') || '');
+    if (/\((inbound|outbound|private endpoint)\)/.test(label)) break;
+    await page.keyboard.press('ArrowLeft');
+  }
+  await page.keyboard.press('Enter');
+  check(await page.locator('tr.vf-row.vf-chosen').count() === 1, 'Enter on a connection chooses its rule in the table');
+  await page.keyboard.press('Escape');
+  check(await page.locator('.vf-tooltip').count() === 0, 'Escape hides the tooltip');
+  check(await page.locator('tr.vf-row.vf-chosen').count() === 0, 'Escape lets go of the chosen rule');
+
+  // A change that makes the scenario fail is announced.
+  // (compute with a public IP behind a firewall has no finding; public dependencies add one.)
+  await page.locator('select[data-key=dependencies]').selectOption('public');
+  const said = await page.locator('[aria-live=polite]').textContent();
+  check(said.startsWith('Watch out:'), `a new finding after a change is announced ("${said.slice(0, 70)}")`);
+  check(await page.locator('.vf-finding').count() === 1, 'the finding shows above the diagram');
+  await page.locator('select[data-key=dependencies]').selectOption('private-endpoint');
 
   // Pointer: hovering a node shows its tooltip.
   const box = await page.locator('.vf-packets').boundingBox();

@@ -126,7 +126,7 @@ async fn stepping_forward_announces_the_step() {
     yew::scheduler::flush().await;
     let live = find(&root, "[aria-live=polite]");
     assert_eq!(live.text_content().unwrap(), "");
-    click(&find(&root, "button[aria-label='Next step']")).await;
+    click(&find(&root, "button.vf-next")).await;
     let said = live.text_content().unwrap();
     assert!(said.starts_with("Step 2 of "), "{said}");
     assert_eq!(count(&root, ".vf-step[aria-current=step]"), 1);

@@ -186,24 +186,52 @@ fn Widget(props: &WidgetProps) -> Html {
             choice.set(next);
         }
     };
+    // Keys the next scenario shares keep the reader's values, where that scenario allows them.
     let on_scenario = {
         let catalog = catalog.clone();
         let set_choice = set_choice.clone();
+        let old = c.config.clone();
         Callback::from(move |s: usize| {
-            let config = Config::defaults(&catalog, &catalog.scenarios[s]);
+            let next = &catalog.scenarios[s];
+            let mut config = Config::defaults(&catalog, next);
+            for sk in &next.keys {
+                let key = &catalog.keys[sk.key];
+                let _ = config.set(&catalog, next, &format!("{}={}", key.id, old.value_id(&catalog, sk.key)));
+            }
             set_choice(Choice { scenario: s, config, step: 0 });
         })
     };
+    // A change that brings a new finding says so in the live region: the reader changed a
+    // select and may not see the message appear above the diagram.
     let on_set = {
         let c = c.clone();
         let catalog = catalog.clone();
         let set_choice = set_choice.clone();
+        let announcement = announcement.clone();
+        let before = resolution.findings.clone();
         Callback::from(move |(key, value): (usize, usize)| {
             let s = &catalog.scenarios[c.scenario];
             let setting = format!("{}={}", catalog.keys[key].id, catalog.keys[key].values[value]);
             let mut config = c.config.clone();
             if config.set(&catalog, s, &setting).is_ok() {
-                let count = step_count(&catalog, c.scenario, &config);
+                let after = resolve(&catalog, s, &config);
+                let news: Vec<String> = after
+                    .findings
+                    .iter()
+                    .filter(|f| !before.contains(f))
+                    .map(|&f| {
+                        let finding = &catalog.findings[f];
+                        let label = match finding.severity {
+                            Severity::Blocked => "Will not work",
+                            Severity::Warning => "Watch out",
+                        };
+                        format!("{label}: {}", finding.text)
+                    })
+                    .collect();
+                if !news.is_empty() {
+                    announcement.set(news.join(" "));
+                }
+                let count = after.flows.len();
                 set_choice(Choice { scenario: c.scenario, config, step: c.step.min(count.saturating_sub(1)) });
             }
         })
@@ -305,6 +333,7 @@ fn Widget(props: &WidgetProps) -> Html {
                         chosen_rule={*chosen_rule}
                         on_step={on_autoplay_step}
                         on_hover_rules={on_hover_rules}
+                        on_choose_rule={on_choose_rule.clone()}
                         steps_id={id("steps")}
                     />
                     <Player

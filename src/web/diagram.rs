@@ -44,6 +44,8 @@ pub struct Props {
     pub on_step: Callback<usize>,
     /// The rules of what the pointer or focus is on (empty when nothing).
     pub on_hover_rules: Callback<Vec<usize>>,
+    /// An edge was clicked or chosen with Enter: its first rule (or nothing, with Escape).
+    pub on_choose_rule: Callback<Option<usize>>,
     /// The id of the step list the canvas's label points to.
     pub steps_id: AttrValue,
 }
@@ -234,6 +236,8 @@ pub fn Diagram(props: &Props) -> Html {
     // Bumped when the theme or the device pixel ratio (browser zoom) changes.
     let generation = use_state(|| 0_u32);
     let hover = use_state(|| None::<Hit>);
+    // Which diagram item holds the Tab stop.
+    let cursor = use_state(|| 0_usize);
 
     let catalog = props.catalog.clone();
     let scenario = props.scenario;
@@ -451,6 +455,18 @@ pub fn Diagram(props: &Props) -> Html {
             on_hover_rules.emit(Vec::new());
         })
     };
+    // Clicking an edge chooses its rule, as choosing the row in the table does.
+    let on_click = {
+        let layout = layout.clone();
+        let traffic = traffic.clone();
+        let on_choose_rule = props.on_choose_rule.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(Hit::Edge(edge)) = hit(&layout, &traffic, Point::new(e.offset_x() as f64, e.offset_y() as f64))
+            {
+                on_choose_rule.emit(traffic.edges[edge].as_ref().and_then(|u| u.rules.first().copied()));
+            }
+        })
+    };
     let focus = |target: Option<Hit>| {
         let hover = hover.clone();
         let layout = layout.clone();
@@ -459,6 +475,55 @@ pub fn Diagram(props: &Props) -> Html {
         Callback::from(move |_: FocusEvent| {
             hover.set(target);
             on_hover_rules.emit(rules_of(&layout, &traffic, target));
+        })
+    };
+
+    // The diagram's items are one Tab stop: arrow keys move between them, Enter chooses an
+    // edge's rule, Escape lets go.
+    let count = targets_len(&traffic);
+    let cursor_at = (*cursor).min(count.saturating_sub(1));
+    let on_targets_key = {
+        let cursor = cursor.clone();
+        let hover = hover.clone();
+        let traffic = traffic.clone();
+        let on_choose_rule = props.on_choose_rule.clone();
+        let on_hover_rules = props.on_hover_rules.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let next = match e.key().as_str() {
+                "ArrowRight" | "ArrowDown" => (cursor_at + 1) % count.max(1),
+                "ArrowLeft" | "ArrowUp" => (cursor_at + count.max(1) - 1) % count.max(1),
+                "Home" => 0,
+                "End" => count.saturating_sub(1),
+                "Enter" | " " => {
+                    e.prevent_default();
+                    if let Some(Hit::Edge(edge)) = *hover {
+                        on_choose_rule.emit(traffic.edges[edge].as_ref().and_then(|u| u.rules.first().copied()));
+                    }
+                    return;
+                }
+                "Escape" => {
+                    hover.set(None);
+                    on_hover_rules.emit(Vec::new());
+                    on_choose_rule.emit(None);
+                    if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        let _ = el.blur();
+                    }
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            cursor.set(next);
+            // Yew delegates events to its root, so the list is found from the focused button.
+            let button = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|b| b.parent_element())
+                .and_then(|list| list.children().item(next as u32))
+                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(button) = button {
+                let _ = button.focus();
+            }
         })
     };
 
@@ -518,10 +583,11 @@ pub fn Diagram(props: &Props) -> Html {
             </div>
             <div class="vf-canvas-box" style={size.clone()}>
                 <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.steps_id.clone()} style={size.clone()}></canvas>
-                <canvas ref={top} class="vf-canvas vf-packets" aria-hidden="true" style={size} onmousemove={on_move} onmouseleave={on_leave}></canvas>
-                <div class="vf-targets">
-                    { for targets.into_iter().map(|(h, r)| html! {
-                        <button type="button" class="vf-target"
+                <canvas ref={top} class="vf-canvas vf-packets" aria-hidden="true" style={size} onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}></canvas>
+                <div class="vf-targets" role="group" onkeydown={on_targets_key}
+                    aria-label="Places and connections in the diagram: arrow keys move between them, Enter shows a connection's rule in the table, Escape lets go">
+                    { for targets.into_iter().enumerate().map(|(i, (h, r))| html! {
+                        <button type="button" class="vf-target" tabindex={if i == cursor_at { "0" } else { "-1" }}
                             style={format!("left:{}px;top:{}px;width:{}px;height:{}px", r.x, r.y, r.w, r.h)}
                             aria-label={describe(&catalog, &layout, &traffic, h)}
                             onfocus={focus(Some(h))} onblur={focus(None)}></button>
@@ -533,4 +599,9 @@ pub fn Diagram(props: &Props) -> Html {
             </div>
         </div>
     }
+}
+
+/// How many diagram items the keyboard can reach: used nodes, then used edges.
+fn targets_len(traffic: &Traffic) -> usize {
+    traffic.nodes.iter().filter(|&&n| n).count() + traffic.edges.iter().flatten().count()
 }

@@ -26,9 +26,8 @@ use yew::AppHandle;
 pub use app::{App, Props};
 
 /// Mounts the widget into every element marked `data-vnet-flows`, or the one with id
-/// `vnet-flows`, after installing the panic hook.
+/// `vnet-flows`.
 pub fn start() {
-    dom::install_panic_hook();
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let mut hosts = Vec::new();
     if let Ok(list) = document.query_selector_all("[data-vnet-flows]") {
@@ -50,8 +49,10 @@ pub fn start() {
     }
 }
 
-/// Mounts one widget into `host`, replacing what it held (for example a static table).
+/// Mounts one widget into `host`, replacing what it held (for example a static table), with the
+/// panic hook installed so a failure shows a message there instead of a frozen box.
 pub fn mount(host: web_sys::Element, props: Props) -> AppHandle<App> {
+    dom::install_panic_hook();
     host.set_inner_html("");
     dom::register_host(&host);
     yew::Renderer::<App>::with_root_and_props(host, props).render()

@@ -25,19 +25,19 @@ pub fn Player(props: &Props) -> Html {
     let none = props.steps == 0;
     html! {
         <div class="vf-player" role="group" aria-label="Step through the traffic">
-            <button type="button" class="vf-button" onclick={click(&props.on_prev)} disabled={none} aria-label="Previous step">
-                { "◀ Back" }
+            <button type="button" class="vf-button vf-back" onclick={click(&props.on_prev)} disabled={none}>
+                <span aria-hidden="true">{ "◀ " }</span>{ "Back" }
             </button>
             if props.reduced {
                 <span class="vf-muted">{ "Animation off (reduced motion)" }</span>
             } else {
-                <button type="button" class="vf-button vf-play" onclick={click(&props.on_toggle)} disabled={none}
-                    aria-pressed={props.playing.to_string()}>
-                    { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+                <button type="button" class="vf-button vf-play" onclick={click(&props.on_toggle)} disabled={none}>
+                    <span aria-hidden="true">{ if props.playing { "❚❚ " } else { "▶ " } }</span>
+                    { if props.playing { "Pause" } else { "Play" } }
                 </button>
             }
-            <button type="button" class="vf-button" onclick={click(&props.on_next)} disabled={none} aria-label="Next step">
-                { "Next ▶" }
+            <button type="button" class="vf-button vf-next" onclick={click(&props.on_next)} disabled={none}>
+                { "Next" }<span aria-hidden="true">{ " ▶" }</span>
             </button>
             <span class="vf-stepcount">
                 { if none { "No traffic in this configuration".to_string() } else { format!("Step {} of {}", props.step + 1, props.steps) } }
@@ -49,7 +49,7 @@ pub fn Player(props: &Props) -> Html {
                         html! {
                             <button type="button" class="vf-button vf-small" aria-pressed={(props.speed == s).to_string()}
                                 onclick={Callback::from(move |_| on_speed.emit(s))}>
-                                { format!("{s}×") }
+                                { format!("{s}×") }<span class="vf-sr">{ " speed" }</span>
                             </button>
                         }
                     }) }

@@ -58,7 +58,14 @@ pub fn RulesTable(props: &Props) -> Html {
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(window) = web_sys::window() else { return };
-            let promise = window.navigator().clipboard().write_text(&markdown);
+            // Pages served over plain http have no clipboard API at all.
+            let navigator = window.navigator();
+            let available = js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| !c.is_undefined());
+            if !available {
+                copied.set("This page cannot use the clipboard; the command line prints the same table.".into());
+                return;
+            }
+            let promise = navigator.clipboard().write_text(&markdown);
             let copied = copied.clone();
             yew::platform::spawn_local(async move {
                 copied.set(match wasm_bindgen_futures::JsFuture::from(promise).await {
@@ -176,8 +183,13 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_t
                             }
                             <dt>{ "Sources" }</dt>
                             <dd><ul>{ for rule.sources.iter().map(|id| {
-                                let title = catalog.source(id).map(|s| s.title.clone()).unwrap_or_default();
-                                html! { <li><cite>{ title }</cite>{ format!(" — {}", catalog.cite(id)) }</li> }
+                                let source = catalog.source(id);
+                                let title = source.map(|s| s.title.clone()).unwrap_or_default();
+                                let href = source.map(source_url).unwrap_or_default();
+                                html! {
+                                    <li><a href={href} target="_blank" rel="noopener"><cite>{ title }</cite></a>
+                                    { format!(" — {}", catalog.cite(id)) }</li>
+                                }
                             }) }</ul></dd>
                             if disagree {
                                 <dt>{ "Where the docs differ" }</dt>
@@ -189,4 +201,11 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_t
             }
         </>
     }
+}
+
+/// Where a source can be read: the file in its repository, at the commit the facts were taken
+/// from when the data records it.
+pub fn source_url(source: &crate::model::Source) -> String {
+    let at = source.commit.as_deref().unwrap_or("HEAD");
+    format!("https://github.com/{}/blob/{}/{}", source.repo, at, source.path)
 }

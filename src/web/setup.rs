@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use super::Shared;
+use super::rules_table::source_url;
 use crate::config::Config;
 use crate::resolve::resolve;
 
@@ -26,12 +27,20 @@ pub fn Setup(props: &Props) -> Html {
             <ul>
                 { for r.steps.iter().map(|&s| {
                     let step = &catalog.steps[s];
-                    let cites: Vec<String> = step.sources.iter().map(|id| catalog.cite(id)).collect();
                     html! {
                         <li>
                             <span class="vf-tag">{ step.kind.label() }</span>
                             { " " }{ step.text.clone() }
-                            <span class="vf-cite">{ format!(" ({})", cites.join("; ")) }</span>
+                            <span class="vf-cite">{ " (" }
+                                { for step.sources.iter().enumerate().map(|(i, id)| {
+                                    let source = catalog.source(id);
+                                    html! { <>
+                                        if i > 0 { { "; " } }
+                                        <a href={source.map(source_url).unwrap_or_default()} target="_blank" rel="noopener"
+                                            title={source.map(|s| s.title.clone()).unwrap_or_default()}>{ catalog.cite(id) }</a>
+                                    </> }
+                                }) }
+                            { ")" }</span>
                         </li>
                     }
                 }) }

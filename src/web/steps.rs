@@ -38,14 +38,16 @@ pub fn StepList(props: &Props) -> Html {
                     let ports = ports_label(&f.hops.iter().flat_map(|h| hop_ports(catalog, h)).collect::<Vec<_>>());
                     let current = i == props.step;
                     let on_select = props.on_select.clone();
+                    let purpose = format!("{}-{i}", props.id);
                     html! {
                         <li class={classes!("vf-step", current.then_some("vf-current"), f.blocked.then_some("vf-blocked-step"))}
                             aria-current={current.then_some("step")}>
-                            <button type="button" class="vf-steplink" onclick={Callback::from(move |_| on_select.emit(i))}>
+                            <button type="button" class="vf-steplink" aria-describedby={purpose.clone()}
+                                onclick={Callback::from(move |_| on_select.emit(i))}>
                                 <span class="vf-path">{ path.join(" → ") }</span>
                                 <span class="vf-ports">{ ports }</span>
                             </button>
-                            <span class="vf-purpose">{ flow.purpose.clone() }</span>
+                            <span class="vf-purpose" id={purpose}>{ flow.purpose.clone() }</span>
                             if f.blocked {
                                 <span class="vf-tag vf-tag-blocked">{ "Blocked in this configuration" }</span>
                             }
