@@ -125,6 +125,7 @@ mod tests {
             label: id.to_string(),
             explain: String::new(),
             values: values.iter().map(|v| v.to_string()).collect(),
+            labels: values.iter().map(|v| v.to_string()).collect(),
             default: 0,
         };
         vec![key("egress", &["default", "firewall", "nat-gateway"]), key("pip", &["on", "off"])]

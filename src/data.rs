@@ -96,6 +96,9 @@ struct RawKey {
     label: String,
     explain: String,
     values: Vec<String>,
+    /// Words for the values, in the same order; the values themselves when absent.
+    #[serde(default)]
+    labels: Option<Vec<String>>,
     default: String,
 }
 
@@ -345,7 +348,19 @@ fn key(errors: &mut Errors, at: &At, k: RawKey) -> Key {
         errors.push(at, "default", format!("`{}` is not one of the values: {}", k.default, k.values.join(", ")));
         0
     });
-    Key { id: k.id, label: k.label, explain: k.explain, values: k.values, default }
+    let labels = match k.labels {
+        None => k.values.clone(),
+        Some(labels) if labels.len() == k.values.len() => labels,
+        Some(labels) => {
+            errors.push(
+                at,
+                "labels",
+                format!("{} labels for {} values: give one per value", labels.len(), k.values.len()),
+            );
+            k.values.clone()
+        }
+    };
+    Key { id: k.id, label: k.label, explain: k.explain, values: k.values, labels, default }
 }
 
 fn node(errors: &mut Errors, at: &At, n: RawNode) -> Node {

@@ -72,6 +72,9 @@ pub struct Key {
     pub label: String,
     pub explain: String,
     pub values: Vec<String>,
+    /// What the reader sees for each value, in the same order (the values when the data gives
+    /// no labels).
+    pub labels: Vec<String>,
     /// Index into `values`.
     pub default: usize,
 }

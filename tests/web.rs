@@ -43,7 +43,9 @@ async fn click(el: &Element) {
 
 async fn choose(root: &Element, key: &str, value: &str) {
     let select: HtmlSelectElement = find(root, &format!("select[data-key={key}]")).dyn_into().unwrap();
-    let index = (0..select.length()).find(|&i| select.item(i).unwrap().text_content().unwrap() == value).unwrap();
+    let index = (0..select.length())
+        .find(|&i| select.item(i).unwrap().get_attribute("value").as_deref() == Some(value))
+        .unwrap_or_else(|| panic!("{key} has no value {value}"));
     select.set_selected_index(index as i32);
     select
         .dispatch_event(

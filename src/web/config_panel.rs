@@ -30,9 +30,10 @@ pub fn ConfigPanel(props: &Props) -> Html {
                 let help = format!("{id}-help");
                 let on_set = props.on_set.clone();
                 let k = sk.key;
+                let ids = key.values.clone();
                 let onchange = Callback::from(move |e: Event| {
                     if let Some(select) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                        && let Ok(v) = select.value().parse::<usize>()
+                        && let Some(v) = ids.iter().position(|id| *id == select.value())
                     {
                         on_set.emit((k, v));
                     }
@@ -42,8 +43,8 @@ pub fn ConfigPanel(props: &Props) -> Html {
                         <label for={id.clone()}>{ key.label.clone() }</label>
                         <select id={id} aria-describedby={help.clone()} {onchange} data-key={key.id.clone()}>
                             { for sk.values.iter().map(|&v| html! {
-                                <option value={v.to_string()} selected={props.config.value(sk.key) == v}>
-                                    { key.values[v].clone() }
+                                <option value={key.values[v].clone()} selected={props.config.value(sk.key) == v}>
+                                    { key.labels[v].clone() }
                                 </option>
                             }) }
                         </select>

@@ -284,3 +284,19 @@ fn a_declared_key_must_change_something() {
     expect![[r#"line 95: scenario "demo": key `pip` changes nothing in this scenario: no condition names it"#]]
         .assert_eq(&rendered.join("\n"));
 }
+
+#[test]
+fn value_labels_must_match_the_values() {
+    check(
+        r#"
+[[keys]]
+id = "extra"
+label = "Extra"
+explain = "A key with one label too few."
+values = ["a", "b"]
+labels = ["Only one"]
+default = "a"
+"#,
+        expect![[r#"+2: key "extra", labels: 1 labels for 2 values: give one per value"#]],
+    );
+}
