@@ -282,6 +282,25 @@ for (const scheme of ['light', 'dark']) {
   await page.context().close();
 }
 
+// 8. An accessibility audit (axe-core, injected from node_modules) in both themes and widths,
+// with a group and a row open; any serious or critical finding fails.
+const axePath = path.join(path.dirname(new URL(import.meta.url).pathname), 'node_modules', 'axe-core', 'axe.min.js');
+for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [360, 'light']]) {
+  const page = await open({ viewport: { width, height: 900 }, colorScheme: scheme, reducedMotion: 'reduce' });
+  await page.locator('tr.vf-row .vf-button').first().click();
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document.querySelector('.vf-root'));
+    return [result.passes.length, result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target.join(' ')}`)];
+  });
+  const [passed, serious] = violations;
+  check(passed > 10 && serious.length === 0,
+    `axe at ${width}px ${scheme}: ${passed} rules pass, no serious violation (${serious.join('; ')})`);
+  await page.context().close();
+}
+
 await browser.close();
 server.close();
 console.log(failures.length ? `\n${failures.length} end-to-end check(s) failed` : '\nall end-to-end checks passed');

@@ -4,7 +4,7 @@
 #   - Trunk 0.21.14 (0.22 needs a newer rustc than 1.95);
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock (without --locked: its
 #     own lockfile pins a crate the registry here does not serve);
-#   - wasm-opt from the npm package binaryen, and playwright-core, into e2e/node_modules
+#   - wasm-opt from the npm package binaryen, playwright-core and axe-core, into e2e/node_modules
 #     (no lockfile is written, so no registry address ends up in the tree);
 #   - for tests only: Debian's chromium and chromium-driver.
 # Trunk cannot download tools here, so every build runs with --offline.
@@ -31,7 +31,7 @@ ensure_web_tools() {
     web_step "installing wasm-bindgen-cli $bindgen (about 3 minutes)"
     cargo install wasm-bindgen-cli --version "$bindgen"
   fi
-  if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ]; then
+  if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/axe-core ]; then
     web_step "installing binaryen (wasm-opt) and playwright-core from npm"
     (cd e2e && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
   fi

@@ -310,6 +310,7 @@ fn Widget(props: &WidgetProps) -> Html {
                 </div>
             }
             <Tabs catalog={catalog.clone()} current={c.scenario} on_select={on_scenario} id={id("tabs")} />
+            <div role="tabpanel" id={id("tabs-panel")} aria-labelledby={format!("{}-{}", id("tabs"), c.scenario)}>
             <p class="vf-summary">{ scenario.summary.clone() }</p>
             <div class="vf-layout">
                 <ConfigPanel catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} on_set={on_set} id={id("config")} />
@@ -360,6 +361,7 @@ fn Widget(props: &WidgetProps) -> Html {
                 on_choose={on_choose_rule}
             />
             <Setup catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} />
+            </div>
         </div>
     }
 }

@@ -102,19 +102,19 @@ pub fn RulesTable(props: &Props) -> Html {
                             </button>
                         </h4>
                         if open {
-                            <table class="vf-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{ "Source → destination" }</th>
-                                        <th scope="col">{ "Service tag" }</th>
-                                        <th scope="col">{ "Host names" }</th>
-                                        <th scope="col">{ "Protocol" }</th>
-                                        <th scope="col">{ "Ports" }</th>
-                                        <th scope="col">{ "Why" }</th>
-                                        <th scope="col"><span class="vf-sr">{ "Details" }</span></th>
+                            <table class="vf-table" role="table">
+                                <thead role="rowgroup">
+                                    <tr role="row">
+                                        <th scope="col" role="columnheader">{ "Source → destination" }</th>
+                                        <th scope="col" role="columnheader">{ "Service tag" }</th>
+                                        <th scope="col" role="columnheader">{ "Host names" }</th>
+                                        <th scope="col" role="columnheader">{ "Protocol" }</th>
+                                        <th scope="col" role="columnheader">{ "Ports" }</th>
+                                        <th scope="col" role="columnheader">{ "Why" }</th>
+                                        <th scope="col" role="columnheader"><span class="vf-sr">{ "Details" }</span></th>
                                     </tr>
                                 </thead>
-                                <tbody>
+                                <tbody role="rowgroup">
                                     { for rules.iter().map(|&i| row(props, &r, i, expanded.contains(&i), toggle_row(i))) }
                                 </tbody>
                             </table>
@@ -145,24 +145,24 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_t
     let disagree = !rule.notes.is_empty();
     html! {
         <>
-            <tr class={classes!("vf-row", lit.then_some("vf-lit"), chosen.then_some("vf-chosen"))} data-rule={rule.id.clone()}>
-                <td data-label="Source → destination">
+            <tr role="row" class={classes!("vf-row", lit.then_some("vf-lit"), chosen.then_some("vf-chosen"))} data-rule={rule.id.clone()}>
+                <td role="cell" data-label="Source → destination">
                     <button type="button" class="vf-rowpick" aria-pressed={chosen.to_string()} onclick={on_choose}
                         title="Show this rule's traffic in the diagram">
                         { format!("{} → {}", r.fill(&rule.source), r.fill(&rule.destination)) }
                     </button>
                 </td>
-                <td data-label="Service tag">{ rule.service_tag.clone().unwrap_or_else(|| "—".into()) }</td>
-                <td data-label="Host names" class="vf-hosts">{ hosts }</td>
-                <td data-label="Protocol">{ rule.protocol.id() }</td>
-                <td data-label="Ports">{ ports.join(", ") }</td>
-                <td data-label="Why">
+                <td role="cell" data-label="Service tag">{ rule.service_tag.clone().unwrap_or_else(|| "—".into()) }</td>
+                <td role="cell" data-label="Host names" class="vf-hosts">{ hosts }</td>
+                <td role="cell" data-label="Protocol">{ rule.protocol.id() }</td>
+                <td role="cell" data-label="Ports">{ ports.join(", ") }</td>
+                <td role="cell" data-label="Why">
                     { rule.purpose.clone() }
                     if disagree {
                         { " " }<span class="vf-tag vf-tag-warn">{ "Docs differ" }</span>
                     }
                 </td>
-                <td data-label="Details">
+                <td role="cell" data-label="Details">
                     <button type="button" class="vf-button vf-small" aria-expanded={open.to_string()} onclick={on_toggle}>
                         { if open { "Less" } else { "More" } }
                         <span class="vf-sr">{ format!(" about {} to {}", r.fill(&rule.source), r.fill(&rule.destination)) }</span>
@@ -170,8 +170,8 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_t
                 </td>
             </tr>
             if open {
-                <tr class="vf-details">
-                    <td colspan="7">
+                <tr role="row" class="vf-details">
+                    <td role="cell" colspan="7">
                         <dl>
                             <dt>{ "Why" }</dt><dd>{ rule.purpose.clone() }</dd>
                             <dt>{ "When" }</dt><dd>{ rule.condition.clone() }</dd>

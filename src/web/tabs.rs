@@ -59,7 +59,8 @@ pub fn Tabs(props: &Props) -> Html {
                     let selected = i == props.current;
                     let on_select = props.on_select.clone();
                     html! {
-                        <button type="button" role="tab" class="vf-tab"
+                        <button type="button" role="tab" class="vf-tab" id={format!("{}-{i}", props.id)}
+                            aria-controls={format!("{}-panel", props.id)}
                             aria-selected={selected.to_string()}
                             tabindex={if selected { "0" } else { "-1" }}
                             onclick={Callback::from(move |_| on_select.emit(i))}>
