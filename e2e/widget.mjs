@@ -92,6 +92,17 @@ for (const scheme of ['light', 'dark']) {
   await page.context().close();
 }
 
+// 2b. The narrowest width, and a mangled link: a notice, no error, nothing sticking out.
+{
+  const page = await open({ viewport: { width: 320, height: 700 } }, '#vf.scenario=%E0%A4%A&vf.step=abc&&vf.=&vf.cloud=mars');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `320px: nothing sticks out sideways (${overflow}px)`);
+  const notice = (await page.locator('.vf-notice').textContent()) || '';
+  check(notice.includes('mars') && notice.includes('abc'), `mangled link: a notice says what was ignored ("${notice.slice(0, 90)}")`);
+  check(page.problems.length === 0, `mangled link: no console error (${page.problems.join('; ')})`);
+  await page.context().close();
+}
+
 // 3. Motion: with reduced motion nothing moves; without it the packets do.
 {
   const still = await open({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
