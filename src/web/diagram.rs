@@ -255,7 +255,8 @@ pub fn Diagram(props: &Props) -> Html {
     };
     let layout: Rc<Layout> = (*layout).clone();
     let resolution = resolve(&catalog, &catalog.scenarios[scenario], &props.config);
-    let traffic = Traffic::new(&layout, &resolution);
+    // Shared by the callbacks below, so each one holds a pointer rather than a copy.
+    let traffic = Rc::new(Traffic::new(&layout, &resolution));
 
     let anim = use_mut_ref(|| Anim {
         layout: layout.clone(),
@@ -402,13 +403,13 @@ pub fn Diagram(props: &Props) -> Html {
                 let now = dom::now();
                 if !Rc::ptr_eq(&a.layout, layout) {
                     a.layout = layout.clone();
-                    a.before = traffic.clone();
-                    a.after = traffic.clone();
+                    a.before = (**traffic).clone();
+                    a.after = (**traffic).clone();
                     a.fade_from = None;
-                } else if a.after != *traffic {
+                } else if a.after != **traffic {
                     // Fade from what is on screen now to the new traffic.
                     a.before = if a.fade(now) < 0.5 { a.before.clone() } else { a.after.clone() };
-                    a.after = traffic.clone();
+                    a.after = (**traffic).clone();
                     a.fade_from = (!*reduced).then_some(now);
                 }
                 if a.step != *step || a.after.steps.len() <= a.step {

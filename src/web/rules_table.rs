@@ -53,10 +53,12 @@ pub fn RulesTable(props: &Props) -> Html {
             expanded.set(next);
         })
     };
+    // The Markdown is rendered when the reader asks for it, not on every render.
     let on_copy = {
-        let markdown = export::markdown(&r);
+        let (catalog, scenario, config) = (props.catalog.clone(), props.scenario, props.config.clone());
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
+            let markdown = export::markdown(&resolve(&catalog, &catalog.scenarios[scenario], &config));
             let Some(window) = web_sys::window() else { return };
             // Pages served over plain http have no clipboard API at all.
             let navigator = window.navigator();
