@@ -186,3 +186,25 @@ fn scenes_paint_to_svg() {
         }
     }
 }
+
+/// A small data file, and a scenario with no traffic at all, lay out without NaNs or panics.
+#[test]
+fn small_and_empty_scenarios_lay_out() {
+    let text = format!(
+        "{}\n[[scenarios]]\nid = \"empty\"\ntitle = \"Empty\"\nsummary = \"Nothing flows.\"\nkeys = []\n",
+        include_str!("fixtures/minimal.toml")
+    );
+    let catalog = vnet_flows::data::load(&text).unwrap_or_else(|e| panic!("{e:?}"));
+    for scenario in &catalog.scenarios {
+        for width in [0.0, 320.0, 1280.0] {
+            let l = layout(&catalog, scenario, width);
+            assert!(l.width.is_finite() && l.height.is_finite() && l.height >= 0.0, "{} at {width}", scenario.id);
+            check_layout(&scenario.id, &l);
+            let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+            let t = Traffic::new(&l, &r);
+            check_shapes(&scenario.id, &l, &diagram(&l, &t, &t, 1.0, &Emphasis::default()));
+            assert_eq!(packet_position(&l, &t, 0, 0.5).is_some(), !r.flows.is_empty());
+            assert!(hit(&l, &t, Point::new(10.0, 10.0)).is_none());
+        }
+    }
+}
