@@ -146,6 +146,13 @@ for (const scheme of ['light', 'dark']) {
   await page.locator('select[data-key=egress]').selectOption('default');
   check((await page.evaluate(() => location.hash)).includes('vf.egress=default'), 'hash: follows a change');
 
+  // Editing the hash (or going back) moves the widget too.
+  await page.evaluate(() => { location.hash = 'intro&vf.scenario=aks&vf.aks_private=on'; });
+  await page.waitForFunction(() => document.querySelector('.vf-tab[aria-selected=true]').textContent.startsWith('Azure Kubernetes'));
+  check(await page.locator('select[data-key=aks_private]').evaluate((s) => s.value) === 'on', 'hash: an edited hash is followed');
+  await page.evaluate(() => { location.hash = 'intro&vf.scenario=compute&vf.compute_public_ip=on&vf.egress=default'; });
+  await page.waitForFunction(() => document.querySelector('.vf-tab[aria-selected=true]').textContent.startsWith('Compute'));
+
   // Choosing a rule row emphasises its flows in the diagram.
   const before = await diagram(page).screenshot();
   await page.locator('.vf-rowpick').first().click();
