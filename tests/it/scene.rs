@@ -208,3 +208,33 @@ fn small_and_empty_scenarios_lay_out() {
         }
     }
 }
+
+/// A key change fades flows: halfway through, an edge that appears is drawn half transparent,
+/// and nodes do not move (the layout is the same for both configurations).
+#[test]
+fn a_change_fades_edges_in_and_out() {
+    let catalog = catalog();
+    let scenario = catalog.scenario("compute").unwrap();
+    let l = layout(&catalog, scenario, 1280.0);
+    let at = |settings: &[&str]| {
+        let config = Config::with_settings(&catalog, scenario, settings.iter().copied()).unwrap();
+        Traffic::new(&l, &resolve(&catalog, scenario, &config))
+    };
+    let (before, after) = (at(&["compute_public_ip=off"]), at(&["compute_public_ip=on"]));
+    let appearing: Vec<usize> =
+        (0..l.edges.len()).filter(|&e| before.edges[e].is_none() && after.edges[e].is_some()).collect();
+    assert!(!appearing.is_empty(), "a public IP adds inbound traffic");
+    let alpha_of = |shapes: &[Shape], e: usize| {
+        shapes.iter().find_map(|s| match s {
+            Shape::Path { points, stroke } if *points == l.edges[e].path => Some(stroke.paint.alpha),
+            _ => None,
+        })
+    };
+    let none = Emphasis::default();
+    for &e in &appearing {
+        assert_eq!(alpha_of(&diagram(&l, &before, &after, 0.0, &none), e), None, "not drawn before the fade");
+        let half = alpha_of(&diagram(&l, &before, &after, 0.5, &none), e).expect("drawn halfway");
+        assert!((half - 0.5).abs() < 1e-9, "half transparent halfway, got {half}");
+        assert_eq!(alpha_of(&diagram(&l, &before, &after, 1.0, &none), e), Some(1.0));
+    }
+}
