@@ -3,6 +3,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
@@ -12,9 +13,14 @@ const TYPES = {
 export function serve(dir, port = 0, headers = {}) {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let file = path.join(root, decodeURIComponent(url.pathname));
-    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    let file;
+    try {
+      file = path.join(root, decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname));
+    } catch {
+      res.writeHead(400).end('bad path');
+      return;
+    }
+    if (file !== root && !file.startsWith(root + path.sep)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404).end('not found'); return; }
@@ -25,7 +31,7 @@ export function serve(dir, port = 0, headers = {}) {
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
   const server = await serve(process.argv[2] || 'dist', Number(process.argv[3] || 8080));
   console.log(`vnet-flows demo: http://127.0.0.1:${server.address().port}/`);
 }

@@ -3,10 +3,12 @@
 // Exits 1 with a list of failures; every check runs even when an earlier one fails.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
 const dist = path.resolve(process.argv[2] || path.join(root, 'dist'));
 const shots = path.join(root, 'target', 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
@@ -123,6 +125,12 @@ for (const scheme of ['light', 'dark']) {
   await moving.waitForTimeout(1000);
   const d = await diagram(moving).screenshot();
   check(!c.equals(d), 'animation: two screenshots a second apart differ');
+  // A key that changes no traffic (the cloud) must survive the player moving on.
+  await moving.locator('select[data-key=cloud]').selectOption('usgov');
+  const stepBefore = await moving.locator('.vf-stepcount').textContent();
+  await moving.waitForFunction((s) => document.querySelector('.vf-stepcount').textContent !== s, stepBefore, { timeout: 6000 });
+  check(await moving.locator('select[data-key=cloud]').evaluate((s) => s.value) === 'usgov',
+    'playing: the player moving on keeps a key just changed');
   await moving.locator('.vf-play').click();
   await moving.waitForTimeout(200);
   const e = await diagram(moving).screenshot();
@@ -302,7 +310,7 @@ for (const scheme of ['light', 'dark']) {
 
 // 8. An accessibility audit (axe-core, injected from node_modules) in both themes and widths,
 // with a group and a row open; any serious or critical finding fails.
-const axePath = path.join(path.dirname(new URL(import.meta.url).pathname), 'node_modules', 'axe-core', 'axe.min.js');
+const axePath = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
 for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [360, 'light']]) {
   const page = await open({ viewport: { width, height: 900 }, colorScheme: scheme, reducedMotion: 'reduce' });
   await page.locator('tr.vf-row .vf-button').first().click();

@@ -2,8 +2,8 @@
 # each piece only if it is missing:
 #   - the wasm32-unknown-unknown target (rustup);
 #   - Trunk 0.21.14 (0.22 needs a newer rustc than 1.95);
-#   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock (without --locked: its
-#     own lockfile pins a crate the registry here does not serve);
+#   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock (with its own lockfile
+#     when that builds, else without: it has pinned a crate the registry here did not serve);
 #   - wasm-opt from the npm package binaryen, playwright-core and axe-core, into e2e/node_modules
 #     (no lockfile is written, so no registry address ends up in the tree);
 #   - for tests only: Debian's chromium and chromium-driver.
@@ -12,6 +12,13 @@
 web_step() { printf '\n==> %s\n' "$*"; }
 
 ensure_web_tools() {
+  # playwright-core needs Node 20 or newer; say so now rather than after the long builds.
+  local node_major
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$node_major" -lt 20 ]; then
+    echo "error: Node.js 20 or newer is needed (found: $(node --version 2>/dev/null || echo none))" >&2
+    return 1
+  fi
   if command -v rustup >/dev/null && ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
     web_step "installing the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
@@ -29,7 +36,9 @@ ensure_web_tools() {
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -qF "$bindgen"; then
     web_step "installing wasm-bindgen-cli $bindgen (about 3 minutes)"
-    cargo install wasm-bindgen-cli --version "$bindgen"
+    # Its own lockfile first; it pins a crate version the registry here has not always served,
+    # so fall back to resolving afresh.
+    cargo install --locked wasm-bindgen-cli --version "$bindgen" || cargo install wasm-bindgen-cli --version "$bindgen"
   fi
   if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/axe-core ]; then
     web_step "installing binaryen (wasm-opt) and playwright-core from npm"

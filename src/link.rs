@@ -40,12 +40,13 @@ pub fn parse(hash: &str) -> Link {
             link.others.push(part.to_string());
             continue;
         };
-        let entry = decode(entry);
-        let (key, value) = entry.split_once('=').unwrap_or((&entry, ""));
-        match key {
-            "scenario" => link.scenario = Some(value.to_string()),
-            "step" => link.step = Some(value.to_string()),
-            _ => link.settings.push((key.to_string(), value.to_string())),
+        // Split before decoding, so an escaped `=` inside a value stays in the value.
+        let (key, value) = entry.split_once('=').unwrap_or((entry, ""));
+        let (key, value) = (decode(key), decode(value));
+        match key.as_str() {
+            "scenario" => link.scenario = Some(value),
+            "step" => link.step = Some(value),
+            _ => link.settings.push((key, value)),
         }
     }
     link
@@ -152,5 +153,8 @@ mod tests {
             assert!(link.others.len() + link.settings.len() <= 3, "{hash}: {link:?}");
         }
         assert_eq!(parse("#vf.scenario=st%75dio").scenario.as_deref(), Some("studio"));
+        let link = parse(&format(&[], "a=b", &[("k", "x=y&z")], 0));
+        assert_eq!(link.scenario.as_deref(), Some("a=b"));
+        assert_eq!(link.settings, vec![("k".to_string(), "x=y&z".to_string())]);
     }
 }

@@ -193,8 +193,8 @@ impl Reach {
 fn reachable(catalog: &Catalog, scenario: &Scenario) -> (Vec<usize>, Vec<EdgeSpec>) {
     // Every combination, unless a generated file has so many keys that a key-at-a-time sweep
     // must stand in for it.
-    let total: usize = scenario.keys.iter().map(|k| k.values.len()).product();
-    let configs = if total <= 4096 {
+    let total = scenario.keys.iter().try_fold(1_usize, |n, k| n.checked_mul(k.values.len()));
+    let configs = if total.is_some_and(|n| n <= 4096) {
         Config::combinations(catalog, scenario)
     } else {
         let base = Config::defaults(catalog, scenario);

@@ -39,9 +39,11 @@ pub fn App(props: &Props) -> Html {
     let loaded: Rc<Result<Rc<Catalog>, Vec<DataError>>> =
         use_memo(props.data.clone(), |text| data::load(text).map(Rc::new));
     match &*loaded {
-        Ok(catalog) => {
-            html! { <Widget catalog={Shared(catalog.clone())} hash_state={props.hash_state} still={props.still} /> }
-        }
+        // Keyed by the catalog, so new data starts a fresh widget instead of reusing indices.
+        Ok(catalog) => html! {
+            <Widget key={format!("{:p}", Rc::as_ptr(catalog))} catalog={Shared(catalog.clone())}
+                hash_state={props.hash_state} still={props.still} />
+        },
         Err(errors) => html! {
             <div class="vf-root vf-errors" role="alert">
                 <p><strong>{ "The traffic data could not be read, so the diagram cannot be shown." }</strong></p>
@@ -240,7 +242,6 @@ fn Widget(props: &WidgetProps) -> Html {
     let go_to = {
         let choice = choice.clone();
         let announcement = announcement.clone();
-        let c = c.clone();
         let summaries: Vec<String> = resolution
             .flows
             .iter()
@@ -251,7 +252,11 @@ fn Widget(props: &WidgetProps) -> Html {
             if announce && let Some(text) = summaries.get(target) {
                 announcement.set(text.clone());
             }
-            choice.set(Choice { step: target, ..c.clone() });
+            // The live choice, not this render's: the animation loop may call an older copy of
+            // this callback, and it must not undo a change made since.
+            let mut next = (*choice).clone();
+            next.step = target;
+            choice.set(next);
         })
     };
     let on_prev = {

@@ -161,9 +161,8 @@ fn tick(anim: &Rc<RefCell<Anim>>, now: f64) {
             let (step, progress) = advance(a.step, a.progress, seconds, a.speed, a.after.steps.len());
             a.progress = progress;
             if step != a.step {
+                // The parent re-renders with the new step and the effect redraws the static layer.
                 a.step = step;
-                a.emphasis.step = Some(step);
-                a.draw_static(a.fade(now));
                 moved_to = Some(step);
             }
             a.draw_packets();
@@ -243,17 +242,12 @@ pub fn Diagram(props: &Props) -> Html {
     let scenario = props.scenario;
     // What the scenario can show is worked out once per scenario; only its arrangement follows
     // the width.
-    let reach: Rc<Reach> = {
+    let reach: Rc<Reach> =
+        use_memo((catalog.clone(), scenario), |(catalog, s)| Reach::new(catalog, &catalog.scenarios[*s]));
+    let layout: Rc<Layout> = {
         let catalog = catalog.clone();
-        use_memo(scenario, move |&s| Reach::new(&catalog, &catalog.scenarios[s]))
+        use_memo((reach, width.to_bits()), move |(reach, w)| reach.layout(&catalog, f64::from_bits(*w)))
     };
-    let layout: Rc<Rc<Layout>> = {
-        let catalog = catalog.clone();
-        use_memo((reach, width.to_bits()), move |(reach, w)| {
-            Rc::new(reach.layout(&catalog, f64::from_bits(*w).max(240.0)))
-        })
-    };
-    let layout: Rc<Layout> = (*layout).clone();
     let resolution = resolve(&catalog, &catalog.scenarios[scenario], &props.config);
     // Shared by the callbacks below, so each one holds a pointer rather than a copy.
     let traffic = Rc::new(Traffic::new(&layout, &resolution));
@@ -278,6 +272,23 @@ pub fn Diagram(props: &Props) -> Html {
         on_step: props.on_step.clone(),
         frame: None,
         marked: false,
+    });
+
+    // The loop always calls this render's callback.
+    anim.borrow_mut().on_step = props.on_step.clone();
+
+    // A hover or keyboard position from another scenario means nothing here.
+    {
+        let hover = hover.clone();
+        let cursor = cursor.clone();
+        use_effect_with(scenario, move |_| {
+            hover.set(None);
+            cursor.set(0);
+        });
+    }
+    let hovered = (*hover).filter(|h| match *h {
+        Hit::Node(slot) => slot < layout.nodes.len(),
+        Hit::Edge(e) => e < layout.edges.len(),
     });
 
     // Size, zoom, theme, visibility: observers that live as long as the component.
@@ -310,7 +321,9 @@ pub fn Diagram(props: &Props) -> Html {
                 let on_view = {
                     let anim = anim.clone();
                     Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                        if let Some(entry) = entries.get(0).dyn_ref::<web_sys::IntersectionObserverEntry>() {
+                        // The last entry is the current state when several arrive at once.
+                        let last = entries.length().saturating_sub(1);
+                        if let Some(entry) = entries.get(last).dyn_ref::<web_sys::IntersectionObserverEntry>() {
                             anim.borrow_mut().on_screen = entry.is_intersecting();
                             schedule(&anim);
                         }
@@ -350,7 +363,7 @@ pub fn Diagram(props: &Props) -> Html {
 
     // Emphasis: the current step, what the pointer or focus is on, the chosen table row.
     let mut emphasis = Emphasis { step: (!traffic.steps.is_empty()).then_some(props.step), ..Emphasis::default() };
-    match *hover {
+    match hovered {
         Some(Hit::Edge(e)) => emphasis.edges.push(e),
         Some(Hit::Node(slot)) => {
             emphasis.nodes.push(slot);
@@ -370,10 +383,22 @@ pub fn Diagram(props: &Props) -> Html {
         }
     }
 
+    // The canvas colours come from the theme's custom properties; read them again only when
+    // the theme may have changed. (Declared first, so it runs before the drawing effect.)
+    {
+        let anim = anim.clone();
+        let container = container.clone();
+        use_effect_with(*generation, move |_| {
+            if let Some(el) = container.cast::<web_sys::Element>() {
+                anim.borrow_mut().palette = dom::palette(&el);
+            }
+        });
+    }
+
     // Hand everything to the loop and redraw the static layer when it changed.
     {
         let anim = anim.clone();
-        let (base, top, container) = (base.clone(), top.clone(), container.clone());
+        let (base, top) = (base.clone(), top.clone());
         let deps = (
             layout.clone(),
             traffic.clone(),
@@ -396,9 +421,6 @@ pub fn Diagram(props: &Props) -> Html {
                 let mut a = anim.borrow_mut();
                 a.base = base.cast::<HtmlCanvasElement>();
                 a.top = top.cast::<HtmlCanvasElement>();
-                if let Some(el) = container.cast::<web_sys::Element>() {
-                    a.palette = dom::palette(&el);
-                }
                 a.on_step = on_step;
                 let now = dom::now();
                 if !Rc::ptr_eq(&a.layout, layout) {
@@ -550,7 +572,7 @@ pub fn Diagram(props: &Props) -> Html {
                 .filter_map(|(e, u)| u.as_ref().map(|u| (Hit::Edge(e), edge_label_rect(&layout, e, &u.label)))),
         )
         .collect();
-    let tooltip = hover.map(|h| {
+    let tooltip = hovered.map(|h| {
         let rect = match h {
             Hit::Node(slot) => layout.nodes[slot].rect,
             Hit::Edge(e) => traffic.edges[e]

@@ -31,27 +31,11 @@ pub fn RulesTable(props: &Props) -> Html {
 
     let toggle_group = |d: Direction| {
         let collapsed = collapsed.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut next = (*collapsed).clone();
-            if let Some(i) = next.iter().position(|&x| x == d) {
-                next.remove(i);
-            } else {
-                next.push(d);
-            }
-            collapsed.set(next);
-        })
+        Callback::from(move |_: MouseEvent| collapsed.set(toggled(&collapsed, d)))
     };
     let toggle_row = |rule: usize| {
         let expanded = expanded.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut next = (*expanded).clone();
-            if let Some(i) = next.iter().position(|&x| x == rule) {
-                next.remove(i);
-            } else {
-                next.push(rule);
-            }
-            expanded.set(next);
-        })
+        Callback::from(move |_: MouseEvent| expanded.set(toggled(&expanded, rule)))
     };
     // The Markdown is rendered when the reader asks for it, not on every render.
     let on_copy = {
@@ -210,4 +194,12 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_t
 pub fn source_url(source: &crate::model::Source) -> String {
     let at = source.commit.as_deref().unwrap_or("HEAD");
     format!("https://github.com/{}/blob/{}/{}", source.repo, at, source.path)
+}
+
+/// `list` with `item` added, or removed if it was there.
+fn toggled<T: PartialEq + Clone>(list: &[T], item: T) -> Vec<T> {
+    match list.iter().position(|x| *x == item) {
+        Some(i) => [&list[..i], &list[i + 1..]].concat(),
+        None => [list, &[item]].concat(),
+    }
 }
