@@ -11,7 +11,7 @@ use vnet_flows::check::check;
 use vnet_flows::config::Config;
 use vnet_flows::export::{Report, markdown};
 use vnet_flows::resolve::resolve;
-use vnet_flows::scene::{Emphasis, Reach, Traffic, diagram, packets};
+use vnet_flows::scene::{Emphasis, Reach, Traffic, diagram, edge_label_rect, packets};
 
 /// Runs `f` `runs` times and returns the sorted durations.
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
@@ -126,5 +126,31 @@ fn main() {
                 median(&frame)
             );
         }
+    }
+
+    // Layout quality: how often two edge labels overlap, over every configuration. Labels never
+    // cover nodes (a test checks that); in narrow layouts they may cover each other.
+    println!();
+    for width in [360.0, 1280.0] {
+        let (mut overlapping, mut pairs) = (0_usize, 0_usize);
+        for scenario in &catalog.scenarios {
+            let l = Reach::new(&catalog, scenario).layout(&catalog, width);
+            for config in Config::combinations(&catalog, scenario) {
+                let t = Traffic::new(&l, &resolve(&catalog, scenario, &config));
+                let rects: Vec<_> = (0..l.edges.len())
+                    .filter_map(|e| t.edges[e].as_ref().map(|u| edge_label_rect(&l, e, &u.label)))
+                    .collect();
+                for (i, a) in rects.iter().enumerate() {
+                    for b in &rects[i + 1..] {
+                        pairs += 1;
+                        overlapping += a.overlaps(b) as usize;
+                    }
+                }
+            }
+        }
+        println!(
+            "edge labels at {width}px: {overlapping} of {pairs} label pairs overlap ({:.2}%), over every configuration",
+            100.0 * overlapping as f64 / pairs.max(1) as f64
+        );
     }
 }

@@ -552,9 +552,14 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
     // label, trying the middle of the longest segments first.
     let mut taken: Vec<Rect> = zone_boxes.iter().map(|z| z.label_rect).collect();
     let canvas = Rect::new(0.0, 0.0, width, height);
-    let mut out_edges = Vec::with_capacity(edges.len());
-    for ((a, b, kind, ports), path) in edges.iter().zip(paths) {
-        let w = edge_label_width(&ports_label(ports));
+    // The widest labels choose first; narrow ones fit in the gaps that are left.
+    let mut order: Vec<usize> = (0..edges.len()).collect();
+    let widths: Vec<f64> = edges.iter().map(|(_, _, _, ports)| edge_label_width(&ports_label(ports))).collect();
+    order.sort_by(|&x, &y| widths[y].total_cmp(&widths[x]).then(x.cmp(&y)));
+    let mut placed: Vec<Option<Edge>> = vec![None; edges.len()];
+    for i in order {
+        let ((a, b, kind, _), path) = (&edges[i], paths[i].clone());
+        let w = widths[i];
         // Horizontal runs long enough for the label come first, nearest the target first, so
         // a label reads along its line and sits close to the arrow it explains; then the rest,
         // longest first.
@@ -576,19 +581,29 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
         // Spots along the edge, then across the gaps between rows beside its vertical runs
         // (where a long label fits in a narrow layout). If nothing is free, a label may cover
         // another label, but still not a node.
-        let mut spots: Vec<Point> = Vec::new();
+        let mut along: Vec<Point> = Vec::new();
         for &(p, q) in &segments {
-            spots.extend([0.5, 0.3, 0.7, 0.15, 0.85, 0.05, 0.95].map(|t| p.lerp(q, t)));
+            along.extend([0.5, 0.3, 0.7, 0.15, 0.85, 0.05, 0.95].map(|t| p.lerp(q, t)));
         }
+        let mut across: Vec<Point> = Vec::new();
         for &(p, q) in segments.iter().filter(|(p, q)| p.x == q.x) {
             let (lo, hi) = (p.y.min(q.y), p.y.max(q.y));
             for (k, gap) in row_gutter.iter().enumerate().take(rows).skip(1) {
-                let y = gutter_y(k) + gap / 2.0;
-                if lo <= y && y <= hi {
-                    spots.push(Point::new(p.x, y));
+                // The top of the gap, then its bottom, so two labels can share it; then the
+                // middle.
+                let half = EDGE_LABEL_HEIGHT / 2.0 + 2.0;
+                for y in [gutter_y(k) + half, gutter_y(k) + gap - half, gutter_y(k) + gap / 2.0] {
+                    if lo <= y && y <= hi {
+                        // Centred on the line, or ending just beside it.
+                        for x in [p.x, p.x - w / 2.0 - 4.0, p.x + w / 2.0 + 4.0] {
+                            across.push(Point::new(x, y));
+                        }
+                    }
                 }
             }
         }
+        // Stacked layouts have narrow gutters: labels read best across the gaps between rows.
+        let mut spots = [along, across].concat();
         // Last, every few pixels along the edge.
         for &(p, q) in &segments {
             let steps = (p.distance(q) / 4.0).ceil().max(1.0) as usize;
@@ -609,9 +624,10 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
             clamp_into(Rect::centered(p.lerp(q, 0.5), w, EDGE_LABEL_HEIGHT), &canvas)
         });
         taken.push(rect);
-        out_edges.push(Edge { from: *a, to: *b, kind: *kind, path, label_at: rect.center() });
+        placed[i] = Some(Edge { from: *a, to: *b, kind: *kind, path, label_at: rect.center() });
     }
 
+    let out_edges: Vec<Edge> = placed.into_iter().flatten().collect();
     let ok = column >= MIN_COLUMN;
     (ok, Layout { width, height, stacked: grid.stacked, zones: zone_boxes, nodes: node_boxes, edges: out_edges })
 }
