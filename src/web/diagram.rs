@@ -537,16 +537,7 @@ pub fn Diagram(props: &Props) -> Html {
             };
             e.prevent_default();
             cursor.set(next);
-            // Yew delegates events to its root, so the list is found from the focused button.
-            let button = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|b| b.parent_element())
-                .and_then(|list| list.children().item(next as u32))
-                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(button) = button {
-                let _ = button.focus();
-            }
+            dom::focus_sibling(&e, next);
         })
     };
 

@@ -63,3 +63,19 @@ pub fn mark(name: &str) {
         let _ = performance.mark(name);
     }
 }
+
+/// Moves focus to the `index`th child of the focused element's parent: arrow-key movement in a
+/// tab list or in the diagram's items. Yew delegates events to its root, so the list is found
+/// from the event's target, not from `current_target`.
+pub fn focus_sibling(event: &web_sys::KeyboardEvent, index: usize) {
+    use wasm_bindgen::JsCast;
+    let sibling = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.parent_element())
+        .and_then(|list| list.children().item(index as u32))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = sibling {
+        let _ = el.focus();
+    }
+}

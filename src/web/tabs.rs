@@ -3,7 +3,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::Shared;
+use super::{Shared, dom};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -40,15 +40,7 @@ pub fn Tabs(props: &Props) -> Html {
             e.prevent_default();
             on_select.emit(next);
             // Focus follows the selection, as in any tab list.
-            let tab = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.parent_element())
-                .and_then(|list| list.children().item(next as u32))
-                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(tab) = tab {
-                let _ = tab.focus();
-            }
+            dom::focus_sibling(&e, next);
         })
     };
     let select_id = format!("{}-select", props.id);
