@@ -1,4 +1,4 @@
-//! The `vnet-flows` command line: argument parsing and the three commands.
+//! The `vnet-flows` command line: argument parsing and the four commands.
 //!
 //! [`run`] takes the arguments and two writers and returns the exit code, so tests can drive it
 //! without spawning a process. Exit codes: 0 success, 1 the data has errors, 2 bad usage
@@ -11,21 +11,25 @@ use serde::Serialize;
 use crate::check::check;
 use crate::config::Config;
 use crate::data::{DataError, load};
-use crate::export::{Report, csv, markdown};
-use crate::model::Catalog;
+use crate::export::{Report, csv, html, markdown};
+use crate::model::{Catalog, Scenario};
+use crate::paint::{Palette, svg};
 use crate::resolve::resolve;
+use crate::scene::{self, Emphasis, Reach, Traffic};
 
 pub const USAGE: &str = "\
 vnet-flows: the network rules an Azure Machine Learning workspace in a secured VNet needs
 
 Usage:
   vnet-flows scenarios [--format text|json]
-  vnet-flows rules --scenario ID [--set KEY=VALUE]... [--format markdown|csv|json]
+  vnet-flows rules --scenario ID [--set KEY=VALUE]... [--format markdown|csv|json|html]
+  vnet-flows diagram --scenario ID [--set KEY=VALUE]... [--format svg] [--width PIXELS]
   vnet-flows check-data FILE
 
 Commands:
   scenarios    list the scenarios with their keys, values and defaults
   rules        print the rules, setup steps, flows and findings of one scenario
+  diagram      draw the scenario's static diagram, as the widget draws it (default 960 px wide)
   check-data   validate a data file and print every problem with its line
 
 Exit codes: 0 success, 1 the data has errors, 2 bad usage.
@@ -48,6 +52,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Some("--version" | "-V") => Ok(format!("vnet-flows {}\n", env!("CARGO_PKG_VERSION"))),
         Some("scenarios") => scenarios(&args[1..]),
         Some("rules") => rules(&args[1..]),
+        Some("diagram") => diagram(&args[1..]),
         Some("check-data") => check_data(&args[1..]),
         Some(other) => Err(usage(format!("unknown command `{other}`\n\n{USAGE}"))),
     };
@@ -194,23 +199,58 @@ fn scenarios(args: &[String]) -> Result<String, Failure> {
     Ok(text)
 }
 
+/// The scenario named by `--scenario` and the configuration `--set` describes.
+fn chosen<'c>(catalog: &'c Catalog, options: &Options, command: &str) -> Result<(&'c Scenario, Config), Failure> {
+    let ids = || catalog.scenarios.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ");
+    let id =
+        options.one("scenario").ok_or_else(|| usage(format!("{command} needs --scenario; scenarios: {}", ids())))?;
+    let scenario =
+        catalog.scenario(id).ok_or_else(|| usage(format!("unknown scenario `{id}`; scenarios: {}", ids())))?;
+    let config = Config::with_settings(catalog, scenario, options.all("set"))
+        .map_err(|errors| usage(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n")))?;
+    Ok((scenario, config))
+}
+
 fn rules(args: &[String]) -> Result<String, Failure> {
     let options = Options::parse(args, &["scenario", "set", "format"])?;
     options.no_positional()?;
-    let format = options.format(&["markdown", "csv", "json"])?;
+    let format = options.format(&["markdown", "csv", "json", "html"])?;
     let catalog = catalog()?;
-    let ids = || catalog.scenarios.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ");
-    let id = options.one("scenario").ok_or_else(|| usage(format!("rules needs --scenario; scenarios: {}", ids())))?;
-    let scenario =
-        catalog.scenario(id).ok_or_else(|| usage(format!("unknown scenario `{id}`; scenarios: {}", ids())))?;
-    let config = Config::with_settings(&catalog, scenario, options.all("set"))
-        .map_err(|errors| usage(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n")))?;
+    let (scenario, config) = chosen(&catalog, &options, "rules")?;
     let resolution = resolve(&catalog, scenario, &config);
     Ok(match format.as_str() {
         "json" => Report::new(&resolution).json(),
         "csv" => csv(&Report::new(&resolution)),
+        "html" => html(&resolution),
         _ => markdown(&resolution),
     })
+}
+
+/// The static diagram: every place and connection the scenario can show, laid out as the widget
+/// lays it out, with this configuration's traffic drawn and the rest faint.
+fn diagram(args: &[String]) -> Result<String, Failure> {
+    let options = Options::parse(args, &["scenario", "set", "format", "width"])?;
+    options.no_positional()?;
+    options.format(&["svg"])?;
+    let width = match options.one("width") {
+        None => 960.0,
+        Some(text) => match text.parse::<u32>() {
+            Ok(w) if (280..=4000).contains(&w) => w as f64,
+            _ => return Err(usage(format!("--width must be a whole number of pixels from 280 to 4000, not `{text}`"))),
+        },
+    };
+    let catalog = catalog()?;
+    let (scenario, config) = chosen(&catalog, &options, "diagram")?;
+    let layout = Reach::new(&catalog, scenario).layout(&catalog, width);
+    let resolution = resolve(&catalog, scenario, &config);
+    let traffic = Traffic::new(&layout, &resolution);
+    let shapes = scene::diagram(&layout, &traffic, &traffic, 1.0, &Emphasis::default());
+    let title = scene::summary(scenario, &traffic);
+    let mut text = svg(&shapes, &Palette::default(), layout.width, layout.height, &title);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 fn check_data(args: &[String]) -> Result<String, Failure> {

@@ -362,6 +362,14 @@ pub struct Source {
     pub date: String,
 }
 
+impl Source {
+    /// The article on GitHub, at the commit the facts were read from when the data gives one.
+    pub fn url(&self) -> String {
+        let at = self.commit.as_deref().unwrap_or("HEAD");
+        format!("https://github.com/{}/blob/{}/{}", self.repo, at, self.path)
+    }
+}
+
 /// Everything the data file holds, validated.
 #[derive(Clone, Debug)]
 pub struct Catalog {

@@ -116,6 +116,33 @@ pub fn parse_hex(text: &str) -> Option<(u8, u8, u8)> {
     }
 }
 
+/// Paints `shapes` into a standalone SVG document of `width` × `height` CSS pixels that scales
+/// to its container, with `title` as its accessible name. This is the picture the widget draws
+/// on its canvas, for pages and readers without JavaScript.
+pub fn svg(shapes: &[Shape], palette: &Palette, width: f64, height: f64, title: &str) -> String {
+    let (w, h) = (width.ceil().max(1.0) as u32, height.ceil().max(1.0) as u32);
+    let mut text = String::new();
+    {
+        let backend = SVGBackend::with_string(&mut text, (w, h));
+        let area = backend.into_drawing_area();
+        let background = palette.background;
+        // Painting into a String cannot fail; a shape that did would only be missing.
+        let _ = area.fill(&RGBColor(background.0, background.1, background.2));
+        let _ = paint(&area, shapes, palette, 1.0);
+        let _ = area.present();
+    }
+    let title = crate::export::escape_html(title);
+    match text.find("<svg ").zip(text.find('>')) {
+        Some((start, end)) if start < end => format!(
+            "{}<svg role=\"img\" aria-label=\"{title}\" {}><title>{title}</title>{}",
+            &text[..start],
+            &text[start + 5..end],
+            &text[end + 1..]
+        ),
+        _ => text,
+    }
+}
+
 /// Draws `shapes` on `area`, multiplying every coordinate by `scale` (the device pixel ratio,
 /// so the canvas stays crisp).
 pub fn paint<DB: DrawingBackend>(

@@ -1,10 +1,12 @@
 //! Renderings of a [`Resolution`]: the plain-data [`Report`] (whose JSON is a public interface),
-//! and Markdown and CSV tables built from it.
+//! and Markdown, HTML and CSV tables built from it.
 
 mod csv;
+mod html;
 mod markdown;
 
 pub use csv::csv;
+pub use html::{escape as escape_html, html};
 pub use markdown::markdown;
 
 use serde::Serialize;

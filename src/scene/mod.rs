@@ -21,3 +21,14 @@ pub use layout::{
     EDGE_LABEL_HEIGHT, Edge, Kind, Layout, NODE_FONT, NODE_HEIGHT, NodeBox, Reach, ZoneBox, hop_ports, layout,
     ports_label,
 };
+
+/// One sentence that names what the diagram shows: its accessible name on the canvas and in
+/// the SVG export.
+pub fn summary(scenario: &crate::model::Scenario, traffic: &Traffic) -> String {
+    format!(
+        "Diagram of {}: {} steps of traffic between {} places. The numbered list of steps describes each one.",
+        scenario.title,
+        traffic.steps.len(),
+        traffic.nodes.iter().filter(|&&n| n).count()
+    )
+}

@@ -541,13 +541,7 @@ pub fn Diagram(props: &Props) -> Html {
         })
     };
 
-    let scenario_title = &catalog.scenarios[scenario].title;
-    let label = format!(
-        "Diagram of {}: {} steps of traffic between {} places. The numbered list of steps below describes each one.",
-        scenario_title,
-        traffic.steps.len(),
-        traffic.nodes.iter().filter(|&&n| n).count()
-    );
+    let label = crate::scene::summary(&catalog.scenarios[scenario], &traffic);
     let size = format!("width:{}px;height:{}px", layout.width, layout.height);
     let targets: Vec<(Hit, crate::scene::geom::Rect)> = layout
         .nodes

@@ -171,7 +171,7 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_t
                             <dd><ul>{ for rule.sources.iter().map(|id| {
                                 let source = catalog.source(id);
                                 let title = source.map(|s| s.title.clone()).unwrap_or_default();
-                                let href = source.map(source_url).unwrap_or_default();
+                                let href = source.map(crate::model::Source::url).unwrap_or_default();
                                 html! {
                                     <li><a href={href} target="_blank" rel="noopener"><cite>{ title }</cite></a>
                                     { format!(" — {}", catalog.cite(id)) }</li>
@@ -187,13 +187,6 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_t
             }
         </>
     }
-}
-
-/// Where a source can be read: the file in its repository, at the commit the facts were taken
-/// from when the data records it.
-pub fn source_url(source: &crate::model::Source) -> String {
-    let at = source.commit.as_deref().unwrap_or("HEAD");
-    format!("https://github.com/{}/blob/{}/{}", source.repo, at, source.path)
 }
 
 /// `list` with `item` added, or removed if it was there.

@@ -3,7 +3,6 @@
 use yew::prelude::*;
 
 use super::Shared;
-use super::rules_table::source_url;
 use crate::config::Config;
 use crate::resolve::resolve;
 
@@ -36,7 +35,7 @@ pub fn Setup(props: &Props) -> Html {
                                     let source = catalog.source(id);
                                     html! { <>
                                         if i > 0 { { "; " } }
-                                        <a href={source.map(source_url).unwrap_or_default()} target="_blank" rel="noopener"
+                                        <a href={source.map(crate::model::Source::url).unwrap_or_default()} target="_blank" rel="noopener"
                                             title={source.map(|s| s.title.clone()).unwrap_or_default()}>{ catalog.cite(id) }</a>
                                     </> }
                                 }) }

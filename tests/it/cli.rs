@@ -212,3 +212,91 @@ fn the_binary_reports_exit_codes() {
         assert_eq!(out.status.code(), Some(2));
     }
 }
+
+/// Every element opened in `html` is closed, in order (void elements aside), and no text
+/// contains a raw `<` or `>` that is not part of a tag.
+fn assert_well_formed(html: &str) {
+    const VOID: [&str; 2] = ["br", "hr"];
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        assert!(!rest[..start].contains('>'), "a stray `>` before {:?}", &rest[start..start.min(rest.len())]);
+        let end = rest[start..].find('>').expect("a tag is closed") + start;
+        let tag = &rest[start + 1..end];
+        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if tag.starts_with('/') {
+            assert_eq!(open.pop().as_deref(), Some(name.as_str()), "closing </{name}> out of order");
+        } else if !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
+            open.push(name);
+        }
+        rest = &rest[end + 1..];
+    }
+    assert!(open.is_empty(), "left open: {open:?}");
+}
+
+#[test]
+fn rules_as_html_is_a_semantic_table() {
+    let (code, out, err) =
+        cli(&["rules", "--scenario", "compute", "--set", "compute_public_ip=on", "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    assert_well_formed(&out);
+    assert!(out.starts_with("<section") && out.contains("<caption>") && out.contains("<th scope=\"col\">Ports</th>"));
+    // The public IP brings Batch's inbound management port, as in the other formats.
+    assert!(out.contains("44224"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(
+        &cli(&["rules", "--scenario", "compute", "--set", "compute_public_ip=on", "--format", "json"]).1,
+    )
+    .unwrap();
+    let rows = json["rules"].as_array().unwrap().len();
+    assert_eq!(out.matches("<th scope=\"row\">").count(), rows, "one row per rule");
+    // Host-name placeholders are escaped, not read as tags.
+    assert!(out.contains("&lt;region&gt;") && !out.contains("<region>"));
+    // No script, inline style or event handler: it must stay inert in a host page.
+    assert!(!out.contains("<script") && !out.contains(" style=") && !out.contains(" onclick="));
+}
+
+#[test]
+fn every_scenario_renders_as_html_and_svg() {
+    let catalog = super::catalog();
+    for s in &catalog.scenarios {
+        let (code, html, err) = cli(&["rules", "--scenario", &s.id, "--format", "html"]);
+        assert_eq!(code, 0, "{}: {err}", s.id);
+        assert_well_formed(&html);
+        for width in ["320", "960"] {
+            let (code, svg, err) = cli(&["diagram", "--scenario", &s.id, "--format", "svg", "--width", width]);
+            assert_eq!(code, 0, "{}: {err}", s.id);
+            assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Diagram of "), "{}", &svg[..80]);
+            assert!(svg.contains(&format!("width=\"{width}\"")) && svg.contains("viewBox=\"0 0 "));
+            assert!(svg.contains("<title>") && svg.trim_end().ends_with("</svg>"));
+            // Every node's label is drawn.
+            let r = vnet_flows::resolve::resolve(&catalog, s, &vnet_flows::config::Config::defaults(&catalog, s));
+            for flow in &r.flows {
+                for hop in &flow.hops {
+                    let label = vnet_flows::export::escape_html(&catalog.nodes[hop.to].label);
+                    let first_line = label.split(' ').next().unwrap();
+                    assert!(svg.contains(first_line), "{}: {label}", s.id);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn diagram_follows_the_configuration_and_rejects_bad_options() {
+    let off = cli(&["diagram", "--scenario", "compute"]).1;
+    let on = cli(&["diagram", "--scenario", "compute", "--set", "compute_public_ip=on"]).1;
+    assert_ne!(off, on, "the public IP changes the picture");
+    assert!(on.contains("44224") && !off.contains("44224"));
+    for (args, message) in [
+        (&["diagram", "--scenario", "compute", "--width", "12"][..], "--width must be"),
+        (&["diagram", "--scenario", "compute", "--width", "wide"][..], "not `wide`"),
+        (&["diagram", "--scenario", "compute", "--format", "png"][..], "formats: svg"),
+        (&["diagram"][..], "diagram needs --scenario"),
+        (&["diagram", "--scenario", "nope"][..], "unknown scenario `nope`"),
+        (&["diagram", "--scenario", "compute", "--set", "firewall"][..], "firewall"),
+    ] {
+        let (code, _, err) = cli(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+}
