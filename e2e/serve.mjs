@@ -21,6 +21,8 @@ export function serve(dir, port = 0, headers = {}) {
       return;
     }
     if (file !== root && !file.startsWith(root + path.sep)) { res.writeHead(403).end(); return; }
+    // Pages without an icon link make the browser ask for one: answer with nothing, not a 404.
+    if (file === path.join(root, 'favicon.ico')) { res.writeHead(204).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404).end('not found'); return; }

@@ -57,10 +57,23 @@ ensure_browser() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 }
 
-# Prints the raw, gzip -9 and brotli (when available) sizes of the built wasm, JS and CSS.
+# Builds dist/: the widget with Trunk, then the pages Trunk does not build (the docs page, its
+# hostile variant, the help panel) and the single-file demo, and prints the sizes.
+build_site() {
+  web_step "trunk build --release --offline"
+  trunk build --release --offline
+  web_step "pages and the single-file demo (scripts/pages.mjs)"
+  cargo build --quiet --locked --bin vnet-flows
+  node scripts/pages.mjs dist target/debug/vnet-flows
+  print_sizes
+}
+
+# Prints the raw, gzip -9 and brotli (when available) sizes of what a page loads for the widget
+# (its stylesheet is inside the wasm), and of the single-file demo.
 print_sizes() {
   local f raw gz br
-  for f in dist/*.wasm dist/*.js dist/vnet-flows-*.css; do
+  for f in dist/vnet-flows-widget_bg.wasm dist/vnet-flows-widget.js dist/snippets/*/www/element.js \
+    dist/vnet-flows.js dist/loading.js dist/vnet-flows-demo.html; do
     raw=$(wc -c <"$f")
     gz=$(gzip -9c "$f" | wc -c)
     br=""

@@ -52,6 +52,20 @@ pub fn parse(hash: &str) -> Link {
     link
 }
 
+/// Reads the `config` attribute of `<vnet-flows>`: `key=value` entries separated by spaces,
+/// `&`, `,` or `;`, each optionally written as in the hash (`vf.key=value`). An entry without
+/// `=` comes back with an empty value, so applying it reports it.
+pub fn settings(text: &str) -> Vec<(String, String)> {
+    text.split(|c: char| c.is_whitespace() || "&,;".contains(c))
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let entry = part.strip_prefix(PREFIX).unwrap_or(part);
+            let (key, value) = entry.split_once('=').unwrap_or((entry, ""));
+            (decode(key), decode(value))
+        })
+        .collect()
+}
+
 /// Builds the hash for a state, keeping the page's own parts first.
 pub fn format(others: &[String], scenario: &str, pairs: &[(&str, &str)], step: usize) -> String {
     let mut parts: Vec<String> = others.to_vec();
@@ -143,6 +157,22 @@ mod tests {
         assert_eq!(link.scenario.as_deref(), Some("compute"));
         assert_eq!(link.settings, vec![("compute_public_ip".to_string(), "on".to_string())]);
         assert_eq!(link.step.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn attribute_settings_accept_several_separators() {
+        let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        assert_eq!(
+            settings(" compute_public_ip=on\n egress=firewall,vf.dns=custom-dns;cloud=usgov&x "),
+            pairs(&[
+                ("compute_public_ip", "on"),
+                ("egress", "firewall"),
+                ("dns", "custom-dns"),
+                ("cloud", "usgov"),
+                ("x", "")
+            ])
+        );
+        assert!(settings("").is_empty() && settings(" ,;& ").is_empty());
     }
 
     #[test]

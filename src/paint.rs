@@ -63,7 +63,7 @@ impl Palette {
     pub fn from_properties(lookup: impl Fn(&str) -> Option<String>) -> Palette {
         let colour = |i: usize| {
             let (name, default) = PROPERTIES[i];
-            lookup(name).and_then(|v| parse_hex(&v)).or_else(|| parse_hex(default)).unwrap_or((0, 0, 0))
+            lookup(name).and_then(|v| parse_colour(&v)).or_else(|| parse_hex(default)).unwrap_or((0, 0, 0))
         };
         Palette {
             text: colour(0),
@@ -100,6 +100,22 @@ impl Palette {
         let (r, g, b) = self.rgb(paint.ink);
         RGBAColor(r, g, b, paint.alpha)
     }
+}
+
+/// Parses a colour as `#rgb`, `#rrggbb`, or as browsers report computed colours:
+/// `rgb(r, g, b)`, `rgba(r, g, b, a)` or `rgb(r g b / a)` (the alpha is ignored).
+pub fn parse_colour(text: &str) -> Option<(u8, u8, u8)> {
+    let text = text.trim();
+    if text.starts_with('#') {
+        return parse_hex(text);
+    }
+    let inner = text.strip_prefix("rgba(").or_else(|| text.strip_prefix("rgb("))?.strip_suffix(')')?;
+    let mut parts = inner.split(|c: char| c == ',' || c == '/' || c.is_whitespace()).filter(|p| !p.is_empty());
+    let mut channel = || -> Option<u8> {
+        let value: f64 = parts.next()?.parse().ok()?;
+        (0.0..=255.0).contains(&value).then(|| value.round() as u8)
+    };
+    Some((channel()?, channel()?, channel()?))
 }
 
 /// Parses `#rgb` or `#rrggbb`, ignoring surrounding spaces.

@@ -8,7 +8,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlSelectElement};
 
-use vnet_flows::web::{Props, mount};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use vnet_flows::web::{Props, Request, Snapshot, mount};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -25,7 +28,14 @@ fn host() -> Element {
 }
 
 fn still(data: &'static str) -> Props {
-    Props { data: data.into(), hash_state: false, still: true }
+    Props {
+        data: data.into(),
+        hash_state: false,
+        still: true,
+        theme: "light".into(),
+        request: Request::default(),
+        on_change: None,
+    }
 }
 
 fn find(root: &Element, selector: &str) -> Element {
@@ -154,7 +164,7 @@ async fn an_unknown_key_in_the_hash_is_ignored_with_a_notice() {
         .set_hash("keep&vf.scenario=compute&vf.warp_drive=on&vf.compute_public_ip=maybe")
         .unwrap();
     let root = host();
-    let _app = mount(root.clone(), Props { data: vnet_flows::AML_DATA.into(), hash_state: true, still: true });
+    let _app = mount(root.clone(), Props { hash_state: true, ..still(vnet_flows::AML_DATA) });
     yew::scheduler::flush().await;
     let notice = find(&root, ".vf-notice").text_content().unwrap();
     assert!(notice.contains("warp_drive") && notice.contains("maybe"), "{notice}");
@@ -163,4 +173,61 @@ async fn an_unknown_key_in_the_hash_is_ignored_with_a_notice() {
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     assert!(hash.starts_with("#keep&vf.scenario=compute"), "the page's own part stays first: {hash}");
     web_sys::window().unwrap().location().set_hash("").unwrap();
+}
+
+/// The host's requests apply and are reported as the host's; the reader's changes are reported
+/// as the reader's. This is what `<vnet-flows>` turns into properties and events.
+#[wasm_bindgen_test]
+async fn host_requests_apply_and_changes_are_reported() {
+    let root = host();
+    let seen: Rc<RefCell<Vec<(Snapshot, bool)>>> = Rc::default();
+    let on_change = {
+        let seen = seen.clone();
+        yew::Callback::from(move |change: (Snapshot, bool)| seen.borrow_mut().push(change))
+    };
+    let first = Request {
+        revision: 0,
+        scenario: Some("compute".into()),
+        settings: vec![("compute_public_ip".into(), "on".into())],
+        merge: false,
+    };
+    let mut props = Props { request: first, on_change: Some(on_change), ..still(vnet_flows::AML_DATA) };
+    let mut app = mount(root.clone(), props.clone());
+    yew::scheduler::flush().await;
+    let (start, by_reader) = seen.borrow().last().cloned().expect("the first state is reported");
+    assert!(!by_reader);
+    assert_eq!(start.scenario, "compute");
+    assert!(start.config.contains(&("compute_public_ip".into(), "on".into())), "{start:?}");
+    assert!(find(&root, ".vf-group[data-direction=inbound]").text_content().unwrap().contains("44224"));
+
+    // setConfig: merges into the current configuration; an unknown key is a notice.
+    props.request = Request {
+        revision: 1,
+        scenario: None,
+        settings: vec![("egress".into(), "firewall".into()), ("warp_drive".into(), "on".into())],
+        merge: true,
+    };
+    app.update(props.clone());
+    yew::scheduler::flush().await;
+    let (now, by_reader) = seen.borrow().last().cloned().unwrap();
+    assert!(!by_reader, "a host's change is not the reader's");
+    assert!(now.config.contains(&("egress".into(), "firewall".into())), "{now:?}");
+    assert!(now.config.contains(&("compute_public_ip".into(), "on".into())), "kept: {now:?}");
+    assert!(find(&root, ".vf-notice").text_content().unwrap().contains("warp_drive"));
+
+    // The reader changes a key: reported as the reader's.
+    choose(&root, "compute_public_ip", "off").await;
+    let (now, by_reader) = seen.borrow().last().cloned().unwrap();
+    assert!(by_reader);
+    assert!(now.config.contains(&("compute_public_ip".into(), "off".into())), "{now:?}");
+
+    // A new scenario keeps the shared keys.
+    props.request = Request { revision: 2, scenario: Some("aks".into()), settings: Vec::new(), merge: true };
+    app.update(props);
+    yew::scheduler::flush().await;
+    let (now, _) = seen.borrow().last().cloned().unwrap();
+    assert_eq!(now.scenario, "aks");
+    assert!(now.config.contains(&("egress".into(), "firewall".into())), "{now:?}");
+    let selected = find(&root, ".vf-tab[aria-selected=true]").text_content().unwrap();
+    assert!(selected.starts_with("Azure Kubernetes"), "{selected}");
 }

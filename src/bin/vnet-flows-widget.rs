@@ -1,7 +1,7 @@
 //! The browser entry point: Trunk builds this binary to wasm and the page runs it.
 //!
-//! It mounts the widget into every element marked `data-vnet-flows` (or the element with id
-//! `vnet-flows`). Built natively it only says where it belongs.
+//! It defines the `<vnet-flows>` custom element; each such element on the page then mounts its
+//! own widget. Built natively it only says where it belongs.
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

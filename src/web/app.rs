@@ -1,4 +1,5 @@
-//! The root component: loads the data, owns the reader's state and keeps it in the URL hash.
+//! The root component: loads the data, owns the reader's state, keeps it in the URL hash when
+//! allowed, applies what the host asks for and tells the host what changed.
 
 use std::rc::Rc;
 
@@ -31,6 +32,47 @@ pub struct Props {
     /// test the widget).
     #[prop_or_default]
     pub still: bool,
+    /// `auto` (follow the system), `light`, `dark` or `high-contrast`.
+    #[prop_or(AttrValue::Static("auto"))]
+    pub theme: AttrValue,
+    /// What the host asks for. The first one sets the starting state (a link in the hash, where
+    /// the widget owns it, wins); each later one, with a new revision, is applied once.
+    #[prop_or_default]
+    pub request: Request,
+    /// Told about every new state, with `true` when the reader made the change (not the host,
+    /// not the player moving on by itself).
+    #[prop_or_default]
+    pub on_change: Option<Callback<(Snapshot, bool)>>,
+}
+
+/// A host's request: a scenario, settings, or both.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Request {
+    pub revision: u32,
+    pub scenario: Option<String>,
+    pub settings: Vec<(String, String)>,
+    /// Start from the current configuration (`setConfig`, a new scenario) rather than from the
+    /// scenario's defaults (the `config` attribute).
+    pub merge: bool,
+}
+
+/// The state a host can read: ids as in the hash and the command line, and a 1-based step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub scenario: String,
+    pub config: Vec<(String, String)>,
+    pub step: usize,
+}
+
+/// The theme to draw with: the host's choice, with `auto` resolved from the system.
+fn effective_theme(asked: &str, dark: bool) -> &'static str {
+    match asked {
+        "light" => "light",
+        "dark" => "dark",
+        "high-contrast" => "high-contrast",
+        _ if dark => "dark",
+        _ => "light",
+    }
 }
 
 /// Loads and validates the data; shows its errors in place when it does not load.
@@ -38,14 +80,32 @@ pub struct Props {
 pub fn App(props: &Props) -> Html {
     let loaded: Rc<Result<Rc<Catalog>, Vec<DataError>>> =
         use_memo(props.data.clone(), |text| data::load(text).map(Rc::new));
+    // The system's colour scheme and forced colours, followed as they change.
+    let dark = use_state(|| dom::matches("(prefers-color-scheme: dark)"));
+    let forced = use_state(|| dom::matches("(forced-colors: active)"));
+    {
+        let (dark, forced) = (dark.clone(), forced.clone());
+        use_effect_with((), move |_| {
+            let window = web_sys::window();
+            let watch = |query: &str, state: UseStateHandle<bool>| {
+                let list = window.as_ref()?.match_media(query).ok().flatten()?;
+                let target = list.clone();
+                Some(EventListener::new(&list, "change", move |_| state.set(target.matches())))
+            };
+            let listeners = [watch("(prefers-color-scheme: dark)", dark), watch("(forced-colors: active)", forced)];
+            move || drop(listeners)
+        });
+    }
+    let theme = effective_theme(&props.theme, *dark);
     match &*loaded {
         // Keyed by the catalog, so new data starts a fresh widget instead of reusing indices.
         Ok(catalog) => html! {
             <Widget key={format!("{:p}", Rc::as_ptr(catalog))} catalog={Shared(catalog.clone())}
-                hash_state={props.hash_state} still={props.still} />
+                hash_state={props.hash_state} still={props.still} theme={theme} forced={*forced}
+                request={props.request.clone()} on_change={props.on_change.clone()} />
         },
         Err(errors) => html! {
-            <div class="vf-root vf-errors" role="alert">
+            <div class={classes!("vf-root", "vf-errors", format!("vf-theme-{theme}"))} role="alert">
                 <p><strong>{ "The traffic data could not be read, so the diagram cannot be shown." }</strong></p>
                 <ul>{ for errors.iter().map(|e| html! { <li><code>{ e.to_string() }</code></li> }) }</ul>
             </div>
@@ -58,6 +118,12 @@ pub struct WidgetProps {
     pub catalog: Shared,
     pub hash_state: bool,
     pub still: bool,
+    /// `light`, `dark` or `high-contrast`.
+    pub theme: AttrValue,
+    /// Forced colours are on (the stylesheet switches to system colours).
+    pub forced: bool,
+    pub request: Request,
+    pub on_change: Option<Callback<(Snapshot, bool)>>,
 }
 
 /// The reader's choices.
@@ -81,6 +147,50 @@ fn from_hash(catalog: &Catalog) -> (Choice, Vec<String>) {
     (Choice { scenario: applied.scenario, config: applied.config, step: applied.step }, applied.notices)
 }
 
+/// Where `current` (if any) goes when the host asks for `request`, and what had to be ignored.
+/// A new scenario keeps the values of the keys it shares with the old one, as when the reader
+/// switches; settings then apply in order.
+fn apply_request(catalog: &Catalog, current: Option<&Choice>, request: &Request) -> (Choice, Vec<String>) {
+    let mut notices = Vec::new();
+    let scenario = match &request.scenario {
+        None => current.map_or(0, |c| c.scenario),
+        Some(id) => catalog.scenarios.iter().position(|s| s.id == *id).unwrap_or_else(|| {
+            let ids: Vec<&str> = catalog.scenarios.iter().map(|s| s.id.as_str()).collect();
+            notices.push(format!("Ignored scenario `{id}`: it is not one of {}.", ids.join(", ")));
+            current.map_or(0, |c| c.scenario)
+        }),
+    };
+    let s = &catalog.scenarios[scenario];
+    let mut config = Config::defaults(catalog, s);
+    if let Some(c) = current.filter(|_| request.merge) {
+        carry_over(catalog, scenario, &c.config, &mut config);
+    }
+    for (key, value) in &request.settings {
+        if let Err(e) = config.set(catalog, s, &format!("{key}={value}")) {
+            notices.push(format!("Ignored `{key}={value}`: {e}."));
+        }
+    }
+    let same = current.is_some_and(|c| c.scenario == scenario && c.config == config);
+    let step = if same { current.map_or(0, |c| c.step) } else { 0 };
+    (Choice { scenario, config, step }, notices)
+}
+
+/// Copies into `config` (of scenario `to`) the values `from` has for the keys they share, where
+/// `to` allows them.
+fn carry_over(catalog: &Catalog, to: usize, from: &Config, config: &mut Config) {
+    let next = &catalog.scenarios[to];
+    for sk in &next.keys {
+        let key = &catalog.keys[sk.key];
+        let _ = config.set(catalog, next, &format!("{}={}", key.id, from.value_id(catalog, sk.key)));
+    }
+}
+
+fn snapshot(catalog: &Catalog, c: &Choice) -> Snapshot {
+    let s = &catalog.scenarios[c.scenario];
+    let config = c.config.pairs(catalog, s).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    Snapshot { scenario: s.id.clone(), config, step: c.step + 1 }
+}
+
 thread_local! {
     static NEXT_ID: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
@@ -97,12 +207,13 @@ fn Widget(props: &WidgetProps) -> Html {
     });
     let initial = {
         let catalog = catalog.clone();
+        let request = props.request.clone();
         move || {
-            if hash_state {
+            let link = link::parse(&current_hash());
+            if hash_state && (link.scenario.is_some() || !link.settings.is_empty()) {
                 from_hash(&catalog)
             } else {
-                let s = &catalog.scenarios[0];
-                (Choice { scenario: 0, config: Config::defaults(&catalog, s), step: 0 }, Vec::new())
+                apply_request(&catalog, None, &request)
             }
         }
     };
@@ -134,6 +245,43 @@ fn Widget(props: &WidgetProps) -> Html {
                 })
             });
             move || drop(listener)
+        });
+    }
+
+    // A change the reader did not make (the host's request, the player moving on) is recorded
+    // here with the state it leads to, so the report below can tell the two apart.
+    let quiet_for = use_mut_ref(|| Some(start.0.clone()));
+
+    // Later requests from the host, once each.
+    {
+        let catalog = catalog.clone();
+        let choice = choice.clone();
+        let notices = notices.clone();
+        let quiet_for = quiet_for.clone();
+        let request = props.request.clone();
+        use_effect_with(request.revision, move |_| {
+            if request.revision > 0 {
+                let (next, ignored) = apply_request(&catalog, Some(&*choice), &request);
+                for notice in &ignored {
+                    gloo::console::warn!(format!("vnet-flows: {notice}"));
+                }
+                notices.set(ignored);
+                *quiet_for.borrow_mut() = Some(next.clone());
+                choice.set(next);
+            }
+        });
+    }
+
+    // Every new state goes to the host, marked with whether the reader made it.
+    {
+        let catalog = catalog.clone();
+        let on_change = props.on_change.clone();
+        let quiet_for = quiet_for.clone();
+        use_effect_with((*choice).clone(), move |c| {
+            let by_reader = quiet_for.borrow_mut().take().as_ref() != Some(c);
+            if let Some(on_change) = on_change {
+                on_change.emit((snapshot(&catalog, c), by_reader));
+            }
         });
     }
 
@@ -194,12 +342,8 @@ fn Widget(props: &WidgetProps) -> Html {
         let set_choice = set_choice.clone();
         let old = c.config.clone();
         Callback::from(move |s: usize| {
-            let next = &catalog.scenarios[s];
-            let mut config = Config::defaults(&catalog, next);
-            for sk in &next.keys {
-                let key = &catalog.keys[sk.key];
-                let _ = config.set(&catalog, next, &format!("{}={}", key.id, old.value_id(&catalog, sk.key)));
-            }
+            let mut config = Config::defaults(&catalog, &catalog.scenarios[s]);
+            carry_over(&catalog, s, &old, &mut config);
             set_choice(Choice { scenario: s, config, step: 0 });
         })
     };
@@ -241,6 +385,7 @@ fn Widget(props: &WidgetProps) -> Html {
     // Stepping by hand is announced; the player's own advance is not, so autoplay stays quiet.
     let go_to = {
         let choice = choice.clone();
+        let quiet_for = quiet_for.clone();
         let announcement = announcement.clone();
         let summaries: Vec<String> = resolution
             .flows
@@ -256,6 +401,9 @@ fn Widget(props: &WidgetProps) -> Html {
             // this callback, and it must not undo a change made since.
             let mut next = (*choice).clone();
             next.step = target;
+            if !announce {
+                *quiet_for.borrow_mut() = Some(next.clone());
+            }
             choice.set(next);
         })
     };
@@ -306,10 +454,10 @@ fn Widget(props: &WidgetProps) -> Html {
     let id = |suffix: &str| format!("{}-{suffix}", instance);
 
     html! {
-        <div class="vf-root" id={id("root")}>
+        <div class={classes!("vf-root", format!("vf-theme-{}", props.theme))} id={id("root")}>
             if !notices.is_empty() {
                 <div class="vf-notice" role="status">
-                    <p>{ "Part of the link could not be used:" }</p>
+                    <p>{ "Some of the settings given could not be used:" }</p>
                     <ul>{ for notices.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
                     <button type="button" class="vf-button" onclick={dismiss}>{ "Dismiss" }</button>
                 </div>
@@ -330,6 +478,7 @@ fn Widget(props: &WidgetProps) -> Html {
                     }) }
                     <Diagram
                         catalog={catalog.clone()}
+                        theme={format!("{}{}", props.theme, if props.forced { "-forced" } else { "" })}
                         scenario={c.scenario}
                         config={c.config.clone()}
                         step={step}

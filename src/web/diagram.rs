@@ -33,6 +33,8 @@ const FADE_MS: f64 = 350.0;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub catalog: Shared,
+    /// The theme in effect; the canvas colours are read again when it changes.
+    pub theme: AttrValue,
     pub scenario: usize,
     pub config: Config,
     pub step: usize,
@@ -231,6 +233,9 @@ pub fn Diagram(props: &Props) -> Html {
     let container = use_node_ref();
     let base = use_node_ref();
     let top = use_node_ref();
+    let canvas_box = use_node_ref();
+    let target_list = use_node_ref();
+    let tip = use_node_ref();
     let width = use_state(|| 0.0_f64);
     // Bumped when the theme or the device pixel ratio (browser zoom) changes.
     let generation = use_state(|| 0_u32);
@@ -338,10 +343,6 @@ pub fn Diagram(props: &Props) -> Html {
             if let Some(window) = web_sys::window() {
                 let g = generation.clone();
                 keep.push(Box::new(EventListener::new(&window, "resize", move |_| g.set(*g + 1))));
-                if let Ok(Some(query)) = window.match_media("(prefers-color-scheme: dark)") {
-                    let g = generation.clone();
-                    keep.push(Box::new(EventListener::new(&query, "change", move |_| g.set(*g + 1))));
-                }
                 if let Some(document) = window.document() {
                     let anim = anim.clone();
                     let doc = document.clone();
@@ -388,7 +389,7 @@ pub fn Diagram(props: &Props) -> Html {
     {
         let anim = anim.clone();
         let container = container.clone();
-        use_effect_with(*generation, move |_| {
+        use_effect_with((*generation, props.theme.clone()), move |_| {
             if let Some(el) = container.cast::<web_sys::Element>() {
                 anim.borrow_mut().palette = dom::palette(&el);
             }
@@ -407,7 +408,7 @@ pub fn Diagram(props: &Props) -> Html {
             props.playing,
             props.speed.to_bits(),
             props.reduced,
-            *generation,
+            (*generation, props.theme.clone()),
             *width > 0.0,
         );
         let on_step = props.on_step.clone();
@@ -542,7 +543,6 @@ pub fn Diagram(props: &Props) -> Html {
     };
 
     let label = crate::scene::summary(&catalog.scenarios[scenario], &traffic);
-    let size = format!("width:{}px;height:{}px", layout.width, layout.height);
     let targets: Vec<(Hit, crate::scene::geom::Rect)> = layout
         .nodes
         .iter()
@@ -566,8 +566,33 @@ pub fn Diagram(props: &Props) -> Html {
         };
         let left = rect.x.min(layout.width - 260.0).max(0.0);
         let below = rect.bottom() + 6.0;
-        (describe(&catalog, &layout, &traffic, h), format!("left:{left}px;top:{below}px"))
+        (describe(&catalog, &layout, &traffic, h), (left, below))
     });
+
+    // Sizes and positions go through the CSS object model after each render, not through
+    // `style` attributes, which a strict content security policy blocks.
+    {
+        let (canvas_box, base, top, target_list, tip) =
+            (canvas_box.clone(), base.clone(), top.clone(), target_list.clone(), tip.clone());
+        let size = (layout.width, layout.height);
+        let rects: Vec<crate::scene::geom::Rect> = targets.iter().map(|(_, r)| *r).collect();
+        let at = tooltip.as_ref().map(|(_, at)| *at);
+        use_effect(move || {
+            for el in [&canvas_box, &base, &top] {
+                dom::place(el.cast::<web_sys::HtmlElement>().as_ref(), None, Some(size));
+            }
+            if let Some(list) = target_list.cast::<web_sys::Element>() {
+                let children = list.children();
+                for (i, r) in rects.iter().enumerate() {
+                    let el = children.item(i as u32).and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+                    dom::place(el.as_ref(), Some((r.x, r.y)), Some((r.w, r.h)));
+                }
+            }
+            if let Some(at) = at {
+                dom::place(tip.cast::<web_sys::HtmlElement>().as_ref(), Some(at), None);
+            }
+        });
+    }
 
     html! {
         <div class="vf-diagram" ref={container}>
@@ -589,20 +614,19 @@ pub fn Diagram(props: &Props) -> Html {
                     </span>
                 }
             </div>
-            <div class="vf-canvas-box" style={size.clone()}>
-                <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.steps_id.clone()} style={size.clone()}></canvas>
-                <canvas ref={top} class="vf-canvas vf-packets" aria-hidden="true" style={size} onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}></canvas>
-                <div class="vf-targets" role="group" onkeydown={on_targets_key}
+            <div class="vf-canvas-box" ref={canvas_box}>
+                <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.steps_id.clone()}></canvas>
+                <canvas ref={top} class="vf-canvas vf-packets" aria-hidden="true" onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}></canvas>
+                <div class="vf-targets" role="group" ref={target_list} onkeydown={on_targets_key}
                     aria-label="Places and connections in the diagram: arrow keys move between them, Enter shows a connection's rule in the table, Escape lets go">
-                    { for targets.into_iter().enumerate().map(|(i, (h, r))| html! {
+                    { for targets.into_iter().enumerate().map(|(i, (h, _))| html! {
                         <button type="button" class="vf-target" tabindex={if i == cursor_at { "0" } else { "-1" }}
-                            style={format!("left:{}px;top:{}px;width:{}px;height:{}px", r.x, r.y, r.w, r.h)}
                             aria-label={describe(&catalog, &layout, &traffic, h)}
                             onfocus={focus(Some(h))} onblur={focus(None)}></button>
                     }) }
                 </div>
-                if let Some((text, style)) = tooltip {
-                    <div class="vf-tooltip" style={style} aria-hidden="true">{ text }</div>
+                if let Some((text, _)) = tooltip {
+                    <div class="vf-tooltip" ref={tip} aria-hidden="true">{ text }</div>
                 }
             </div>
         </div>

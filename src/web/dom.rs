@@ -44,12 +44,50 @@ pub fn device_pixel_ratio() -> f64 {
 }
 
 /// The canvas palette, read from the CSS custom properties in effect on `el`.
+///
+/// Each property is resolved through a hidden probe's `color`, so any CSS colour works: hex,
+/// names, and the system colours of forced-colours mode (the probe opts out of forced colours,
+/// so it reports the property's colour rather than the forced one).
 pub fn palette(el: &web_sys::Element) -> Palette {
-    let style = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten());
-    Palette::from_properties(|name| {
-        let value = style.as_ref()?.get_property_value(name).ok()?;
+    use wasm_bindgen::JsCast;
+    let probe = el
+        .owner_document()
+        .and_then(|d| d.create_element("span").ok())
+        .and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok());
+    let Some(probe) = probe else { return Palette::default() };
+    let style = probe.style();
+    let _ = style.set_property("position", "absolute");
+    let _ = style.set_property("visibility", "hidden");
+    let _ = style.set_property("forced-color-adjust", "none");
+    if el.append_child(&probe).is_err() {
+        return Palette::default();
+    }
+    let computed = web_sys::window().and_then(|w| w.get_computed_style(&probe).ok().flatten());
+    let palette = Palette::from_properties(|name| {
+        style.set_property("color", &format!("var({name})")).ok()?;
+        let value = computed.as_ref()?.get_property_value("color").ok()?;
         (!value.trim().is_empty()).then_some(value)
-    })
+    });
+    probe.remove();
+    palette
+}
+
+/// Positions and sizes `el` in CSS pixels through its style object (allowed under a strict
+/// content security policy, unlike `style` attributes).
+pub fn place(el: Option<&web_sys::HtmlElement>, at: Option<(f64, f64)>, size: Option<(f64, f64)>) {
+    let Some(el) = el else { return };
+    let style = el.style();
+    let px = |name: &str, value: f64| {
+        let _ = style.set_property(name, &format!("{value}px"));
+    };
+    if let Some((x, y)) = at {
+        px("left", x);
+        px("top", y);
+    }
+    if let Some((w, h)) = size {
+        px("width", w);
+        px("height", h);
+    }
 }
 
 /// The current `performance.now()` in milliseconds.

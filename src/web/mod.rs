@@ -4,7 +4,9 @@
 //! UI state only (scenario, configuration, step, player, hover, what is expanded); everything
 //! they show is computed by [`crate::resolve`], [`crate::scene`] and [`crate::export`].
 //!
-//! - [`app`]: loads the data, owns the state, syncs it with the URL hash;
+//! - [`element`]: the `<vnet-flows>` custom element (shadow root, attributes, properties,
+//!   events) over one app per element;
+//! - [`app`]: loads the data, owns the state, syncs it with the URL hash and the host;
 //! - [`tabs`], [`config_panel`], [`player`], [`steps`], [`rules_table`], [`setup`]: one
 //!   component each;
 //! - [`diagram`]: the two canvases (static layer and moving packets), the animation loop, hit
@@ -15,6 +17,7 @@ pub mod app;
 pub mod config_panel;
 pub mod diagram;
 pub mod dom;
+pub mod element;
 pub mod player;
 pub mod rules_table;
 pub mod setup;
@@ -23,30 +26,12 @@ pub mod tabs;
 
 use yew::AppHandle;
 
-pub use app::{App, Props};
+pub use app::{App, Props, Request, Snapshot};
 
-/// Mounts the widget into every element marked `data-vnet-flows`, or the one with id
-/// `vnet-flows`.
+/// Starts the widget on a page: defines `<vnet-flows>`, so every such element, present or
+/// added later, mounts its own widget.
 pub fn start() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let mut hosts = Vec::new();
-    if let Ok(list) = document.query_selector_all("[data-vnet-flows]") {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) {
-                hosts.push(el);
-            }
-        }
-    }
-    if hosts.is_empty()
-        && let Some(el) = document.get_element_by_id("vnet-flows")
-    {
-        hosts.push(el);
-    }
-    for (i, host) in hosts.into_iter().enumerate() {
-        // Only the first widget on a page may own the URL hash.
-        let hash_state = i == 0 && host.get_attribute("data-hash-state").as_deref() != Some("off");
-        std::mem::forget(mount(host, Props { data: crate::AML_DATA.into(), hash_state, still: false }));
-    }
+    element::define();
 }
 
 /// Mounts one widget into `host`, replacing what it held (for example a static table), with the

@@ -1,0 +1,121 @@
+// Builds the pages Trunk does not build, into dist/ (after `trunk build`):
+//
+// - docs.html (an example docs page with two widgets), docs-hostile.html (the same page with a
+//   deliberately hostile stylesheet) and panel.html (a mock studio help panel, 360 px, dark);
+//   inside each <vnet-flows>, the `<!-- vnet-flows-static -->` comment becomes the static
+//   picture and table the command line draws for that element's scenario and config, so readers
+//   without JavaScript still get them;
+// - vnet-flows-demo.html: one file with the wasm (gzip, base64), the JS and the CSS inline,
+//   which fetches nothing and works from file://.
+//
+// Usage: node scripts/pages.mjs DIST CLI   (CLI: a built `vnet-flows` command line binary)
+
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const [dist, cli] = process.argv.slice(2);
+if (!dist || !cli) {
+  console.error('usage: node scripts/pages.mjs DIST CLI');
+  process.exit(2);
+}
+const www = new URL('../www/', import.meta.url).pathname;
+
+function fail(message) {
+  console.error(`pages.mjs: ${message}`);
+  process.exit(1);
+}
+
+// The attributes of one start tag, as a map.
+function attributes(tag) {
+  const found = new Map();
+  for (const m of tag.matchAll(/([a-z-]+)(?:="([^"]*)")?/g)) found.set(m[1], m[2] ?? '');
+  return found;
+}
+
+// The static content for a <vnet-flows> start tag: the diagram, then the table.
+function staticContent(tag, width) {
+  const attrs = attributes(tag.slice('<vnet-flows'.length));
+  const scenario = attrs.get('scenario') ?? 'studio';
+  const sets = (attrs.get('config') ?? '').split(/[\s&,;]+/).filter(Boolean).flatMap((s) => ['--set', s]);
+  const run = (args) => {
+    try {
+      return execFileSync(cli, args, { encoding: 'utf8' });
+    } catch (error) {
+      fail(`\`vnet-flows ${args.join(' ')}\` failed: ${error.stderr || error.message}`);
+    }
+  };
+  const svg = run(['diagram', '--scenario', scenario, ...sets, '--format', 'svg', '--width', String(width)]);
+  const table = run(['rules', '--scenario', scenario, ...sets, '--format', 'html']);
+  return `<div class="vf-static">\n<figure>${svg.trim()}</figure>\n${table}</div>`;
+}
+
+// Replaces each element's placeholder with its static content.
+function fill(html, width) {
+  let count = 0;
+  const out = html.replace(/(<vnet-flows\b[^>]*>)(\s*)<!-- vnet-flows-static -->/g, (_, tag, space) => {
+    count += 1;
+    return `${tag}${space}${staticContent(tag, width)}`;
+  });
+  return { html: out, count };
+}
+
+function page(name, width, edit = (html) => html, out = name) {
+  const { html, count } = fill(readFileSync(join(www, name), 'utf8'), width);
+  if (count === 0) fail(`${name} has no <!-- vnet-flows-static --> placeholder`);
+  writeFileSync(join(dist, out), edit(html));
+  return count;
+}
+
+for (const file of ['docs.css', 'panel.css', 'panel.js', 'hostile.css']) copyFileSync(join(www, file), join(dist, file));
+page('docs.html', 960);
+page(
+  'docs.html',
+  960,
+  (html) => html.replace('<link rel="stylesheet" href="docs.css">', '$&\n  <link rel="stylesheet" href="hostile.css">'),
+  'docs-hostile.html',
+);
+page('panel.html', 340);
+
+// The single file. The glue imports the element's class from a wasm-bindgen snippet; both are
+// ES modules, so they are joined into one inline module without imports or exports.
+const glue = readFileSync(join(dist, 'vnet-flows-widget.js'), 'utf8');
+const snippetImport = /^import \{ defineElement \} from '\.\/(snippets\/[^']+)';$/m;
+const match = glue.match(snippetImport);
+if (!match) fail('the glue does not import defineElement from a snippet as expected');
+const element = readFileSync(join(dist, match[1]), 'utf8').replace(/^export function /m, 'function ');
+const loading = readFileSync(join(www, 'loading.js'), 'utf8').replace(/^export default function loading/m, 'function loading');
+let script = glue.replace(snippetImport, element).replace(/^export \{[^}]*\};?$/gm, '').replace(/^export (function|class|const|let) /gm, '$1 ');
+if (/^\s*(import|export)\b/m.test(script)) fail('an import or export is left in the single-file script');
+
+const wasm = readFileSync(join(dist, 'vnet-flows-widget_bg.wasm'));
+const packed = gzipSync(wasm, { level: 9 }).toString('base64');
+script += `
+${loading}
+// The wasm, gzipped and in base64: unpacked in the browser, nothing is fetched.
+const hooks = loading();
+hooks.onStart();
+try {
+  const packed = Uint8Array.from(atob(WASM_GZIP_BASE64), (c) => c.charCodeAt(0));
+  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const wasm = await __wbg_init({ module_or_path: await new Response(stream).arrayBuffer() });
+  hooks.onSuccess(wasm);
+} catch (error) {
+  hooks.onFailure(error);
+}
+`;
+const template = readFileSync(join(www, 'single.html'), 'utf8');
+const { html: filled } = fill(template, 960);
+const single = filled
+  .replace('/* vnet-flows: page style */', () => readFileSync(join(www, 'demo.css'), 'utf8'))
+  .replace('/* vnet-flows: script */', () => `const WASM_GZIP_BASE64 = '${packed}';\n${script}`);
+writeFileSync(join(dist, 'vnet-flows-demo.html'), single);
+
+const size = (file) => statSync(join(dist, file)).size;
+console.log(`pages: docs.html, docs-hostile.html, panel.html; single file vnet-flows-demo.html: ${size('vnet-flows-demo.html')} bytes`);
+// Sanity: no page links to anything outside dist/.
+for (const file of readdirSync(dist).filter((f) => f.endsWith('.html'))) {
+  const text = readFileSync(join(dist, file), 'utf8');
+  if (/(src|href)="(https?:)?\/\/(?!github\.com\/)/.test(text)) fail(`${file} links outside the page's own origin`);
+}

@@ -1,0 +1,211 @@
+//! The `<vnet-flows>` custom element, Rust side: one [`Instance`] per element, made by the thin
+//! JavaScript class in `www/element.js`, which wasm-bindgen bundles as a snippet.
+//!
+//! An instance turns attributes, property writes and `setConfig` calls into [`Props`] for its
+//! Yew app (a host [`Request`] with a new revision, or a new theme), keeps the latest
+//! [`Snapshot`] for the property getters, and dispatches `vnet-flows-change` on the element
+//! when the reader changes something.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use yew::{AppHandle, Callback};
+
+use super::app::{App, Props, Request, Snapshot};
+use crate::link;
+
+#[wasm_bindgen(module = "/www/element.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineElement)]
+    fn define_element(create: &JsValue, css: &str);
+}
+
+/// The widget's stylesheet, adopted by every element's shadow root.
+const CSS: &str = include_str!("../../www/vnet-flows.css");
+
+const THEMES: [&str; 4] = ["auto", "light", "dark", "high-contrast"];
+
+thread_local! {
+    /// Whether a widget already keeps its state in the page's URL hash.
+    static HASH_TAKEN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Defines `<vnet-flows>` (once per page).
+pub fn define() {
+    let create = Closure::<dyn Fn(web_sys::Element, web_sys::HtmlElement) -> JsValue>::new(
+        |root: web_sys::Element, host: web_sys::HtmlElement| JsValue::from(Instance::new(root, host)),
+    );
+    define_element(create.as_ref(), CSS);
+    // The element class calls this for as long as the page lives.
+    create.forget();
+}
+
+/// One mounted widget, owned by its element.
+#[wasm_bindgen]
+pub struct Instance {
+    handle: Option<AppHandle<App>>,
+    props: Props,
+    latest: Rc<RefCell<Option<Snapshot>>>,
+    owns_hash: bool,
+}
+
+impl Instance {
+    fn new(root: web_sys::Element, host: web_sys::HtmlElement) -> Instance {
+        let latest = Rc::new(RefCell::new(None));
+        let on_change = {
+            let latest = latest.clone();
+            let host = host.clone();
+            Callback::from(move |(snapshot, by_reader): (Snapshot, bool)| {
+                if by_reader {
+                    dispatch_change(&host, &snapshot);
+                }
+                *latest.borrow_mut() = Some(snapshot);
+            })
+        };
+        // Only one widget may own the hash: the first that asks.
+        let wants_hash = host.get_attribute("hash-state").is_some_and(|v| v != "off" && v != "false");
+        let owns_hash = wants_hash && !HASH_TAKEN.with(|t| t.replace(true));
+        if wants_hash && !owns_hash {
+            gloo::console::warn!("vnet-flows: another widget on this page already keeps its state in the URL hash");
+        }
+        let props = Props {
+            data: crate::AML_DATA.into(),
+            hash_state: owns_hash,
+            still: false,
+            theme: theme(host.get_attribute("theme")),
+            request: Request {
+                revision: 0,
+                scenario: host.get_attribute("scenario"),
+                settings: link::settings(&host.get_attribute("config").unwrap_or_default()),
+                merge: false,
+            },
+            on_change: Some(on_change),
+        };
+        let handle = super::mount(root, props.clone());
+        Instance { handle: Some(handle), props, latest, owns_hash }
+    }
+
+    fn ask(&mut self, scenario: Option<String>, settings: Vec<(String, String)>, merge: bool) {
+        let revision = self.props.request.revision + 1;
+        self.props.request = Request { revision, scenario, settings, merge };
+        self.update();
+    }
+
+    fn update(&mut self) {
+        if let Some(handle) = &mut self.handle {
+            handle.update(self.props.clone());
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Instance {
+    /// An observed attribute changed: `scenario`, `config` or `theme`.
+    pub fn attribute(&mut self, name: &str, value: Option<String>) {
+        match name {
+            "scenario" => self.ask(value, Vec::new(), true),
+            // The attribute describes the whole configuration, from the scenario's defaults.
+            "config" => self.ask(None, link::settings(&value.unwrap_or_default()), false),
+            "theme" => {
+                self.props.theme = theme(value);
+                self.update();
+            }
+            _ => {}
+        }
+    }
+
+    /// Switches scenario, keeping the values of the keys the scenarios share.
+    pub fn set_scenario(&mut self, id: String) {
+        self.ask(Some(id), Vec::new(), true);
+    }
+
+    /// Changes the keys `values` names (an object of key → value); a `scenario` entry switches
+    /// scenario first. Other keys keep their values. Anything unknown shows as a notice.
+    pub fn set_config(&mut self, values: &JsValue) {
+        let mut scenario = None;
+        let mut settings = Vec::new();
+        for entry in js_sys::Object::entries(values.unchecked_ref()).iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let key = pair.get(0).as_string().unwrap_or_default();
+            let value = pair.get(1);
+            let value = match value.as_bool() {
+                Some(on) => (if on { "on" } else { "off" }).to_string(),
+                None => value.as_string().or_else(|| value.as_f64().map(|n| n.to_string())).unwrap_or_default(),
+            };
+            if key == "scenario" {
+                scenario = Some(value);
+            } else {
+                settings.push((key, value));
+            }
+        }
+        self.ask(scenario, settings, true);
+    }
+
+    pub fn scenario(&self) -> String {
+        self.latest.borrow().as_ref().map(|s| s.scenario.clone()).unwrap_or_default()
+    }
+
+    /// The configuration as an object of key → value.
+    pub fn config(&self) -> JsValue {
+        self.latest.borrow().as_ref().map_or(JsValue::NULL, |s| config_object(&s.config).into())
+    }
+
+    /// The current step, counted from 1.
+    pub fn step(&self) -> u32 {
+        self.latest.borrow().as_ref().map_or(1, |s| s.step as u32)
+    }
+
+    /// Unmounts the app; the element is leaving the page.
+    pub fn destroy(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        if self.owns_hash {
+            HASH_TAKEN.with(|t| t.set(false));
+            self.owns_hash = false;
+        }
+    }
+}
+
+/// The theme attribute's value, or `auto` (with a console warning) when it is not one we know.
+fn theme(value: Option<String>) -> yew::AttrValue {
+    let value = value.unwrap_or_default();
+    match THEMES.iter().find(|&&t| t == value) {
+        Some(&t) => t.into(),
+        None => {
+            if !value.is_empty() {
+                gloo::console::warn!(format!(
+                    "vnet-flows: unknown theme `{value}`; themes: {}. Using auto.",
+                    THEMES.join(", ")
+                ));
+            }
+            "auto".into()
+        }
+    }
+}
+
+fn config_object(pairs: &[(String, String)]) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    for (key, value) in pairs {
+        let _ = js_sys::Reflect::set(&object, &key.into(), &value.into());
+    }
+    object
+}
+
+/// Tells the page what the reader changed: `vnet-flows-change` with `{scenario, config, step}`,
+/// bubbling out of the shadow root.
+fn dispatch_change(host: &web_sys::HtmlElement, snapshot: &Snapshot) {
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"scenario".into(), &snapshot.scenario.as_str().into());
+    let _ = js_sys::Reflect::set(&detail, &"config".into(), &config_object(&snapshot.config));
+    let _ = js_sys::Reflect::set(&detail, &"step".into(), &(snapshot.step as u32).into());
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("vnet-flows-change", &init) {
+        let _ = host.dispatch_event(&event);
+    }
+}

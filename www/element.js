@@ -1,0 +1,73 @@
+// The <vnet-flows> custom element: a thin shell that gives each widget its own shadow root and
+// hands everything else to Rust (src/web/element.rs), which imports this file through
+// wasm-bindgen and calls defineElement once the wasm has started.
+//
+// Attributes: scenario, config ("key=value key=value"), theme (auto | light | dark |
+// high-contrast), hash-state (present: this widget keeps its state in the page's URL hash; only
+// one widget on a page should). Properties and methods for hosts: scenario (get/set), config
+// (get), step (get, 1-based), setConfig({key: value, ...}). Event: vnet-flows-change, with
+// detail {scenario, config, step}, when the reader changes something.
+
+export function defineElement(create, css) {
+  if (customElements.get('vnet-flows')) return;
+  // One stylesheet object shared by every widget on the page. Constructed stylesheets are not
+  // inline styles, so a strict content security policy allows them.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+
+  class VnetFlows extends HTMLElement {
+    static get observedAttributes() {
+      return ['scenario', 'config', 'theme'];
+    }
+
+    connectedCallback() {
+      if (this.vfWidget) return;
+      const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+      shadow.adoptedStyleSheets = [sheet];
+      const root = document.createElement('div');
+      shadow.replaceChildren(root);
+      // The light-DOM content (a static table and picture, a loading indicator) stays for
+      // readers without JavaScript; the shadow root hides it from everyone else.
+      this.vfWidget = create(root, this);
+    }
+
+    disconnectedCallback() {
+      const widget = this.vfWidget;
+      this.vfWidget = undefined;
+      if (widget) {
+        widget.destroy();
+        widget.free();
+      }
+    }
+
+    attributeChangedCallback(name, before, after) {
+      if (this.vfWidget && before !== after) this.vfWidget.attribute(name, after);
+    }
+
+    get scenario() {
+      return (this.vfWidget && this.vfWidget.scenario()) || this.getAttribute('scenario');
+    }
+
+    set scenario(id) {
+      if (this.vfWidget) this.vfWidget.set_scenario(String(id));
+      else this.setAttribute('scenario', String(id));
+    }
+
+    get config() {
+      return this.vfWidget ? this.vfWidget.config() : {};
+    }
+
+    get step() {
+      return this.vfWidget ? this.vfWidget.step() : 1;
+    }
+
+    setConfig(values) {
+      if (values === null || typeof values !== 'object' || Array.isArray(values)) {
+        throw new TypeError('vnet-flows: setConfig takes an object such as {compute_public_ip: "on"}');
+      }
+      if (this.vfWidget) this.vfWidget.set_config(values);
+    }
+  }
+
+  customElements.define('vnet-flows', VnetFlows);
+}

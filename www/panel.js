@@ -1,0 +1,18 @@
+// The host side of the help panel: what a product does with the widget's API. Buttons set
+// element.scenario or call element.setConfig; the widget's vnet-flows-change events are shown.
+
+const panel = document.getElementById('help');
+const state = document.getElementById('state');
+
+for (const button of document.querySelectorAll('.studio-actions button')) {
+  button.addEventListener('click', () => {
+    if (button.dataset.scenario) panel.scenario = button.dataset.scenario;
+    if (button.dataset.config) panel.setConfig(JSON.parse(button.dataset.config));
+  });
+}
+
+document.addEventListener('vnet-flows-change', (event) => {
+  const { scenario, config, step } = event.detail;
+  const settings = Object.entries(config).map(([key, value]) => `${key}=${value}`).join(', ');
+  state.textContent = `The reader chose ${scenario}, step ${step}: ${settings}.`;
+});
