@@ -27,9 +27,22 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
+/** A browser context whose pages can reach into the widget's shadow root: `vf(selector)`,
+ * `vfAll(selector)` and `vfActive()` in scripts run in the page. */
+async function vfContext(options) {
+  const context = await browser.newContext(options);
+  await context.addInitScript(() => {
+    const scope = () => document.querySelector('vnet-flows')?.shadowRoot ?? document;
+    window.vf = (selector) => scope().querySelector(selector);
+    window.vfAll = (selector) => [...scope().querySelectorAll(selector)];
+    window.vfActive = () => scope().activeElement ?? document.activeElement;
+  });
+  return context;
+}
+
 /** A page that records console errors and any request not to 127.0.0.1. */
 async function open(options = {}, hash = '') {
-  const context = await browser.newContext(options);
+  const context = await vfContext(options);
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console error: ${m.text()}`); });
@@ -42,7 +55,7 @@ async function open(options = {}, hash = '') {
   });
   await page.goto(base + hash);
   await page.waitForSelector('.vf-canvas[role=img]');
-  await page.waitForFunction(() => document.querySelector('.vf-canvas[role=img]').width > 0);
+  await page.waitForFunction(() => vf('.vf-canvas[role=img]').width > 0);
   return page;
 }
 
@@ -128,7 +141,7 @@ for (const scheme of ['light', 'dark']) {
   // A key that changes no traffic (the cloud) must survive the player moving on.
   await moving.locator('select[data-key=cloud]').selectOption('usgov');
   const stepBefore = await moving.locator('.vf-stepcount').textContent();
-  await moving.waitForFunction((s) => document.querySelector('.vf-stepcount').textContent !== s, stepBefore, { timeout: 6000 });
+  await moving.waitForFunction((s) => vf('.vf-stepcount').textContent !== s, stepBefore, { timeout: 6000 });
   check(await moving.locator('select[data-key=cloud]').evaluate((s) => s.value) === 'usgov',
     'playing: the player moving on keeps a key just changed');
   await moving.locator('.vf-play').click();
@@ -156,10 +169,10 @@ for (const scheme of ['light', 'dark']) {
 
   // Editing the hash (or going back) moves the widget too.
   await page.evaluate(() => { location.hash = 'intro&vf.scenario=aks&vf.aks_private=on'; });
-  await page.waitForFunction(() => document.querySelector('.vf-tab[aria-selected=true]').textContent.startsWith('Azure Kubernetes'));
+  await page.waitForFunction(() => vf('.vf-tab[aria-selected=true]').textContent.startsWith('Azure Kubernetes'));
   check(await page.locator('select[data-key=aks_private]').evaluate((s) => s.value) === 'on', 'hash: an edited hash is followed');
   await page.evaluate(() => { location.hash = 'intro&vf.scenario=compute&vf.compute_public_ip=on&vf.egress=default'; });
-  await page.waitForFunction(() => document.querySelector('.vf-tab[aria-selected=true]').textContent.startsWith('Compute'));
+  await page.waitForFunction(() => vf('.vf-tab[aria-selected=true]').textContent.startsWith('Compute'));
 
   // Choosing a rule row emphasises its flows in the diagram.
   const before = await diagram(page).screenshot();
@@ -184,12 +197,12 @@ for (const scheme of ['light', 'dark']) {
   check(stops === 1, `diagram items take ${stops} Tab stop`);
   await page.locator('.vf-target[tabindex="0"]').focus();
   await page.keyboard.press('ArrowRight');
-  const second = await page.evaluate(() => [...document.querySelectorAll('.vf-target')].indexOf(document.activeElement));
+  const second = await page.evaluate(() => vfAll('.vf-target').indexOf(vfActive()));
   check(second === 1, `ArrowRight moves to the next diagram item (${second})`);
   await page.keyboard.press('End');
   // Back up to a connection that needs a rule (connections inside one network need none).
   for (let i = 0; i < 40; i++) {
-    const label = await page.evaluate(() => document.activeElement.getAttribute('aria-label') || '');
+    const label = await page.evaluate(() => vfActive().getAttribute('aria-label') || '');
     if (/\((inbound|outbound|private endpoint)\)/.test(label)) break;
     await page.keyboard.press('ArrowLeft');
   }
@@ -218,7 +231,7 @@ for (const scheme of ['light', 'dark']) {
 
 // 5. Idle means idle: no animation-frame callbacks while paused, hidden or scrolled away.
 {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'no-preference' });
+  const context = await vfContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'no-preference' });
   await context.addInitScript(() => {
     window.__frames = 0;
     const raf = window.requestAnimationFrame.bind(window);
@@ -264,7 +277,7 @@ for (const scheme of ['light', 'dark']) {
   // Keyboard: arrow keys move between tabs, and focus follows.
   await page.locator('.vf-tab').first().focus();
   await page.keyboard.press('ArrowRight');
-  const focused = await page.evaluate(() => document.activeElement.getAttribute('aria-selected'));
+  const focused = await page.evaluate(() => vfActive().getAttribute('aria-selected'));
   check(focused === 'true', 'arrow keys move the selected tab and its focus');
   check(page.problems === undefined || page.problems.length === 0, 'idle checks: no problems');
   await context.close();
@@ -276,7 +289,7 @@ for (const scheme of ['light', 'dark']) {
   const [w, css] = await page.locator('.vf-canvas[role=img]').evaluate((c) => [c.width, c.getBoundingClientRect().width]);
   check(Math.abs(w - 2 * css) <= 2, `device pixel ratio 2: canvas has ${w} pixels for ${css} CSS pixels`);
   await page.setViewportSize({ width: 700, height: 900 });
-  await page.waitForFunction(() => document.querySelector('.vf-canvas[role=img]').getBoundingClientRect().width < 690);
+  await page.waitForFunction(() => vf('.vf-canvas[role=img]').getBoundingClientRect().width < 690);
   const narrow = await page.locator('.vf-canvas[role=img]').evaluate((c) => c.getBoundingClientRect().width);
   check(narrow < 690, `resizing the page re-lays the diagram out (${narrow}px wide)`);
   await page.context().close();
@@ -316,7 +329,7 @@ for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [360, 'light']])
   await page.locator('tr.vf-row .vf-button').first().click();
   await page.addScriptTag({ path: axePath });
   const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document.querySelector('.vf-root'));
+    const result = await window.axe.run(vf('.vf-root'));
     return [result.passes.length, result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target.join(' ')}`)];

@@ -6,7 +6,8 @@
 //   picture and table the command line draws for that element's scenario and config, so readers
 //   without JavaScript still get them;
 // - vnet-flows-demo.html: one file with the wasm (gzip, base64), the JS and the CSS inline,
-//   which fetches nothing and works from file://.
+//   which fetches nothing and works from file:// (it has no static fallback: it is the
+//   interactive demo, and the fallback would add a third to its size).
 //
 // Usage: node scripts/pages.mjs DIST CLI   (CLI: a built `vnet-flows` command line binary)
 
@@ -105,9 +106,7 @@ try {
   hooks.onFailure(error);
 }
 `;
-const template = readFileSync(join(www, 'single.html'), 'utf8');
-const { html: filled } = fill(template, 960);
-const single = filled
+const single = readFileSync(join(www, 'single.html'), 'utf8')
   .replace('/* vnet-flows: page style */', () => readFileSync(join(www, 'demo.css'), 'utf8'))
   .replace('/* vnet-flows: script */', () => `const WASM_GZIP_BASE64 = '${packed}';\n${script}`);
 writeFileSync(join(dist, 'vnet-flows-demo.html'), single);

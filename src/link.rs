@@ -161,7 +161,8 @@ mod tests {
 
     #[test]
     fn attribute_settings_accept_several_separators() {
-        let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let pairs =
+            |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
         assert_eq!(
             settings(" compute_public_ip=on\n egress=firewall,vf.dns=custom-dns;cloud=usgov&x "),
             pairs(&[

@@ -31,9 +31,19 @@ pub fn html(r: &Resolution) -> String {
     } else {
         let _ = writeln!(out, "<table>\n<caption>Network rules for {}</caption>", escape(&r.scenario.title));
         out.push_str("<thead><tr>");
-        for head in
-            ["#", "Direction", "Source", "Destination", "Service tag", "Host names", "Protocol", "Ports", "Why", "When", "Sources"]
-        {
+        for head in [
+            "#",
+            "Direction",
+            "Source",
+            "Destination",
+            "Service tag",
+            "Host names",
+            "Protocol",
+            "Ports",
+            "Why",
+            "When",
+            "Sources",
+        ] {
             let _ = write!(out, "<th scope=\"col\">{head}</th>");
         }
         out.push_str("</tr></thead>\n<tbody>\n");

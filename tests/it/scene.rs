@@ -238,3 +238,21 @@ fn a_change_fades_edges_in_and_out() {
         assert_eq!(alpha_of(&diagram(&l, &before, &after, 1.0, &none), e), Some(1.0));
     }
 }
+
+/// The widget resolves its theme's colours through the browser, which reports them as `rgb()`;
+/// anything unreadable falls back to the light theme.
+#[test]
+fn palette_colours_parse_as_browsers_report_them() {
+    use vnet_flows::paint::{Palette, parse_colour};
+    assert_eq!(parse_colour("#0b5cad"), Some((11, 92, 173)));
+    assert_eq!(parse_colour(" #fff "), Some((255, 255, 255)));
+    assert_eq!(parse_colour("rgb(26, 235, 255)"), Some((26, 235, 255)));
+    assert_eq!(parse_colour("rgba(0, 0, 0, 0.5)"), Some((0, 0, 0)));
+    assert_eq!(parse_colour("rgb(1 2 3 / 50%)"), Some((1, 2, 3)));
+    for bad in ["", "CanvasText", "rgb(300, 0, 0)", "rgb(1, 2)", "#12", "rgb(a, b, c)"] {
+        assert_eq!(parse_colour(bad), None, "{bad}");
+    }
+    let palette = Palette::from_properties(|name| (name == "--vf-bg").then(|| "rgb(0, 0, 0)".to_string()));
+    assert_eq!(palette.background, (0, 0, 0));
+    assert_eq!(palette.text, Palette::default().text);
+}
