@@ -219,7 +219,8 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   check(size && size.width > 600 && size.height > 300, `no JavaScript: the diagram is shown (${size?.width}×${size?.height})`);
   check((await svg.getAttribute('aria-label')).startsWith('Diagram of'), 'no JavaScript: the picture has a text alternative');
   check(await page.locator('vnet-flows .vf-loading').count() === 0, 'no JavaScript: no loading indicator is left behind');
-  await page.screenshot({ path: path.join(shots, 'docs-no-javascript.png'), clip: { x: 0, y: 0, width: 1280, height: 2400 } });
+  await page.locator('vnet-flows').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, 'docs-no-javascript.png') });
   await context.close();
 }
 
@@ -255,6 +256,8 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   const overflow = await panel.evaluate((el) => el.shadowRoot.querySelector('.vf-root').scrollWidth - el.clientWidth);
   check(overflow <= 0, `panel: nothing overflows sideways (${overflow} px)`);
   await page.locator('aside').screenshot({ path: path.join(shots, 'panel-360-dark.png') });
+  await panel.locator('.vf-legend').evaluate((el) => el.scrollIntoView());
+  await page.locator('aside').screenshot({ path: path.join(shots, 'panel-360-dark-diagram.png') });
 
   // Host → widget.
   await page.evaluate(() => { document.getElementById('help').scenario = 'aks'; });
@@ -292,6 +295,7 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   check(hc.length === 0, `high contrast: lines ≥ 3:1 and text ≥ 4.5:1 (${hc.join('; ') || PAIRS.length + ' pairs'})`);
   const [hcInk, hcBg] = await inkedPixels(panel);
   check(hcBg.join() === '0,0,0' && hcInk > 2000, `high contrast: the canvas repaints on black (${hcInk} inked pixels)`);
+  await panel.locator('.vf-legend').evaluate((el) => el.scrollIntoView());
   await page.locator('aside').screenshot({ path: path.join(shots, 'panel-360-high-contrast.png') });
 
   await page.emulateMedia({ forcedColors: 'active' });
@@ -310,6 +314,7 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   });
   check(forcedBg.join() === canvasColour && forcedInk > 2000,
     `forced colours: the canvas uses the system Canvas colour (${forcedBg} vs ${canvasColour}) with ${forcedInk} inked pixels`);
+  await panel.locator('.vf-legend').evaluate((el) => el.scrollIntoView());
   await page.locator('aside').screenshot({ path: path.join(shots, 'panel-360-forced-colors.png') });
   const found = await problems(page);
   check(found.length === 0, `panel under the policy: no violation, error or outside request (${found.join('; ')})`);
