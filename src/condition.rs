@@ -7,9 +7,10 @@
 
 use crate::config::Config;
 use crate::model::Key;
+use serde::{Deserialize, Serialize};
 
 /// One clause: the key at index `key` must have one of the values whose bit is set in `allowed`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clause {
     pub key: usize,
     pub allowed: u64,
@@ -17,7 +18,7 @@ pub struct Clause {
 
 /// A parsed `when` string: it holds when all clauses of any one alternative hold. The empty
 /// condition (no alternatives) holds always.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Condition {
     pub alternatives: Vec<Vec<Clause>>,
 }

@@ -32,14 +32,25 @@ pub mod scene;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-/// The shipped data file, embedded at build time.
+/// The shipped data file's text, for tests and tools that read it as a data file. The binaries
+/// use [`shipped_catalog`], which does not parse it.
 pub const AML_DATA: &str = include_str!("../data/aml.toml");
 
-/// Loads and validates the shipped data.
+/// The shipped data, loaded and validated from `data/aml.toml` by `build.rs` and encoded with
+/// postcard.
+const AML_CATALOG: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/aml.catalog"));
+
+/// Decodes the shipped data (validated when it was built).
 ///
-/// The shipped data is checked by the test suite for every configuration, so an error here means
-/// the binary was built from a data file that failed its tests; callers still get the errors as
-/// values rather than a panic.
+/// The test suite also checks it in every configuration. Decoding fails only if the binary and
+/// its encoded data disagree, which is a build problem; callers still get it as an error value
+/// rather than a panic.
 pub fn shipped_catalog() -> Result<model::Catalog, Vec<data::DataError>> {
-    data::load(AML_DATA)
+    postcard::from_bytes(AML_CATALOG).map_err(|e| {
+        vec![data::DataError {
+            line: None,
+            location: "the built-in data".into(),
+            message: format!("it could not be decoded ({e}); rebuild the binary"),
+        }]
+    })
 }

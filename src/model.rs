@@ -6,9 +6,10 @@
 //! values that exist. Items refer to each other by index into the [`Catalog`] vectors.
 
 use crate::condition::Condition;
+use serde::{Deserialize, Serialize};
 
 /// The regions of the diagram. Order is the order in which the diagram lays them out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Zone {
     /// The reader's own network: on-premises, a laptop at home.
     Client,
@@ -55,7 +56,7 @@ impl Zone {
 }
 
 /// A box in the diagram: a machine, a network device or a service.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Node {
     pub id: String,
     pub label: String,
@@ -66,7 +67,7 @@ pub struct Node {
 }
 
 /// A configuration key, such as `compute_public_ip`, with its allowed values.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Key {
     pub id: String,
     pub label: String,
@@ -80,7 +81,7 @@ pub struct Key {
 }
 
 /// A key as one scenario uses it, possibly restricted to some of its values.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ScenarioKey {
     /// Index into [`Catalog::keys`].
     pub key: usize,
@@ -91,7 +92,7 @@ pub struct ScenarioKey {
 }
 
 /// One of the page's scenarios, with the keys that matter to it and its items.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Scenario {
     pub id: String,
     pub title: String,
@@ -108,7 +109,7 @@ pub struct Scenario {
 }
 
 /// Which way traffic crosses the VNet's edge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Direction {
     Inbound,
     Outbound,
@@ -142,7 +143,7 @@ impl Direction {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Protocol {
     Tcp,
     Udp,
@@ -169,7 +170,7 @@ impl Protocol {
 }
 
 /// An inclusive port range; a single port has `first == last`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ports {
     pub first: u16,
     pub last: u16,
@@ -209,7 +210,7 @@ impl std::fmt::Display for Ports {
 }
 
 /// Host names of a rule, per Azure cloud. Empty sovereign lists mean the docs give none.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Fqdns {
     pub public: Vec<String>,
     pub usgov: Vec<String>,
@@ -217,7 +218,7 @@ pub struct Fqdns {
 }
 
 /// Something a network administrator must allow.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub direction: Direction,
@@ -244,7 +245,7 @@ impl Rule {
 }
 
 /// Kinds of setup step, in the order the table lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum StepKind {
     Dns,
     Route,
@@ -286,7 +287,7 @@ impl StepKind {
 }
 
 /// Setup that is not a traffic rule: DNS zones, routes, role assignments, storage exceptions.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Step {
     pub id: String,
     pub kind: StepKind,
@@ -296,7 +297,7 @@ pub struct Step {
 }
 
 /// One end of a hop as written in the data: a node, or the reader's client.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Endpoint {
     Node(usize),
     /// Resolved per configuration to the browser, the SDK machine or the jump box.
@@ -304,7 +305,7 @@ pub enum Endpoint {
 }
 
 /// One leg of a flow as written in the data.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Hop {
     pub from: Endpoint,
     pub to: Endpoint,
@@ -315,7 +316,7 @@ pub struct Hop {
 }
 
 /// Traffic from a source to a destination, as an ordered list of hops.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Flow {
     pub id: String,
     pub purpose: String,
@@ -323,7 +324,7 @@ pub struct Flow {
     pub hops: Vec<Hop>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Severity {
     Blocked,
     Warning,
@@ -339,7 +340,7 @@ impl Severity {
 }
 
 /// A configuration that cannot work (blocked) or needs care (warning).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Finding {
     pub id: String,
     pub severity: Severity,
@@ -351,7 +352,7 @@ pub struct Finding {
 }
 
 /// A document that facts are drawn from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Source {
     pub id: String,
     pub title: String,
@@ -371,7 +372,7 @@ impl Source {
 }
 
 /// Everything the data file holds, validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Catalog {
     pub sources: Vec<Source>,
     pub keys: Vec<Key>,
@@ -423,7 +424,7 @@ pub mod well_known {
 }
 
 /// The keys and nodes that resolution routes by, looked up once when the data is loaded.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Routing {
     /// Index of the `client` key (`studio|sdk|vscode`).
     pub client_key: usize,

@@ -11,7 +11,7 @@ use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlSelectElement};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use vnet_flows::web::{Props, Request, Snapshot, mount};
+use vnet_flows::web::{Data, Props, Request, Snapshot, mount};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -27,9 +27,10 @@ fn host() -> Element {
     el
 }
 
+/// The widget over a data file's text (loaded as the command line's `check-data` loads it).
 fn still(data: &'static str) -> Props {
     Props {
-        data: data.into(),
+        data: Data::from(vnet_flows::data::load(data)),
         hash_state: false,
         still: true,
         theme: "light".into(),

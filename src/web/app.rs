@@ -13,18 +13,16 @@ use super::rules_table::RulesTable;
 use super::setup::Setup;
 use super::steps::StepList;
 use super::tabs::Tabs;
-use super::{Shared, dom};
+use super::{Data, Shared, dom};
 use crate::config::Config;
-use crate::data::{self, DataError};
 use crate::link::{self, Link};
 use crate::model::{Catalog, Severity};
 use crate::resolve::resolve;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct Props {
-    /// The data file's text; the shipped data by default.
-    #[prop_or(AttrValue::Static(crate::AML_DATA))]
-    pub data: AttrValue,
+    /// The catalog to show, or the errors that kept it from loading.
+    pub data: Data,
     /// Whether this widget reads and writes the page's URL hash (one widget per page should).
     #[prop_or(true)]
     pub hash_state: bool,
@@ -78,8 +76,6 @@ fn effective_theme(asked: &str, dark: bool) -> &'static str {
 /// Loads and validates the data; shows its errors in place when it does not load.
 #[component]
 pub fn App(props: &Props) -> Html {
-    let loaded: Rc<Result<Rc<Catalog>, Vec<DataError>>> =
-        use_memo(props.data.clone(), |text| data::load(text).map(Rc::new));
     // The system's colour scheme and forced colours, followed as they change.
     let dark = use_state(|| dom::matches("(prefers-color-scheme: dark)"));
     let forced = use_state(|| dom::matches("(forced-colors: active)"));
@@ -97,14 +93,14 @@ pub fn App(props: &Props) -> Html {
         });
     }
     let theme = effective_theme(&props.theme, *dark);
-    match &*loaded {
+    match &props.data {
         // Keyed by the catalog, so new data starts a fresh widget instead of reusing indices.
-        Ok(catalog) => html! {
-            <Widget key={format!("{:p}", Rc::as_ptr(catalog))} catalog={Shared(catalog.clone())}
+        Data::Ready(catalog) => html! {
+            <Widget key={format!("{:p}", Rc::as_ptr(&catalog.0))} catalog={catalog.clone()}
                 hash_state={props.hash_state} still={props.still} theme={theme} forced={*forced}
                 request={props.request.clone()} on_change={props.on_change.clone()} />
         },
-        Err(errors) => html! {
+        Data::Broken(errors) => html! {
             <div class={classes!("vf-root", "vf-errors", format!("vf-theme-{theme}"))} role="alert">
                 <p><strong>{ "The traffic data could not be read, so the diagram cannot be shown." }</strong></p>
                 <ul>{ for errors.iter().map(|e| html! { <li><code>{ e.to_string() }</code></li> }) }</ul>

@@ -71,7 +71,7 @@ impl Instance {
             gloo::console::warn!("vnet-flows: another widget on this page already keeps its state in the URL hash");
         }
         let props = Props {
-            data: crate::AML_DATA.into(),
+            data: super::Data::shipped(),
             hash_state: owns_hash,
             still: false,
             theme: theme(host.get_attribute("theme")),

@@ -43,6 +43,43 @@ pub fn mount(host: web_sys::Element, props: Props) -> AppHandle<App> {
     yew::Renderer::<App>::with_root_and_props(host, props).render()
 }
 
+/// What a widget shows: a catalog, or the errors that kept one from loading. Equal when it is
+/// the same allocation.
+#[derive(Clone)]
+pub enum Data {
+    Ready(Shared),
+    Broken(std::rc::Rc<Vec<crate::data::DataError>>),
+}
+
+impl Data {
+    /// The shipped data, decoded once per page and shared by every widget on it.
+    pub fn shipped() -> Data {
+        thread_local! {
+            static SHIPPED: Data = Data::from(crate::shipped_catalog());
+        }
+        SHIPPED.with(Data::clone)
+    }
+}
+
+impl From<Result<crate::model::Catalog, Vec<crate::data::DataError>>> for Data {
+    fn from(loaded: Result<crate::model::Catalog, Vec<crate::data::DataError>>) -> Data {
+        match loaded {
+            Ok(catalog) => Data::Ready(Shared(std::rc::Rc::new(catalog))),
+            Err(errors) => Data::Broken(std::rc::Rc::new(errors)),
+        }
+    }
+}
+
+impl PartialEq for Data {
+    fn eq(&self, other: &Data) -> bool {
+        match (self, other) {
+            (Data::Ready(a), Data::Ready(b)) => a == b,
+            (Data::Broken(a), Data::Broken(b)) => std::rc::Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 /// The loaded catalog, shared by every component; equal when it is the same allocation, so
 /// props compare in constant time.
 #[derive(Clone)]

@@ -83,3 +83,12 @@ fn every_item_cites_sources_that_exist_with_dates() {
         assert_eq!(source.date.len(), 10, "{id} has no date");
     }
 }
+
+/// The binaries decode the catalog `build.rs` encoded; it is exactly what loading the data file
+/// gives, so the tests on the loaded file hold for what the widget and the command line show.
+#[test]
+fn the_encoded_catalog_is_the_loaded_data_file() {
+    let loaded = vnet_flows::data::load(vnet_flows::AML_DATA).expect("the shipped data loads");
+    let decoded = super::catalog();
+    assert_eq!(format!("{decoded:?}"), format!("{loaded:?}"));
+}
