@@ -108,7 +108,7 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
 // 1. The docs page under the strict policy: two widgets, each its own state; only the first
 // owns the hash.
 {
-  const page = await open(url(strict, 'docs.html'), { viewport: { width: 1280, height: 900 } });
+  const page = await open(url(strict, 'docs.html#dns'), { viewport: { width: 1280, height: 900 } });
   await mounted(page, 2);
   const [first, second] = [page.locator('vnet-flows').nth(0), page.locator('vnet-flows').nth(1)];
   check(await first.locator('.vf-tab[aria-selected=true]').textContent().then((t) => t.startsWith('Access the workspace')),
@@ -116,8 +116,14 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   check(await second.locator('select[data-key=egress]').inputValue() === 'firewall',
     'docs: the second widget starts from its config attribute (egress=firewall)');
   const firstRows = await first.locator('tr.vf-row').count();
+  check(await page.evaluate(() => location.hash) === '#dns', 'docs: loading leaves the page\'s own anchor (#dns) as it is');
+  await first.locator('select[data-key=egress]').selectOption('firewall');
+  await page.waitForFunction(() => location.hash.includes('vf.egress=firewall'));
   const firstHash = await page.evaluate(() => location.hash);
-  check(firstHash.includes('vf.scenario=studio'), `docs: the first widget owns the hash (${firstHash})`);
+  check(firstHash.startsWith('#dns&vf.scenario=studio'), `docs: the first widget owns the hash, after the anchor (${firstHash})`);
+  await first.locator('select[data-key=egress]').selectOption('default');
+  await page.waitForFunction(() => location.hash.includes('vf.egress=default'));
+  const restored = await page.evaluate(() => location.hash);
 
   await second.locator('select[data-key=compute_public_ip]').selectOption('on');
   await second.locator('.vf-group[data-direction=inbound] tr.vf-row').first().waitFor();
@@ -126,12 +132,22 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   check(await first.locator('tr.vf-row').count() === firstRows
     && await first.locator('.vf-tab[aria-selected=true]').textContent().then((t) => t.startsWith('Access the workspace')),
   'docs: the first widget stays as it was');
-  check(await page.evaluate(() => location.hash) === firstHash, 'docs: the second widget leaves the hash alone');
+  check(await page.evaluate(() => location.hash) === restored, 'docs: the second widget leaves the hash alone');
   const styled = await page.evaluate(() => [...document.querySelectorAll('vnet-flows')]
     .map((h) => h.shadowRoot.adoptedStyleSheets.length));
   check(styled.every((n) => n === 1), `docs: each shadow root adopts the one stylesheet (${styled})`);
-  const leaked = await page.evaluate(() => [...document.styleSheets].some((s) => [...s.cssRules].some((r) => r.cssText.includes('.vf-root'))));
-  check(!leaked, "docs: the widget's styles are not in the page's stylesheets");
+  // An element of the page that uses the widget's class names gets none of its styles.
+  const leaked = await page.evaluate(() => {
+    const probe = document.createElement('div');
+    probe.className = 'vf-root vf-theme-dark';
+    probe.innerHTML = '<button class="vf-button">x</button>';
+    document.querySelector('article').append(probe);
+    const [root, button] = [getComputedStyle(probe), getComputedStyle(probe.firstChild)];
+    const found = [root.paddingTop, root.borderTopWidth, root.getPropertyValue('--vf-bg'), button.borderRadius];
+    probe.remove();
+    return found;
+  });
+  check(leaked.join() === '0px,0px,,0px', `docs: the widget's styles do not leak into the page (${leaked})`);
 
   // Hover a node: the tooltip is positioned through the CSS object model, which the policy allows.
   const [x, y] = await first.locator('.vf-target').first().evaluate((el) => [el.offsetLeft + 10, el.offsetTop + 10]);
@@ -238,8 +254,9 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   await page.locator('vnet-flows').first().screenshot({ path: path.join(shots, 'docs-loading.png') });
   release();
   await mounted(page, 2);
-  await page.waitForFunction(() => document.querySelectorAll('vnet-flows > .vf-loading').length === 0);
-  check(true, 'loading: the indicators go once the widgets mount');
+  await page.waitForFunction(() => document.querySelectorAll('vnet-flows > .vf-loading').length === 0, null, { timeout: 5000 }).catch(() => {});
+  const left = await page.locator('vnet-flows > .vf-loading').count();
+  check(left === 0, `loading: the indicators go once the widgets mount (${left} left)`);
   await context.close();
 }
 
@@ -280,12 +297,20 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   check(detail.scenario === 'aks' && detail.config.aks_load_balancer === 'internal' && detail.config.aks_private === 'on' && detail.step === 1,
     `API: the reader's change sends vnet-flows-change ${JSON.stringify(detail)}`);
   check((await page.locator('#state').textContent()).includes('aks_load_balancer=internal'), 'API: the host page shows what the panel reported');
+  await page.evaluate(() => {
+    window.seenInListener = [];
+    document.getElementById('help').addEventListener('vnet-flows-change', (e) => window.seenInListener.push([e.detail.step, e.target.step]));
+  });
   await panel.locator('.vf-next').click();
   await page.waitForFunction(() => window.changes.at(-1).step === 2);
-  check(await page.evaluate(() => document.getElementById('help').step) === 2, 'API: stepping is reported and element.step follows');
+  const inListener = await page.evaluate(() => window.seenInListener.at(-1));
+  check(inListener.join() === '2,2', `API: stepping is reported, and element.step already reads 2 inside the listener (${inListener})`);
   await page.locator('.studio-actions button', { hasText: 'Show compute traffic' }).click();
-  await panel.locator('select[data-key=compute_public_ip]').waitFor();
-  check(true, "API: the host page's buttons drive the panel");
+  await page.locator('.studio-actions button', { hasText: 'No public IP, behind a firewall' }).click();
+  await page.waitForFunction(() => document.getElementById('help').config.egress === 'firewall'
+    && document.getElementById('help').scenario === 'compute', null, { timeout: 5000 }).catch(() => {});
+  const driven = await page.evaluate(() => [document.getElementById('help').scenario, document.getElementById('help').config.egress]);
+  check(driven.join() === 'compute,firewall', `API: the host page's buttons drive the panel (${driven})`);
 
   // Themes: high contrast by attribute, then forced colours.
   await page.evaluate(() => document.getElementById('help').setAttribute('theme', 'high-contrast'));
@@ -325,7 +350,7 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
 {
   const file = path.join(dist, 'vnet-flows-demo.html');
   const bytes = fs.statSync(file).size;
-  console.log(`single file: ${bytes} bytes`);
+  check(bytes < 400 * 1024, `single file: ${bytes} bytes, under 400 KB`);
   const address = pathToFileURL(file).href;
   const page = await open(address, { viewport: { width: 1280, height: 900 } });
   await mounted(page, 1);
@@ -339,6 +364,75 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   check(found.length === 0, `single file: no request but the file and data: URLs, no error (${found.join('; ')})`);
   await page.screenshot({ path: path.join(shots, 'single-file-1280.png') });
   await page.context().close();
+}
+
+// 7. The element's life: set before it is defined, two requests at once, moved, removed.
+{
+  const page = await open(url(plain, 'docs.html'), { viewport: { width: 1280, height: 900 } });
+  await mounted(page, 2);
+  const result = await page.evaluate(async () => {
+    const out = {};
+    // Yew renders in microtasks and yields to the browser now and then: wait for the state
+    // asked for (up to 3 s) rather than a fixed time.
+    const until = async (ok) => {
+      for (let t = 0; t < 150 && !ok(); t++) await new Promise((r) => setTimeout(r, 20));
+    };
+    // A widget added by script, with a property set before it connects.
+    const el = document.createElement('vnet-flows');
+    el.setAttribute('scenario', 'studio');
+    el.setConfig({ access: 'bastion' });
+    document.querySelector('article').append(el);
+    await until(() => el.config.access === 'bastion');
+    out.pending = el.config.access;
+    // Two requests in one tick both apply.
+    el.scenario = 'aks';
+    el.setConfig({ aks_private: 'on' });
+    await until(() => el.scenario === 'aks' && el.config.aks_private === 'on');
+    out.both = `${el.scenario},${el.config.aks_private}`;
+    // Moving it keeps the widget and its state.
+    const before = el.shadowRoot.querySelector('.vf-root');
+    document.querySelector('header').append(el);
+    await new Promise((r) => setTimeout(r, 100));
+    out.moved = el.shadowRoot.querySelector('.vf-root') === before && el.scenario === 'aks';
+    // Removing it tears the widget down; adding it back starts one from its attributes.
+    el.remove();
+    await until(() => el.shadowRoot.querySelector('.vf-root') === null);
+    out.removed = el.shadowRoot.querySelector('.vf-root') === null;
+    document.querySelector('article').append(el);
+    await until(() => el.shadowRoot.querySelector('.vf-root') !== null && el.scenario === 'studio');
+    out.back = el.shadowRoot.querySelector('.vf-root') !== null && el.scenario === 'studio';
+    el.remove();
+    return out;
+  });
+  check(result.pending === 'bastion', `life: setConfig before connecting applies on connect (${result.pending})`);
+  check(result.both === 'aks,on', `life: a scenario and a setConfig in one tick both apply (${result.both})`);
+  check(result.moved === true, 'life: moving the element keeps its widget and state');
+  check(result.removed === true && result.back === true, 'life: removing tears the widget down; adding it back starts afresh');
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await page.evaluate(() => document.querySelector('vnet-flows').setAttribute('theme', 'sepia'));
+  await page.waitForTimeout(200);
+  check(warnings.some((w) => w.includes('unknown theme `sepia`')), `life: an unknown theme warns and falls back (${warnings.join('; ')})`);
+  const found = await problems(page);
+  check(found.length === 0, `life: no error (${found.join('; ')})`);
+  await page.context().close();
+}
+
+// 8. A property set before the element is defined is not lost.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(url(plain, 'docs.html'));
+  await page.evaluate(() => { document.querySelectorAll('vnet-flows')[1].scenario = 'aks'; });
+  release();
+  await mounted(page, 2);
+  await page.waitForFunction(() => document.querySelectorAll('vnet-flows')[1].scenario === 'aks', null, { timeout: 3000 }).catch(() => {});
+  const early = await page.evaluate(() => document.querySelectorAll('vnet-flows')[1].scenario);
+  check(early === 'aks', `life: a scenario set before the element was defined applies once it is (${early})`);
+  await context.close();
 }
 
 await browser.close();

@@ -9,46 +9,56 @@
 //   which fetches nothing and works from file:// (it has no static fallback: it is the
 //   interactive demo, and the fallback would add a third to its size).
 //
-// Usage: node scripts/pages.mjs DIST CLI   (CLI: a built `vnet-flows` command line binary)
+// Usage: node scripts/pages.mjs DIST CLI...   (CLI...: the command that runs the `vnet-flows`
+// command line, e.g. `cargo run --quiet --locked --bin vnet-flows --`)
 
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const [dist, cli] = process.argv.slice(2);
-if (!dist || !cli) {
-  console.error('usage: node scripts/pages.mjs DIST CLI');
+const [dist, ...cli] = process.argv.slice(2);
+if (!dist || cli.length === 0) {
+  console.error('usage: node scripts/pages.mjs DIST CLI...');
   process.exit(2);
 }
-const www = new URL('../www/', import.meta.url).pathname;
+const www = fileURLToPath(new URL('../www/', import.meta.url));
 
 function fail(message) {
   console.error(`pages.mjs: ${message}`);
   process.exit(1);
 }
 
-// The attributes of one start tag, as a map.
+// Character references an attribute value in these pages may use.
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const unescape = (text) => text.replace(/&(amp|lt|gt|quot|apos|#\d+);/g, (_, name) =>
+  name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : ENTITIES[name]);
+
+// The attributes of one start tag, as a map: double-quoted, single-quoted or bare values.
 function attributes(tag) {
   const found = new Map();
-  for (const m of tag.matchAll(/([a-z-]+)(?:="([^"]*)")?/g)) found.set(m[1], m[2] ?? '');
+  for (const m of tag.matchAll(/([a-z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g)) {
+    found.set(m[1], unescape(m[2] ?? m[3] ?? m[4] ?? ''));
+  }
   return found;
 }
 
-// The static content for a <vnet-flows> start tag: the diagram, then the table.
+// The static content for a <vnet-flows> start tag: the diagram, then the table. The command
+// line reads the config attribute with the widget's own parser (--config).
 function staticContent(tag, width) {
-  const attrs = attributes(tag.slice('<vnet-flows'.length));
+  const attrs = attributes(tag.slice('<vnet-flows'.length, -1));
   const scenario = attrs.get('scenario') ?? 'studio';
-  const sets = (attrs.get('config') ?? '').split(/[\s&,;]+/).filter(Boolean).flatMap((s) => ['--set', s]);
+  const config = ['--config', attrs.get('config') ?? ''];
   const run = (args) => {
     try {
-      return execFileSync(cli, args, { encoding: 'utf8' });
+      return execFileSync(cli[0], [...cli.slice(1), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
       fail(`\`vnet-flows ${args.join(' ')}\` failed: ${error.stderr || error.message}`);
     }
   };
-  const svg = run(['diagram', '--scenario', scenario, ...sets, '--format', 'svg', '--width', String(width)]);
-  const table = run(['rules', '--scenario', scenario, ...sets, '--format', 'html']);
+  const svg = run(['diagram', '--scenario', scenario, ...config, '--format', 'svg', '--width', String(width)]);
+  const table = run(['rules', '--scenario', scenario, ...config, '--format', 'html']);
   return `<div class="vf-static">\n<figure>${svg.trim()}</figure>\n${table}</div>`;
 }
 
@@ -87,8 +97,9 @@ const match = glue.match(snippetImport);
 if (!match) fail('the glue does not import defineElement from a snippet as expected');
 const element = readFileSync(join(dist, match[1]), 'utf8').replace(/^export function /m, 'function ');
 const loading = readFileSync(join(www, 'loading.js'), 'utf8').replace(/^export default function loading/m, 'function loading');
-let script = glue.replace(snippetImport, element).replace(/^export \{[^}]*\};?$/gm, '').replace(/^export (function|class|const|let) /gm, '$1 ');
+let script = glue.replace(snippetImport, () => element).replace(/^export \{[^}]*\};?$/gm, '').replace(/^export (function|class|const|let) /gm, '$1 ');
 if (/^\s*(import|export)\b/m.test(script)) fail('an import or export is left in the single-file script');
+if (/<\/script|<!--/i.test(script)) fail('the single-file script holds text that would end its <script> element');
 
 const wasm = readFileSync(join(dist, 'vnet-flows-widget_bg.wasm'));
 const packed = gzipSync(wasm, { level: 9 }).toString('base64');
@@ -112,7 +123,10 @@ const single = readFileSync(join(www, 'single.html'), 'utf8')
 writeFileSync(join(dist, 'vnet-flows-demo.html'), single);
 
 const size = (file) => statSync(join(dist, file)).size;
-console.log(`pages: docs.html, docs-hostile.html, panel.html; single file vnet-flows-demo.html: ${size('vnet-flows-demo.html')} bytes`);
+const singleSize = size('vnet-flows-demo.html');
+console.log(`pages: docs.html, docs-hostile.html, panel.html; single file vnet-flows-demo.html: ${singleSize} bytes`);
+// The single file is meant to be mailed: keep it under 400 KB.
+if (singleSize >= 400 * 1024) fail(`the single file is ${singleSize} bytes, over the 400 KB it should stay under`);
 // Sanity: no page links to anything outside dist/.
 for (const file of readdirSync(dist).filter((f) => f.endsWith('.html'))) {
   const text = readFileSync(join(dist, file), 'utf8');

@@ -64,7 +64,7 @@ build_site() {
   trunk build --release --offline
   web_step "pages and the single-file demo (scripts/pages.mjs)"
   cargo build --quiet --locked --bin vnet-flows
-  node scripts/pages.mjs dist target/debug/vnet-flows
+  node scripts/pages.mjs dist cargo run --quiet --locked --bin vnet-flows --
   print_sizes
 }
 

@@ -22,8 +22,8 @@ vnet-flows: the network rules an Azure Machine Learning workspace in a secured V
 
 Usage:
   vnet-flows scenarios [--format text|json]
-  vnet-flows rules --scenario ID [--set KEY=VALUE]... [--format markdown|csv|json|html]
-  vnet-flows diagram --scenario ID [--set KEY=VALUE]... [--format svg] [--width PIXELS]
+  vnet-flows rules --scenario ID [--set KEY=VALUE]... [--config TEXT] [--format markdown|csv|json|html]
+  vnet-flows diagram --scenario ID [--set KEY=VALUE]... [--config TEXT] [--format svg] [--width PIXELS]
   vnet-flows check-data FILE
 
 Commands:
@@ -31,6 +31,8 @@ Commands:
   rules        print the rules, setup steps, flows and findings of one scenario
   diagram      draw the scenario's static diagram, as the widget draws it (default 960 px wide)
   check-data   validate a data file and print every problem with its line
+
+--config takes the text of a <vnet-flows> config attribute (\"key=value key=value\").
 
 Exit codes: 0 success, 1 the data has errors, 2 bad usage.
 ";
@@ -206,13 +208,18 @@ fn chosen<'c>(catalog: &'c Catalog, options: &Options, command: &str) -> Result<
         options.one("scenario").ok_or_else(|| usage(format!("{command} needs --scenario; scenarios: {}", ids())))?;
     let scenario =
         catalog.scenario(id).ok_or_else(|| usage(format!("unknown scenario `{id}`; scenarios: {}", ids())))?;
-    let config = Config::with_settings(catalog, scenario, options.all("set"))
+    // `--config` takes the `config` attribute's text, read as the widget reads it; `--set`s
+    // apply after it.
+    let from_attribute: Vec<String> =
+        options.all("config").flat_map(crate::link::settings).map(|(key, value)| format!("{key}={value}")).collect();
+    let settings = from_attribute.iter().map(String::as_str).chain(options.all("set"));
+    let config = Config::with_settings(catalog, scenario, settings)
         .map_err(|errors| usage(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n")))?;
     Ok((scenario, config))
 }
 
 fn rules(args: &[String]) -> Result<String, Failure> {
-    let options = Options::parse(args, &["scenario", "set", "format"])?;
+    let options = Options::parse(args, &["scenario", "set", "config", "format"])?;
     options.no_positional()?;
     let format = options.format(&["markdown", "csv", "json", "html"])?;
     let catalog = catalog()?;
@@ -229,7 +236,7 @@ fn rules(args: &[String]) -> Result<String, Failure> {
 /// The static diagram: every place and connection the scenario can show, laid out as the widget
 /// lays it out, with this configuration's traffic drawn and the rest faint.
 fn diagram(args: &[String]) -> Result<String, Failure> {
-    let options = Options::parse(args, &["scenario", "set", "format", "width"])?;
+    let options = Options::parse(args, &["scenario", "set", "config", "format", "width"])?;
     options.no_positional()?;
     options.format(&["svg"])?;
     let width = match options.one("width") {

@@ -34,7 +34,7 @@ fn still(data: &'static str) -> Props {
         hash_state: false,
         still: true,
         theme: "light".into(),
-        request: Request::default(),
+        requests: Default::default(),
         on_change: None,
     }
 }
@@ -187,12 +187,13 @@ async fn host_requests_apply_and_changes_are_reported() {
         yew::Callback::from(move |change: (Snapshot, bool)| seen.borrow_mut().push(change))
     };
     let first = Request {
-        revision: 0,
         scenario: Some("compute".into()),
         settings: vec![("compute_public_ip".into(), "on".into())],
         merge: false,
     };
-    let mut props = Props { request: first, on_change: Some(on_change), ..still(vnet_flows::AML_DATA) };
+    let mut asked = vec![first];
+    let mut props =
+        Props { requests: Rc::new(asked.clone()), on_change: Some(on_change), ..still(vnet_flows::AML_DATA) };
     let mut app = mount(root.clone(), props.clone());
     yew::scheduler::flush().await;
     let (start, by_reader) = seen.borrow().last().cloned().expect("the first state is reported");
@@ -202,12 +203,12 @@ async fn host_requests_apply_and_changes_are_reported() {
     assert!(find(&root, ".vf-group[data-direction=inbound]").text_content().unwrap().contains("44224"));
 
     // setConfig: merges into the current configuration; an unknown key is a notice.
-    props.request = Request {
-        revision: 1,
+    asked.push(Request {
         scenario: None,
         settings: vec![("egress".into(), "firewall".into()), ("warp_drive".into(), "on".into())],
         merge: true,
-    };
+    });
+    props.requests = Rc::new(asked.clone());
     app.update(props.clone());
     yew::scheduler::flush().await;
     let (now, by_reader) = seen.borrow().last().cloned().unwrap();
@@ -222,13 +223,19 @@ async fn host_requests_apply_and_changes_are_reported() {
     assert!(by_reader);
     assert!(now.config.contains(&("compute_public_ip".into(), "off".into())), "{now:?}");
 
-    // A new scenario keeps the shared keys.
-    props.request = Request { revision: 2, scenario: Some("aks".into()), settings: Vec::new(), merge: true };
+    // Two requests before the next render both apply, in order: a new scenario keeps the shared
+    // keys, then a setting.
+    asked.push(Request { scenario: Some("aks".into()), settings: Vec::new(), merge: true });
+    props.requests = Rc::new(asked.clone());
+    app.update(props.clone());
+    asked.push(Request { scenario: None, settings: vec![("aks_private".into(), "on".into())], merge: true });
+    props.requests = Rc::new(asked);
     app.update(props);
     yew::scheduler::flush().await;
     let (now, _) = seen.borrow().last().cloned().unwrap();
     assert_eq!(now.scenario, "aks");
     assert!(now.config.contains(&("egress".into(), "firewall".into())), "{now:?}");
+    assert!(now.config.contains(&("aks_private".into(), "on".into())), "{now:?}");
     let selected = find(&root, ".vf-tab[aria-selected=true]").text_content().unwrap();
     assert!(selected.starts_with("Azure Kubernetes"), "{selected}");
 }

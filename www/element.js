@@ -5,8 +5,9 @@
 // Attributes: scenario, config ("key=value key=value"), theme (auto | light | dark |
 // high-contrast), hash-state (present: this widget keeps its state in the page's URL hash; only
 // one widget on a page should). Properties and methods for hosts: scenario (get/set), config
-// (get), step (get, 1-based), setConfig({key: value, ...}). Event: vnet-flows-change, with
-// detail {scenario, config, step}, when the reader changes something.
+// (get), step (get, 1-based), setConfig({key: value, ...}); a change shows in the getters after
+// the next render (a microtask). Event: vnet-flows-change, with detail {scenario, config, step},
+// when the reader changes something.
 
 export function defineElement(create, css) {
   if (customElements.get('vnet-flows')) return;
@@ -21,23 +22,47 @@ export function defineElement(create, css) {
     }
 
     connectedCallback() {
-      if (this.vfWidget) return;
+      // A host may have set `scenario` before this class was defined: that value sits on the
+      // element itself and would hide the accessor, so it is taken and applied properly.
+      let early;
+      if (Object.hasOwn(this, 'scenario')) {
+        early = this.scenario;
+        delete this.scenario;
+      }
+      if (!this.vfWidget) this.mount();
+      if (early !== undefined) this.scenario = early;
+      if (this.vfWidget && this.vfPending) {
+        this.vfWidget.set_config(this.vfPending);
+        this.vfPending = undefined;
+      }
+    }
+
+    mount() {
       const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
       shadow.adoptedStyleSheets = [sheet];
       const root = document.createElement('div');
       shadow.replaceChildren(root);
       // The light-DOM content (a static table and picture, a loading indicator) stays for
       // readers without JavaScript; the shadow root hides it from everyone else.
-      this.vfWidget = create(root, this);
+      try {
+        this.vfWidget = create(root, this);
+      } catch (error) {
+        // Show the light-DOM content again rather than an empty box.
+        shadow.replaceChildren(document.createElement('slot'));
+        console.error('vnet-flows: the widget could not start', error);
+      }
     }
 
     disconnectedCallback() {
-      const widget = this.vfWidget;
-      this.vfWidget = undefined;
-      if (widget) {
+      // Moving the element (disconnect, then connect again at once) keeps the widget and the
+      // reader's state; only an element that stays out of the page is torn down.
+      queueMicrotask(() => {
+        if (this.isConnected || !this.vfWidget) return;
+        const widget = this.vfWidget;
+        this.vfWidget = undefined;
         widget.destroy();
         widget.free();
-      }
+      });
     }
 
     attributeChangedCallback(name, before, after) {
@@ -66,6 +91,7 @@ export function defineElement(create, css) {
         throw new TypeError('vnet-flows: setConfig takes an object such as {compute_public_ip: "on"}');
       }
       if (this.vfWidget) this.vfWidget.set_config(values);
+      else this.vfPending = { ...this.vfPending, ...values };
     }
   }
 

@@ -13,14 +13,16 @@ function pending() {
 function indicator(el) {
   let box = el.querySelector(':scope > .vf-loading');
   if (!box) {
+    // The progress bar is named by the text beside it; no live region, so several widgets on a
+    // page do not each announce themselves.
     box = document.createElement('p');
     box.className = 'vf-loading';
-    box.setAttribute('role', 'status');
     const bar = document.createElement('progress');
     bar.max = 100;
-    bar.setAttribute('aria-label', LABEL);
     const text = document.createElement('span');
     text.textContent = ` ${LABEL}…`;
+    text.id = `vf-loading-${document.querySelectorAll('vnet-flows > .vf-loading').length + 1}`;
+    bar.setAttribute('aria-labelledby', text.id);
     box.append(bar, text);
     el.prepend(box);
   }
@@ -49,7 +51,9 @@ export default function loading() {
       for (const el of pending()) {
         const box = indicator(el);
         box.setAttribute('role', 'alert');
-        box.textContent = 'The interactive diagram could not load. The table below still lists the rules.';
+        box.textContent = el.querySelector('table')
+          ? 'The interactive diagram could not load. The table below still lists the rules.'
+          : 'The interactive diagram could not load. Reload the page to try again.';
       }
     },
   };

@@ -1,6 +1,8 @@
 // The host side of the help panel: what a product does with the widget's API. Buttons set
 // element.scenario or call element.setConfig; the widget's vnet-flows-change events are shown.
 
+// The element's properties exist once the widget's script has defined it.
+await customElements.whenDefined('vnet-flows');
 const panel = document.getElementById('help');
 const state = document.getElementById('state');
 

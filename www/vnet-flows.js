@@ -12,7 +12,10 @@ const hooks = loading();
 async function fetchWithProgress(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  const total = Number(response.headers.get('content-length')) || 0;
+  // A compressed response's length is not the size of what the reader yields: then the total
+  // is unknown and the bar shows activity rather than a wrong percentage.
+  const compressed = response.headers.has('content-encoding');
+  const total = compressed ? 0 : Number(response.headers.get('content-length')) || 0;
   if (!response.body) return response;
   const reader = response.body.getReader();
   let current = 0;

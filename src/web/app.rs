@@ -33,10 +33,11 @@ pub struct Props {
     /// `auto` (follow the system), `light`, `dark` or `high-contrast`.
     #[prop_or(AttrValue::Static("auto"))]
     pub theme: AttrValue,
-    /// What the host asks for. The first one sets the starting state (a link in the hash, where
-    /// the widget owns it, wins); each later one, with a new revision, is applied once.
+    /// What the host has asked for, oldest first. The first request sets the starting state (a
+    /// link in the hash, where the widget owns it, wins); each later one is applied once, in
+    /// order, so several made before the next render all count.
     #[prop_or_default]
-    pub request: Request,
+    pub requests: Rc<Vec<Request>>,
     /// Told about every new state, with `true` when the reader made the change (not the host,
     /// not the player moving on by itself).
     #[prop_or_default]
@@ -46,7 +47,6 @@ pub struct Props {
 /// A host's request: a scenario, settings, or both.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Request {
-    pub revision: u32,
     pub scenario: Option<String>,
     pub settings: Vec<(String, String)>,
     /// Start from the current configuration (`setConfig`, a new scenario) rather than from the
@@ -98,7 +98,7 @@ pub fn App(props: &Props) -> Html {
         Data::Ready(catalog) => html! {
             <Widget key={format!("{:p}", Rc::as_ptr(&catalog.0))} catalog={catalog.clone()}
                 hash_state={props.hash_state} still={props.still} theme={theme} forced={*forced}
-                request={props.request.clone()} on_change={props.on_change.clone()} />
+                requests={props.requests.clone()} on_change={props.on_change.clone()} />
         },
         Data::Broken(errors) => html! {
             <div class={classes!("vf-root", "vf-errors", format!("vf-theme-{theme}"))} role="alert">
@@ -118,7 +118,7 @@ pub struct WidgetProps {
     pub theme: AttrValue,
     /// Forced colours are on (the stylesheet switches to system colours).
     pub forced: bool,
-    pub request: Request,
+    pub requests: Rc<Vec<Request>>,
     pub on_change: Option<Callback<(Snapshot, bool)>>,
 }
 
@@ -203,13 +203,22 @@ fn Widget(props: &WidgetProps) -> Html {
     });
     let initial = {
         let catalog = catalog.clone();
-        let request = props.request.clone();
+        let requests = props.requests.clone();
         move || {
             let link = link::parse(&current_hash());
             if hash_state && (link.scenario.is_some() || !link.settings.is_empty()) {
                 from_hash(&catalog)
             } else {
-                apply_request(&catalog, None, &request)
+                // Every request made so far, in order: a host may ask again before the first
+                // render.
+                let first = requests.first().cloned().unwrap_or_default();
+                let (mut choice, mut notices) = apply_request(&catalog, None, &first);
+                for request in requests.iter().skip(1) {
+                    let (next, mut more) = apply_request(&catalog, Some(&choice), request);
+                    choice = next;
+                    notices.append(&mut more);
+                }
+                (choice, notices)
             }
         }
     };
@@ -248,16 +257,24 @@ fn Widget(props: &WidgetProps) -> Html {
     // here with the state it leads to, so the report below can tell the two apart.
     let quiet_for = use_mut_ref(|| Some(start.0.clone()));
 
-    // Later requests from the host, once each.
+    // Later requests from the host, once each and in order.
+    let applied = use_mut_ref(|| props.requests.len().max(1));
     {
         let catalog = catalog.clone();
         let choice = choice.clone();
         let notices = notices.clone();
         let quiet_for = quiet_for.clone();
-        let request = props.request.clone();
-        use_effect_with(request.revision, move |_| {
-            if request.revision > 0 {
-                let (next, ignored) = apply_request(&catalog, Some(&*choice), &request);
+        let requests = props.requests.clone();
+        use_effect_with(requests.len(), move |&count| {
+            let from = std::mem::replace(&mut *applied.borrow_mut(), count.max(1));
+            if from < count {
+                let mut next = (*choice).clone();
+                let mut ignored = Vec::new();
+                for request in &requests[from..] {
+                    let (after, mut notices) = apply_request(&catalog, Some(&next), request);
+                    next = after;
+                    ignored.append(&mut notices);
+                }
                 for notice in &ignored {
                     gloo::console::warn!(format!("vnet-flows: {notice}"));
                 }
@@ -281,19 +298,28 @@ fn Widget(props: &WidgetProps) -> Html {
         });
     }
 
-    // The hash: written on every change, read back when the reader edits it or goes back.
+    // The hash: written on every change, read back when the reader edits it or goes back. Not
+    // written on load, so a page's own anchor (`#dns`) stays as it came until something changes;
+    // the page's history state is kept.
     {
         let catalog = catalog.clone();
         let c = (*choice).clone();
+        let loaded = use_mut_ref(|| true);
         use_effect_with(c, move |c| {
-            if hash_state {
+            let on_load = std::mem::replace(&mut *loaded.borrow_mut(), false);
+            let ours = |hash: &str| {
+                let link = link::parse(hash);
+                link.scenario.is_some() || !link.settings.is_empty() || link.step.is_some()
+            };
+            if hash_state && (!on_load || ours(&current_hash())) {
                 let s = &catalog.scenarios[c.scenario];
                 let others = link::parse(&current_hash()).others;
                 let hash = link::format(&others, &s.id, &c.config.pairs(&catalog, s), c.step);
                 if hash != current_hash()
                     && let Some(history) = web_sys::window().and_then(|w| w.history().ok())
                 {
-                    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+                    let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+                    let _ = history.replace_state_with_url(&state, "", Some(&hash));
                 }
             }
         });

@@ -14,6 +14,11 @@ pub fn register_host(host: &web_sys::Element) {
     HOSTS.with(|h| h.borrow_mut().push(host.clone()));
 }
 
+/// Forgets a host element whose widget was unmounted.
+pub fn unregister_host(host: &web_sys::Element) {
+    HOSTS.with(|h| h.borrow_mut().retain(|el| el != host));
+}
+
 /// On a panic, logs the detail to the console and puts a short message in every widget's place,
 /// so a reader never faces a blank or frozen box.
 pub fn install_panic_hook() {

@@ -46,6 +46,7 @@ pub fn define() {
 #[wasm_bindgen]
 pub struct Instance {
     handle: Option<AppHandle<App>>,
+    root: web_sys::Element,
     props: Props,
     latest: Rc<RefCell<Option<Snapshot>>>,
     owns_hash: bool,
@@ -57,11 +58,12 @@ impl Instance {
         let on_change = {
             let latest = latest.clone();
             let host = host.clone();
+            // The getters must already give the new state when a listener reads them.
             Callback::from(move |(snapshot, by_reader): (Snapshot, bool)| {
+                *latest.borrow_mut() = Some(snapshot.clone());
                 if by_reader {
                     dispatch_change(&host, &snapshot);
                 }
-                *latest.borrow_mut() = Some(snapshot);
             })
         };
         // Only one widget may own the hash: the first that asks.
@@ -75,21 +77,21 @@ impl Instance {
             hash_state: owns_hash,
             still: false,
             theme: theme(host.get_attribute("theme")),
-            request: Request {
-                revision: 0,
+            requests: Rc::new(vec![Request {
                 scenario: host.get_attribute("scenario"),
                 settings: link::settings(&host.get_attribute("config").unwrap_or_default()),
                 merge: false,
-            },
+            }]),
             on_change: Some(on_change),
         };
-        let handle = super::mount(root, props.clone());
-        Instance { handle: Some(handle), props, latest, owns_hash }
+        let handle = super::mount(root.clone(), props.clone());
+        Instance { handle: Some(handle), root, props, latest, owns_hash }
     }
 
     fn ask(&mut self, scenario: Option<String>, settings: Vec<(String, String)>, merge: bool) {
-        let revision = self.props.request.revision + 1;
-        self.props.request = Request { revision, scenario, settings, merge };
+        let mut requests = (*self.props.requests).clone();
+        requests.push(Request { scenario, settings, merge });
+        self.props.requests = Rc::new(requests);
         self.update();
     }
 
@@ -147,9 +149,9 @@ impl Instance {
         self.latest.borrow().as_ref().map(|s| s.scenario.clone()).unwrap_or_default()
     }
 
-    /// The configuration as an object of key → value.
+    /// The configuration as an object of key → value (empty before the first render).
     pub fn config(&self) -> JsValue {
-        self.latest.borrow().as_ref().map_or(JsValue::NULL, |s| config_object(&s.config).into())
+        config_object(self.latest.borrow().as_ref().map_or(&[][..], |s| &s.config)).into()
     }
 
     /// The current step, counted from 1.
@@ -161,6 +163,7 @@ impl Instance {
     pub fn destroy(&mut self) {
         if let Some(handle) = self.handle.take() {
             handle.destroy();
+            super::dom::unregister_host(&self.root);
         }
         if self.owns_hash {
             HASH_TAKEN.with(|t| t.set(false));

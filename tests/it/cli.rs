@@ -268,13 +268,21 @@ fn every_scenario_renders_as_html_and_svg() {
             assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Diagram of "), "{}", &svg[..80]);
             assert!(svg.contains(&format!("width=\"{width}\"")) && svg.contains("viewBox=\"0 0 "));
             assert!(svg.contains("<title>") && svg.trim_end().ends_with("</svg>"));
-            // Every node's label is drawn.
+            // Every place the traffic visits is drawn: each word of its label is in a `<text>`
+            // element (labels wrap over lines), not just in the title.
+            let drawn: String = svg
+                .split("<text")
+                .skip(1)
+                .filter_map(|t| Some(&t[t.find('>')? + 1..t.find("</text>")?]))
+                .collect::<Vec<_>>()
+                .join(" ");
             let r = vnet_flows::resolve::resolve(&catalog, s, &vnet_flows::config::Config::defaults(&catalog, s));
             for flow in &r.flows {
                 for hop in &flow.hops {
-                    let label = vnet_flows::export::escape_html(&catalog.nodes[hop.to].label);
-                    let first_line = label.split(' ').next().unwrap();
-                    assert!(svg.contains(first_line), "{}: {label}", s.id);
+                    for word in catalog.nodes[hop.to].label.split_whitespace() {
+                        let escaped = word.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+                        assert!(drawn.contains(&escaped), "{}: {word} of {}", s.id, catalog.nodes[hop.to].label);
+                    }
                 }
             }
         }
