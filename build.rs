@@ -5,6 +5,9 @@
 //! line, and writes the validated [`model::Catalog`] in postcard's compact binary form to
 //! `$OUT_DIR/aml.catalog`. The widget and the command line decode that in microseconds instead
 //! of parsing and checking the TOML at start-up, and the wasm carries no TOML parser.
+//!
+//! `VNET_FLOWS_DATA=path` builds another data file in instead (the benchmark's generated large
+//! file); the tests always check the shipped one.
 
 // Only the loader is used here; the rest of these modules serves the library.
 #[allow(dead_code)]
@@ -24,7 +27,10 @@ fn main() {
     for path in ["data/aml.toml", "src/condition.rs", "src/config.rs", "src/data.rs", "src/model.rs"] {
         println!("cargo::rerun-if-changed={path}");
     }
-    let text = std::fs::read_to_string("data/aml.toml").unwrap_or_else(|e| fail(&format!("data/aml.toml: {e}")));
+    println!("cargo::rerun-if-env-changed=VNET_FLOWS_DATA");
+    let path = std::env::var("VNET_FLOWS_DATA").unwrap_or_else(|_| "data/aml.toml".into());
+    println!("cargo::rerun-if-changed={path}");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&format!("{path}: {e}")));
     let catalog = data::load(&text).unwrap_or_else(|errors| {
         let lines: Vec<String> = errors
             .iter()

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::check::check;
 use crate::config::Config;
 use crate::data::{DataError, load};
-use crate::export::{Report, csv, html, markdown};
+use crate::export::{Report, csv, html, markdown, mermaid};
 use crate::model::{Catalog, Scenario};
 use crate::paint::{Palette, svg};
 use crate::resolve::resolve;
@@ -23,13 +23,14 @@ vnet-flows: the network rules an Azure Machine Learning workspace in a secured V
 Usage:
   vnet-flows scenarios [--format text|json]
   vnet-flows rules --scenario ID [--set KEY=VALUE]... [--config TEXT] [--format markdown|csv|json|html]
-  vnet-flows diagram --scenario ID [--set KEY=VALUE]... [--config TEXT] [--format svg] [--width PIXELS]
+  vnet-flows diagram --scenario ID [--set KEY=VALUE]... [--config TEXT] [--format svg|mermaid] [--width PIXELS]
   vnet-flows check-data FILE
 
 Commands:
   scenarios    list the scenarios with their keys, values and defaults
   rules        print the rules, setup steps, flows and findings of one scenario
-  diagram      draw the scenario's static diagram, as the widget draws it (default 960 px wide)
+  diagram      draw the scenario's static diagram as the widget draws it (SVG, 960 px wide by
+               default), or as a Mermaid flowchart
   check-data   validate a data file and print every problem with its line
 
 --config takes the text of a <vnet-flows> config attribute (\"key=value key=value\").
@@ -238,7 +239,7 @@ fn rules(args: &[String]) -> Result<String, Failure> {
 fn diagram(args: &[String]) -> Result<String, Failure> {
     let options = Options::parse(args, &["scenario", "set", "config", "format", "width"])?;
     options.no_positional()?;
-    options.format(&["svg"])?;
+    let format = options.format(&["svg", "mermaid"])?;
     let width = match options.one("width") {
         None => 960.0,
         Some(text) => match text.parse::<u32>() {
@@ -248,8 +249,11 @@ fn diagram(args: &[String]) -> Result<String, Failure> {
     };
     let catalog = catalog()?;
     let (scenario, config) = chosen(&catalog, &options, "diagram")?;
-    let layout = Reach::new(&catalog, scenario).layout(&catalog, width);
     let resolution = resolve(&catalog, scenario, &config);
+    if format == "mermaid" {
+        return Ok(mermaid(&resolution));
+    }
+    let layout = Reach::new(&catalog, scenario).layout(&catalog, width);
     let traffic = Traffic::new(&layout, &resolution);
     let shapes = scene::diagram(&layout, &traffic, &traffic, 1.0, &Emphasis::default());
     let title = scene::summary(scenario, &traffic);

@@ -1,13 +1,15 @@
 //! Renderings of a [`Resolution`]: the plain-data [`Report`] (whose JSON is a public interface),
-//! and Markdown, HTML and CSV tables built from it.
+//! Markdown, HTML and CSV tables built from it, and the diagram as Mermaid text.
 
 mod csv;
 mod html;
 mod markdown;
+mod mermaid;
 
 pub use csv::csv;
 pub use html::{escape as escape_html, html};
 pub use markdown::markdown;
+pub use mermaid::mermaid;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;

@@ -308,3 +308,29 @@ fn diagram_follows_the_configuration_and_rejects_bad_options() {
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn diagram_as_mermaid_is_an_animated_flowchart() {
+    let catalog = super::catalog();
+    for s in &catalog.scenarios {
+        let (code, text, err) = cli(&["diagram", "--scenario", &s.id, "--format", "mermaid"]);
+        assert_eq!(code, 0, "{}: {err}", s.id);
+        assert!(text.starts_with("---\ntitle: \"") && text.contains("\nflowchart LR\n"), "{}", s.id);
+        let edges = text.lines().filter(|l| l.contains("@-->|\"")).count();
+        let animated = text.lines().filter(|l| l.trim().ends_with("@{ animate: true }")).count();
+        let styled = text.lines().filter(|l| l.trim().starts_with("linkStyle ")).count();
+        assert!(edges > 0 && edges == animated && edges == styled, "{}: {edges} {animated} {styled}", s.id);
+        // Node ids are plain words; labels keep their quotes balanced.
+        for line in text.lines().filter(|l| l.contains("@-->")) {
+            let ids: Vec<&str> = line.split_whitespace().filter(|w| w.starts_with("n_")).collect();
+            assert!(ids.iter().all(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')), "{line}");
+            assert_eq!(line.matches('"').count(), 2, "{line}");
+        }
+        // Every place of every flow is a node of the chart.
+        let r = vnet_flows::resolve::resolve(&catalog, s, &vnet_flows::config::Config::defaults(&catalog, s));
+        for hop in r.flows.iter().flat_map(|f| &f.hops) {
+            let id = format!("n_{}[", catalog.nodes[hop.to].id.replace('-', "_"));
+            assert!(text.contains(&id), "{}: {id}", s.id);
+        }
+    }
+}

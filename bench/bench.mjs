@@ -1,0 +1,280 @@
+// The performance benchmark (run by scripts/bench, which builds and installs what it needs):
+// the release widget against Mermaid drawing the same scenarios, in Debian's Chromium.
+// Prints a table and writes it, with the machine, browser and versions, to
+// target/bench/results.md. Browser figures come from several fresh page loads: median and range.
+//
+// Usage: node bench/bench.mjs DIST LARGE_DIST MERMAID_DIR [loads per figure, default 5]
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { serve } from '../e2e/serve.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const [dist, largeDist, mermaidDir] = process.argv.slice(2, 5).map((p) => path.resolve(p));
+const LOADS = Number(process.argv[5] || 5);
+if (!dist || !largeDist || !mermaidDir) {
+  console.error('usage: node bench/bench.mjs DIST LARGE_DIST MERMAID_DIR [LOADS]');
+  process.exit(2);
+}
+
+// ---- helpers ----
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const quantile = (xs, q) => { const s = sorted(xs); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const median = (xs) => { const s = sorted(xs); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+const spread = (xs) => `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const rows = []; // [section, what, figure, budget, verdict]
+const row = (section, what, figure, budget = '', ok = null) => {
+  rows.push([section, what, figure, budget, ok === null ? '' : ok ? 'met' : '**missed**']);
+  console.log(`${section.padEnd(12)} ${what.padEnd(58)} ${figure}${budget ? `  [budget ${budget}: ${ok ? 'met' : 'MISSED'}]` : ''}`);
+};
+const version = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: 'utf8' }).trim().split('\n')[0]; } catch { return 'unknown'; } };
+
+// ---- payload ----
+const sizes = (file) => {
+  const data = fs.readFileSync(file);
+  return {
+    raw: data.length,
+    gzip: zlib.gzipSync(data, { level: 9 }).length,
+    brotli: zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+};
+const snippet = fs.readdirSync(path.join(dist, 'snippets')).map((d) => path.join(dist, 'snippets', d, 'www', 'element.js'))
+  .find((f) => fs.existsSync(f));
+const payload = [
+  ['wasm (stylesheet inside)', path.join(dist, 'vnet-flows-widget_bg.wasm')],
+  ['JS glue', path.join(dist, 'vnet-flows-widget.js')],
+  ['JS element and loader', [snippet, path.join(dist, 'vnet-flows.js'), path.join(dist, 'loading.js')]],
+  ['CSS (www/vnet-flows.css, compiled into the wasm)', path.join(root, 'www', 'vnet-flows.css')],
+];
+let total = { raw: 0, gzip: 0, brotli: 0 };
+for (const [what, files] of payload) {
+  const s = [files].flat().map(sizes).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
+  if (!what.startsWith('CSS')) total = { raw: total.raw + s.raw, gzip: total.gzip + s.gzip, brotli: total.brotli + s.brotli };
+  row('payload', what, `${kb(s.raw)} raw, ${kb(s.gzip)} gzip -9, ${kb(s.brotli)} brotli`);
+}
+row('payload', 'total a page loads (wasm + JS; the CSS is inside the wasm)', `${kb(total.raw)} raw, ${kb(total.gzip)} gzip -9, ${kb(total.brotli)} brotli`,
+  '≤ 120 KB gzip', total.gzip <= 120 * 1024);
+const mermaidSizes = sizes(path.join(mermaidDir, 'mermaid.min.js'));
+row('payload', 'Mermaid (mermaid.min.js), for comparison', `${kb(mermaidSizes.raw)} raw, ${kb(mermaidSizes.gzip)} gzip -9, ${kb(mermaidSizes.brotli)} brotli`);
+
+// ---- browser ----
+const servers = await Promise.all([serve(dist), serve(largeDist), serve(mermaidDir)]);
+const [ours, large, reference] = servers.map((s) => `http://127.0.0.1:${s.address().port}/`);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-extensions',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--js-flags=--expose-gc'],
+});
+
+/** A fresh context and page (no cache), with helpers to reach into the widget's shadow root,
+ * time every animation-frame callback and keep the wasm's exports. */
+async function fresh(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  await context.addInitScript(() => {
+    const scope = () => document.querySelector('vnet-flows')?.shadowRoot ?? document;
+    window.vf = (selector) => scope().querySelector(selector);
+    window.frames_ = { count: 0, durations: [], record: false };
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (f) => raf((t) => {
+      const start = performance.now();
+      f(t);
+      window.frames_.count += 1;
+      if (window.frames_.record) window.frames_.durations.push(performance.now() - start);
+    });
+    addEventListener('TrunkApplicationStarted', (e) => { window.wasmExports = e.detail.wasm; });
+  });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  return page;
+}
+
+async function mark(page, url, name) {
+  await page.goto(url);
+  await page.waitForFunction((n) => performance.getEntriesByName(n).length > 0, name, { timeout: 60000 });
+  return page.evaluate((n) => performance.getEntriesByName(n)[0].startTime, name);
+}
+
+const scenarios = JSON.parse(execFileSync(process.env.VNET_FLOWS_CLI || path.join(root, 'target', 'release', 'vnet-flows'),
+  ['scenarios', '--format', 'json'], { encoding: 'utf8' })).map((s) => s.id);
+
+// First frame: ours and Mermaid's, interleaved per scenario so both see the same machine state.
+const ratios = [];
+for (const id of scenarios) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < LOADS; i++) {
+    let page = await fresh();
+    a.push(await mark(page, `${ours}#vf.scenario=${id}`, 'vnet-flows-first-frame'));
+    await page.context().close();
+    page = await fresh();
+    b.push(await mark(page, `${reference}mermaid.html?scenario=${id}`, 'mermaid-first-frame'));
+    if (page.errors.length) console.error(`mermaid ${id}: ${page.errors.join('; ')}`);
+    await page.context().close();
+  }
+  const ratio = median(a) / median(b);
+  ratios.push(ratio);
+  row('first frame', `${id}: vnet-flows / Mermaid 12`, `${spread(a)} / ${spread(b)} = ${ratio.toFixed(3)}×`, '≤ 0.10×', ratio <= 0.10);
+}
+
+// A configuration change until the diagram and the table are redrawn: the time from the change
+// event to the end of the work it starts (a message posted after it runs once every microtask,
+// so Yew's render and the canvas drawing, has finished).
+{
+  const times = [];
+  let wrong = 0;
+  for (let load = 0; load < LOADS; load++) {
+    const page = await fresh({ reducedMotion: 'reduce' });
+    await mark(page, `${ours}#vf.scenario=compute`, 'vnet-flows-first-frame');
+    const result = await page.evaluate(async () => {
+      const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      const changes = [['compute_public_ip', 'on'], ['egress', 'firewall'], ['compute_public_ip', 'off'], ['storage_behind_firewall', 'on'],
+        ['egress', 'nat-gateway'], ['hbi_workspace', 'on'], ['egress', 'default'], ['storage_behind_firewall', 'off'], ['hbi_workspace', 'off']];
+      const out = [];
+      let wrong = 0;
+      for (let i = 0; i < 54; i++) {
+        const [key, value] = changes[i % changes.length];
+        const select = vf(`select[data-key=${key}]`);
+        const start = performance.now();
+        select.value = value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+        await done();
+        out.push(performance.now() - start);
+        const inbound = vf('.vf-group[data-direction=inbound]')?.querySelectorAll('tr.vf-row').length ?? 0;
+        if (key === 'compute_public_ip' && (value === 'on') !== (inbound > 0)) wrong += 1;
+        await frame();
+      }
+      return { out, wrong };
+    });
+    times.push(...result.out);
+    wrong += result.wrong;
+    await page.context().close();
+  }
+  row('change', `configuration change → diagram and table redrawn (${times.length} changes)`,
+    `p50 ${ms(quantile(times, 0.5))}, p95 ${ms(quantile(times, 0.95))}, max ${ms(Math.max(...times))}${wrong ? `; ${wrong} wrong tables!` : ''}`,
+    'p95 ≤ 8 ms', quantile(times, 0.95) <= 8 && wrong === 0);
+}
+
+// Steady animation: script time per animation frame over 5 s, and frames asked for when idle.
+async function animation(url, label) {
+  const page = await fresh();
+  const first = await mark(page, url, 'vnet-flows-first-frame');
+  await page.waitForTimeout(500);
+  await page.evaluate(() => { window.frames_.durations = []; window.frames_.count = 0; window.frames_.record = true; });
+  await page.waitForTimeout(5000);
+  const { durations, count } = await page.evaluate(() => ({ durations: window.frames_.durations, count: window.frames_.count }));
+  const idle = {};
+  const frames = async () => {
+    const start = await page.evaluate(() => window.frames_.count);
+    await page.waitForTimeout(1000);
+    return (await page.evaluate(() => window.frames_.count)) - start;
+  };
+  await page.locator('.vf-play').click();
+  await page.waitForTimeout(500);
+  idle.paused = await frames();
+  await page.locator('.vf-play').click();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForTimeout(300);
+  idle.scrolled = await frames();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForTimeout(300);
+  idle.hidden = await frames();
+  await page.context().close();
+  return { first, durations, fps: count / 5, idle, label };
+}
+
+{
+  const a = await animation(`${ours}#vf.scenario=compute`, 'compute');
+  row('animation', `script per frame while playing (${a.label}, 5 s, ${a.durations.length} frames)`,
+    `p50 ${ms(quantile(a.durations, 0.5))}, p95 ${ms(quantile(a.durations, 0.95))}; ${a.fps.toFixed(0)} frames/s`,
+    'p95 ≤ 1.5 ms', quantile(a.durations, 0.95) <= 1.5);
+  const idleOk = a.idle.paused === 0 && a.idle.scrolled === 0 && a.idle.hidden === 0;
+  row('animation', 'animation-frame callbacks in 1 s: paused, scrolled away, tab hidden',
+    `${a.idle.paused}, ${a.idle.scrolled}, ${a.idle.hidden}`, '0, 0, 0', idleOk);
+}
+
+// Scale: the generated 200-place, 500-flow scenario.
+{
+  const firsts = [];
+  for (let i = 0; i < LOADS; i++) {
+    const page = await fresh();
+    firsts.push(await mark(page, `${large}#vf.scenario=large`, 'vnet-flows-first-frame'));
+    await page.context().close();
+  }
+  row('scale', 'generated scenario (200 places, 500 flows): first frame', spread(firsts), '≤ 250 ms', median(firsts) <= 250);
+  const a = await animation(`${large}#vf.scenario=large`, 'large');
+  row('scale', 'generated scenario: frames per second while playing', `${a.fps.toFixed(1)} frames/s; script per frame p50 ${ms(quantile(a.durations, 0.5))}, p95 ${ms(quantile(a.durations, 0.95))}`,
+    '≥ 55 frames/s', a.fps >= 55);
+}
+
+// Memory: wasm memory and JS heap (after a forced collection) before and after 10,000 changes.
+{
+  const page = await fresh({ reducedMotion: 'reduce' });
+  await mark(page, `${ours}#vf.scenario=compute`, 'vnet-flows-first-frame');
+  const cdp = await page.context().newCDPSession(page);
+  const measure = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    const wasm = await page.evaluate(() => window.wasmExports?.memory?.buffer.byteLength ?? NaN);
+    return { heap, wasm };
+  };
+  // Warm up: every value once, so lazily built caches are counted before the first figure.
+  const change = (count) => page.evaluate(async (n) => {
+    const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
+    const keys = [...document.querySelector('vnet-flows').shadowRoot.querySelectorAll('.vf-config select')];
+    for (let i = 0; i < n; i++) {
+      const select = keys[i % keys.length];
+      select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      await done();
+    }
+  }, count);
+  await change(100);
+  const before = await measure();
+  const started = Date.now();
+  await change(10000);
+  const seconds = (Date.now() - started) / 1000;
+  const after = await measure();
+  const growth = (after.wasm - before.wasm) + Math.max(0, after.heap - before.heap);
+  row('memory', `wasm memory before → after 10,000 changes (${seconds.toFixed(0)} s)`, `${kb(before.wasm)} → ${kb(after.wasm)}`);
+  row('memory', 'JS heap before → after (after a forced collection)', `${kb(before.heap)} → ${kb(after.heap)}`);
+  row('memory', 'growth (wasm + JS heap)', kb(growth), '≤ 1 MB', growth <= 1024 * 1024);
+  await page.context().close();
+}
+
+const browserVersion = browser.version();
+await browser.close();
+for (const s of servers) s.close();
+
+// ---- report ----
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const header = [
+  `# vnet-flows benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  '',
+  `- machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`,
+  `- browser: Chromium ${browserVersion} (headless), driven by playwright-core ${JSON.parse(fs.readFileSync(path.join(here, 'node_modules', 'playwright-core', 'package.json'))).version}`,
+  `- Mermaid ${JSON.parse(fs.readFileSync(path.join(here, 'node_modules', 'mermaid', 'package.json'))).version}; Node ${process.version}; ${version('rustc', ['--version'])}; ${version('trunk', ['--version'])}`,
+  `- browser figures: median (min–max) of ${LOADS} fresh page loads each`,
+  '',
+  '| area | what | figure | budget | |',
+  '|---|---|---|---|---|',
+];
+const table = rows.map((r) => `| ${r.join(' | ')} |`);
+const out = path.join(root, 'target', 'bench', 'results.md');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, [...header, ...table, ''].join('\n'));
+console.log(`\nwritten to ${path.relative(root, out)}`);
