@@ -14,11 +14,23 @@ use crate::resolve::Resolution;
 /// (the light theme's).
 const COLOURS: [&str; 4] = ["#b5420e", "#0b5cad", "#1a7f37", "#6e7781"];
 
+/// One edge of the chart: the traffic of one kind between two places.
+struct Edge {
+    from: usize,
+    to: usize,
+    /// Inbound, outbound, private endpoint, inside one network: an index into [`COLOURS`].
+    kind: usize,
+    /// 1-based step numbers, in order of first use.
+    steps: Vec<usize>,
+    /// `TCP 443`-style labels of the rules it needs.
+    ports: Vec<String>,
+}
+
 /// Renders the resolution as a Mermaid 11+ flowchart (edge ids and `animate` need 11.6 or later).
 pub fn mermaid(r: &Resolution) -> String {
     let catalog = r.catalog;
     // Edges in order of first use: (from, to, kind), with step numbers and port labels.
-    let mut edges: Vec<(usize, usize, usize, Vec<usize>, Vec<String>)> = Vec::new();
+    let mut edges: Vec<Edge> = Vec::new();
     let mut used = vec![false; catalog.nodes.len()];
     for (step, flow) in r.flows.iter().enumerate() {
         for hop in &flow.hops {
@@ -38,16 +50,18 @@ pub fn mermaid(r: &Resolution) -> String {
                 }
                 None => format!("{} {}", hop.protocol.id(), hop.port),
             };
-            match edges.iter_mut().find(|e| e.0 == hop.from && e.1 == hop.to && e.2 == kind) {
+            match edges.iter_mut().find(|e| e.from == hop.from && e.to == hop.to && e.kind == kind) {
                 Some(edge) => {
-                    if !edge.3.contains(&(step + 1)) {
-                        edge.3.push(step + 1);
+                    if !edge.steps.contains(&(step + 1)) {
+                        edge.steps.push(step + 1);
                     }
-                    if !edge.4.contains(&ports) {
-                        edge.4.push(ports);
+                    if !edge.ports.contains(&ports) {
+                        edge.ports.push(ports);
                     }
                 }
-                None => edges.push((hop.from, hop.to, kind, vec![step + 1], vec![ports])),
+                None => {
+                    edges.push(Edge { from: hop.from, to: hop.to, kind, steps: vec![step + 1], ports: vec![ports] })
+                }
             }
         }
     }
@@ -75,22 +89,22 @@ pub fn mermaid(r: &Resolution) -> String {
         }
         out.push_str("  end\n");
     }
-    for (i, (from, to, _, steps, ports)) in edges.iter().enumerate() {
-        let numbers: Vec<String> = steps.iter().map(|s| s.to_string()).collect();
+    for (i, edge) in edges.iter().enumerate() {
+        let numbers: Vec<String> = edge.steps.iter().map(|s| s.to_string()).collect();
         let _ = writeln!(
             out,
             "  {} e{i}@-->|\"{} · {}\"| {}",
-            id(*from),
+            id(edge.from),
             numbers.join(", "),
-            quote(&ports.join(" · ")),
-            id(*to)
+            quote(&edge.ports.join(" · ")),
+            id(edge.to)
         );
     }
     for i in 0..edges.len() {
         let _ = writeln!(out, "  e{i}@{{ animate: true }}");
     }
     for (i, edge) in edges.iter().enumerate() {
-        let _ = writeln!(out, "  linkStyle {i} stroke:{},stroke-width:2px", COLOURS[edge.2]);
+        let _ = writeln!(out, "  linkStyle {i} stroke:{},stroke-width:2px", COLOURS[edge.kind]);
     }
     out
 }
