@@ -134,6 +134,39 @@ fn main() {
         }
     }
 
+    // The scale benchmark's generated file (scripts/bench writes it): the same figures for its
+    // 200-place, 500-flow scenario.
+    let large = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/large.toml");
+    if let Ok(text) = std::fs::read_to_string(&large) {
+        match vnet_flows::data::load(&text) {
+            Ok(big) => {
+                if let Some(scenario) = big.scenario("large") {
+                    let reached = time(3, || Reach::new(&big, scenario));
+                    let reach = Reach::new(&big, scenario);
+                    let laid = time(3, || reach.layout(&big, 1280.0).edges.len());
+                    let l = reach.layout(&big, 1280.0);
+                    let r = resolve(&big, scenario, &Config::defaults(&big, scenario));
+                    let traffic = time(5, || Traffic::new(&l, &r).steps.len());
+                    let t = Traffic::new(&l, &r);
+                    let shapes = time(5, || diagram(&l, &t, &t, 1.0, &Emphasis::default()).len());
+                    let frame = time(200, || packets(&l, &t, 0, 0.37).len());
+                    println!();
+                    println!(
+                        "large (target/bench/large.toml, {} places, {} flows): reach {:?}, layout at 1280 {:?}, traffic {:?}, static shapes {:?}, frame {:?}",
+                        l.nodes.len(),
+                        r.flows.len(),
+                        median(&reached),
+                        median(&laid),
+                        median(&traffic),
+                        median(&shapes),
+                        median(&frame)
+                    );
+                }
+            }
+            Err(errors) => println!("\n{}: {} problems", large.display(), errors.len()),
+        }
+    }
+
     // Layout quality: how often two edge labels overlap, over every configuration. Labels never
     // cover nodes (a test checks that); in narrow layouts they may cover each other.
     println!();

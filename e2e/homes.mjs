@@ -359,6 +359,7 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   await widget.locator('select[data-key=compute_public_ip]').selectOption('on');
   await widget.locator('.vf-group[data-direction=inbound] tr.vf-row').first().waitFor();
   check((await widget.locator('.vf-group[data-direction=inbound]').textContent()).includes('44224'), 'single file: works from file:// (a key change adds its rule)');
+  await page.waitForFunction(() => location.hash.includes('vf.compute_public_ip=on'), null, { timeout: 3000 }).catch(() => {});
   check((await page.evaluate(() => location.hash)).includes('vf.compute_public_ip=on'), 'single file: keeps its state in the hash');
   const found = await problems(page);
   check(found.length === 0, `single file: no request but the file and data: URLs, no error (${found.join('; ')})`);

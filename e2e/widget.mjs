@@ -165,6 +165,7 @@ for (const scheme of ['light', 'dark']) {
   const hash = await page.evaluate(() => location.hash);
   check(hash.startsWith('#intro&vf.scenario=compute'), `hash: the page's own part is kept (${hash})`);
   await page.locator('select[data-key=egress]').selectOption('default');
+  await page.waitForFunction(() => location.hash.includes('vf.egress=default'), null, { timeout: 3000 }).catch(() => {});
   check((await page.evaluate(() => location.hash)).includes('vf.egress=default'), 'hash: follows a change');
 
   // Editing the hash (or going back) moves the widget too.

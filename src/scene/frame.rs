@@ -74,6 +74,37 @@ pub enum Shape {
     Text { at: Point, text: String, size: f64, paint: Paint, anchor: Anchor, bold: bool },
 }
 
+impl Shape {
+    /// The area the shape covers, with room for its stroke and for text that runs a little
+    /// wider than the width estimate: what to clear before drawing the next frame over it.
+    pub fn bounds(&self) -> Rect {
+        let around = |points: &[Point], pad: f64| {
+            let (mut lo, mut hi) = (Point::new(f64::MAX, f64::MAX), Point::new(f64::MIN, f64::MIN));
+            for p in points {
+                (lo.x, lo.y, hi.x, hi.y) = (lo.x.min(p.x), lo.y.min(p.y), hi.x.max(p.x), hi.y.max(p.y));
+            }
+            if points.is_empty() { Rect::new(0.0, 0.0, 0.0, 0.0) } else { Rect::new(lo.x, lo.y, hi.x - lo.x, hi.y - lo.y).inflate(pad) }
+        };
+        let width = |stroke: &Option<Stroke>| stroke.as_ref().map_or(0.0, |s| s.width);
+        match self {
+            Shape::Rect { rect, stroke, .. } => rect.inflate(width(stroke) + 1.0),
+            Shape::Path { points, stroke } => around(points, stroke.width + 1.0),
+            Shape::Polygon { points, .. } => around(points, 1.0),
+            Shape::Circle { center, radius, stroke, .. } => {
+                Rect::centered(*center, 2.0 * radius, 2.0 * radius).inflate(width(stroke) + 1.0)
+            }
+            Shape::Text { at, text, size, anchor, bold, .. } => {
+                let w = text_width(text, *size) * if *bold { 1.25 } else { 1.15 } + 4.0;
+                let x = match anchor {
+                    Anchor::Start => at.x - 2.0,
+                    Anchor::Middle => at.x - w / 2.0,
+                };
+                Rect::new(x, at.y - size, w, 2.0 * size)
+            }
+        }
+    }
+}
+
 impl Kind {
     /// The line style that tells kinds apart without colour.
     pub fn dash(self) -> Dash {

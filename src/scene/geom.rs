@@ -75,6 +75,52 @@ impl Rect {
     }
 }
 
+/// Rectangles bucketed on a grid of square cells, so asking whether anything overlaps a
+/// rectangle looks only at its neighbours: label placement asks this thousands of times per
+/// edge on large diagrams.
+#[derive(Clone, Debug)]
+pub struct RectIndex {
+    cell: f64,
+    cols: usize,
+    rows: usize,
+    buckets: Vec<Vec<Rect>>,
+}
+
+impl RectIndex {
+    /// An empty index over `0..width` × `0..height`; rectangles beyond it go to the edge cells.
+    pub fn new(width: f64, height: f64, cell: f64) -> RectIndex {
+        let cell = cell.max(1.0);
+        let count = |extent: f64| ((extent.max(0.0) / cell).ceil() as usize).clamp(1, 4096);
+        let (cols, rows) = (count(width), count(height));
+        RectIndex { cell, cols, rows, buckets: vec![Vec::new(); cols * rows] }
+    }
+
+    /// The cells `r` touches, as column and row ranges.
+    fn cells(&self, r: &Rect) -> (std::ops::RangeInclusive<usize>, std::ops::RangeInclusive<usize>) {
+        let at = |v: f64, n: usize| {
+            if v.is_nan() { 0 } else { ((v / self.cell).floor().max(0.0) as usize).min(n - 1) }
+        };
+        (at(r.x, self.cols)..=at(r.right(), self.cols), at(r.y, self.rows)..=at(r.bottom(), self.rows))
+    }
+
+    pub fn insert(&mut self, r: Rect) {
+        let (cols, rows) = self.cells(&r);
+        for row in rows {
+            for col in cols.clone() {
+                self.buckets[row * self.cols + col].push(r);
+            }
+        }
+    }
+
+    /// Whether any rectangle, grown by `margin`, overlaps `r`.
+    pub fn any_overlap(&self, r: &Rect, margin: f64) -> bool {
+        let (cols, rows) = self.cells(&r.inflate(margin));
+        rows.into_iter().any(|row| {
+            cols.clone().any(|col| self.buckets[row * self.cols + col].iter().any(|t| t.inflate(margin).overlaps(r)))
+        })
+    }
+}
+
 /// The total length of a polyline.
 pub fn length(points: &[Point]) -> f64 {
     points.windows(2).map(|w| w[0].distance(w[1])).sum()

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use super::geom::{Point, Rect, text_width, wrap};
+use super::geom::{Point, Rect, RectIndex, text_width, wrap};
 use crate::config::Config;
 use crate::model::{Catalog, Direction, Ports, Protocol, Scenario, Zone};
 use crate::resolve::{RoutedHop, resolve};
@@ -84,6 +84,13 @@ pub struct Layout {
     pub zones: Vec<ZoneBox>,
     pub nodes: Vec<NodeBox>,
     pub edges: Vec<Edge>,
+}
+
+impl Layout {
+    /// Nothing at all: what is drawn before the width is known.
+    pub fn empty() -> Layout {
+        Layout { width: 0.0, height: 0.0, stacked: false, zones: Vec::new(), nodes: Vec::new(), edges: Vec::new() }
+    }
 }
 
 /// A labelled region.
@@ -550,8 +557,16 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
 
     // Edge labels: the first spot along the edge that covers no node, zone label or other edge
     // label, trying the middle of the longest segments first.
-    let mut taken: Vec<Rect> = zone_boxes.iter().map(|z| z.label_rect).collect();
     let canvas = Rect::new(0.0, 0.0, width, height);
+    let cell = 4.0 * NODE_HEIGHT;
+    let mut taken = RectIndex::new(width, height, cell);
+    for z in &zone_boxes {
+        taken.insert(z.label_rect);
+    }
+    let mut nodes_index = RectIndex::new(width, height, cell);
+    for n in &node_boxes {
+        nodes_index.insert(n.rect);
+    }
     // The widest labels choose first; narrow ones fit in the gaps that are left.
     let mut order: Vec<usize> = (0..edges.len()).collect();
     let widths: Vec<f64> = edges.iter().map(|(_, _, _, ports)| edge_label_width(&ports_label(ports))).collect();
@@ -573,10 +588,8 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
                 q.0.distance(q.1).total_cmp(&p.0.distance(p.1))
             })
         });
-        let fits = |r: &Rect, taken: &[Rect]| {
-            canvas.encloses(r)
-                && !node_boxes.iter().any(|n| n.rect.inflate(2.0).overlaps(r))
-                && !taken.iter().any(|t| t.inflate(1.0).overlaps(r))
+        let fits = |r: &Rect, strict: bool| {
+            canvas.encloses(r) && !nodes_index.any_overlap(r, 2.0) && !(strict && taken.any_overlap(r, 1.0))
         };
         // Spots along the edge, then across the gaps between rows beside its vertical runs
         // (where a long label fits in a narrow layout). If nothing is free, a label may cover
@@ -613,7 +626,7 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
         'search: for strict in [true, false] {
             for &spot in &spots {
                 let rect = clamp_into(Rect::centered(spot, w, EDGE_LABEL_HEIGHT), &canvas);
-                if fits(&rect, if strict { &taken } else { &[] }) {
+                if fits(&rect, strict) {
                     chosen = Some(rect);
                     break 'search;
                 }
@@ -623,7 +636,7 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
             let (p, q) = segments.first().copied().unwrap_or((path[0], path[0]));
             clamp_into(Rect::centered(p.lerp(q, 0.5), w, EDGE_LABEL_HEIGHT), &canvas)
         });
-        taken.push(rect);
+        taken.insert(rect);
         placed[i] = Some(Edge { from: *a, to: *b, kind: *kind, path, label_at: rect.center() });
     }
 

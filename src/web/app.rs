@@ -298,13 +298,16 @@ fn Widget(props: &WidgetProps) -> Html {
         });
     }
 
-    // The hash: written on every change, read back when the reader edits it or goes back. Not
-    // written on load, so a page's own anchor (`#dns`) stays as it came until something changes;
-    // the page's history state is kept.
+    // The hash: written after every change, read back when the reader edits it or goes back.
+    // Not written on load, so a page's own anchor (`#dns`) stays as it came until something
+    // changes; the page's history state is kept. Writing waits until changes pause for a moment
+    // (`history.replaceState` costs about a millisecond, too much for every step of a quick
+    // succession of changes).
     {
         let catalog = catalog.clone();
         let c = (*choice).clone();
         let loaded = use_mut_ref(|| true);
+        let pending = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
         use_effect_with(c, move |c| {
             let on_load = std::mem::replace(&mut *loaded.borrow_mut(), false);
             let ours = |hash: &str| {
@@ -313,14 +316,22 @@ fn Widget(props: &WidgetProps) -> Html {
             };
             if hash_state && (!on_load || ours(&current_hash())) {
                 let s = &catalog.scenarios[c.scenario];
-                let others = link::parse(&current_hash()).others;
-                let hash = link::format(&others, &s.id, &c.config.pairs(&catalog, s), c.step);
-                if hash != current_hash()
-                    && let Some(history) = web_sys::window().and_then(|w| w.history().ok())
-                {
-                    let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
-                    let _ = history.replace_state_with_url(&state, "", Some(&hash));
-                }
+                let pairs: Vec<(String, String)> =
+                    c.config.pairs(&catalog, s).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                let (scenario, step) = (s.id.clone(), c.step);
+                let write = move || {
+                    let others = link::parse(&current_hash()).others;
+                    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    let hash = link::format(&others, &scenario, &pairs, step);
+                    if hash != current_hash()
+                        && let Some(history) = web_sys::window().and_then(|w| w.history().ok())
+                    {
+                        let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+                        let _ = history.replace_state_with_url(&state, "", Some(&hash));
+                    }
+                };
+                // Replacing the timeout cancels the write it would have made.
+                *pending.borrow_mut() = Some(gloo::timers::callback::Timeout::new(150, write));
             }
         });
     }

@@ -12,12 +12,12 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use gloo::render::{AnimationFrame, request_animation_frame};
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use super::canvas::Canvas;
 use super::{Shared, dom};
 use crate::config::Config;
 use crate::paint::{Palette, paint};
@@ -74,6 +74,8 @@ struct Anim {
     frame: Option<AnimationFrame>,
     /// Whether the first complete frame has been marked for performance measurements.
     marked: bool,
+    /// Where the packet layer was drawn last, in CSS pixels: what the next frame clears.
+    packet_marks: Vec<crate::scene::geom::Rect>,
 }
 
 impl Anim {
@@ -91,41 +93,65 @@ impl Anim {
 
     fn draw_static(&self, fade: f64) {
         let shapes = diagram(&self.layout, &self.before, &self.after, fade, &self.emphasis);
-        draw(self.base.as_ref(), &self.layout, &shapes, &self.palette);
+        let Some((canvas, dpr, _)) = prepare(self.base.as_ref(), &self.layout) else { return };
+        clear(&canvas, None, dpr);
+        draw(&canvas, &shapes, &self.palette, dpr);
     }
 
-    fn draw_packets(&self) {
+    /// The moving layer: only where packets were and are is cleared and drawn, so a frame
+    /// costs the same on a small diagram and a very large one.
+    fn draw_packets(&mut self) {
         let shapes = if self.reduced || self.after.steps.is_empty() {
             Vec::new()
         } else {
             packets(&self.layout, &self.after, self.step, self.progress)
         };
-        draw(self.top.as_ref(), &self.layout, &shapes, &self.palette);
+        let Some((canvas, dpr, resized)) = prepare(self.top.as_ref(), &self.layout) else { return };
+        if !resized {
+            clear(&canvas, Some(&self.packet_marks), dpr);
+        }
+        draw(&canvas, &shapes, &self.palette, dpr);
+        self.packet_marks = shapes.iter().map(Shape::bounds).collect();
     }
 }
 
-/// Sizes `canvas` for the layout at the device pixel ratio, clears it and paints `shapes`.
-fn draw(canvas: Option<&HtmlCanvasElement>, layout: &Layout, shapes: &[Shape], palette: &Palette) {
-    let Some(canvas) = canvas else { return };
+/// Sizes `canvas` for the layout at the device pixel ratio; says whether that cleared it.
+fn prepare(canvas: Option<&HtmlCanvasElement>, layout: &Layout) -> Option<(HtmlCanvasElement, f64, bool)> {
+    let canvas = canvas?.clone();
     let dpr = dom::device_pixel_ratio();
     let (w, h) = ((layout.width * dpr).round() as u32, (layout.height * dpr).round() as u32);
+    let resized = canvas.width() != w || canvas.height() != h;
     if canvas.width() != w {
         canvas.set_width(w);
     }
     if canvas.height() != h {
         canvas.set_height(h);
     }
-    if let Ok(Some(ctx)) = canvas.get_context("2d")
-        && let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>()
-    {
-        ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
+    Some((canvas, dpr, resized))
+}
+
+/// Clears `areas` (in CSS pixels) of `canvas`, or all of it.
+fn clear(canvas: &HtmlCanvasElement, areas: Option<&[crate::scene::geom::Rect]>, dpr: f64) {
+    let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
+    let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else { return };
+    match areas {
+        None => ctx.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64),
+        Some(areas) => {
+            for r in areas {
+                ctx.clear_rect((r.x * dpr).floor(), (r.y * dpr).floor(), (r.w * dpr).ceil() + 1.0, (r.h * dpr).ceil() + 1.0);
+            }
+        }
     }
+}
+
+/// Paints `shapes` on `canvas`, at the device pixel ratio.
+fn draw(canvas: &HtmlCanvasElement, shapes: &[Shape], palette: &Palette, dpr: f64) {
     if shapes.is_empty() {
         return;
     }
-    if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+    if let Some(backend) = Canvas::new(canvas) {
         let area = backend.into_drawing_area();
-        if let Err(e) = paint(&area, shapes, palette, dpr) {
+        if let Err(e) = paint(&area, shapes, palette, dpr).and_then(|()| area.present()) {
             gloo::console::warn!(format!("vnet-flows: drawing failed: {e}"));
         }
     }
@@ -251,7 +277,12 @@ pub fn Diagram(props: &Props) -> Html {
         use_memo((catalog.clone(), scenario), |(catalog, s)| Reach::new(catalog, &catalog.scenarios[*s]));
     let layout: Rc<Layout> = {
         let catalog = catalog.clone();
-        use_memo((reach, width.to_bits()), move |(reach, w)| reach.layout(&catalog, f64::from_bits(*w)))
+        // Until the container is measured there is nothing to lay out (and a large diagram's
+        // layout is worth doing once, at the right width).
+        use_memo((reach, width.to_bits()), move |(reach, w)| match f64::from_bits(*w) {
+            w if w > 0.0 => reach.layout(&catalog, w),
+            _ => Layout::empty(),
+        })
     };
     let resolution = resolve(&catalog, &catalog.scenarios[scenario], &props.config);
     // Shared by the callbacks below, so each one holds a pointer rather than a copy.
@@ -277,6 +308,7 @@ pub fn Diagram(props: &Props) -> Html {
         on_step: props.on_step.clone(),
         frame: None,
         marked: false,
+        packet_marks: Vec::new(),
     });
 
     // The loop always calls this render's callback.
@@ -306,7 +338,9 @@ pub fn Diagram(props: &Props) -> Html {
             let mut keep: Vec<Box<dyn std::any::Any>> = Vec::new();
             let mut cleanup: Vec<Box<dyn FnOnce()>> = Vec::new();
             if let Some(el) = container.cast::<web_sys::Element>() {
-                width.set(el.client_width() as f64);
+                // Measured as the resize observer measures (floored content width), so its first
+                // report does not lay the diagram out a second time.
+                width.set(el.get_bounding_client_rect().width().floor());
                 let on_resize = {
                     let width = width.clone();
                     Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {

@@ -11,9 +11,11 @@
 //!   component each;
 //! - [`diagram`]: the two canvases (static layer and moving packets), the animation loop, hit
 //!   testing and the keyboard overlay;
+//! - [`canvas`]: the canvas as a plotters backend that sets styles only when they change;
 //! - [`dom`]: small helpers over web-sys (media queries, computed styles, the panic hook).
 
 pub mod app;
+pub mod canvas;
 pub mod config_panel;
 pub mod diagram;
 pub mod dom;

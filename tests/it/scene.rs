@@ -256,3 +256,35 @@ fn palette_colours_parse_as_browsers_report_them() {
     assert_eq!(palette.background, (0, 0, 0));
     assert_eq!(palette.text, Palette::default().text);
 }
+
+/// The packet layer clears only where packets were: every packet shape lies inside its own
+/// bounds, so nothing is left behind from one frame to the next.
+#[test]
+fn packet_bounds_cover_what_is_drawn() {
+    let catalog = catalog();
+    for scenario in &catalog.scenarios {
+        let l = layout(&catalog, scenario, 1280.0);
+        let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+        let t = Traffic::new(&l, &r);
+        for step in 0..t.steps.len() {
+            for progress in [0.0, 0.33, 0.9] {
+                for shape in vnet_flows::scene::packets(&l, &t, step, progress) {
+                    let b = shape.bounds();
+                    assert!(b.w > 0.0 && b.h > 0.0, "{}: {shape:?}", scenario.id);
+                    match &shape {
+                        Shape::Circle { center, radius, .. } => {
+                            for p in [Point::new(center.x - radius, center.y), Point::new(center.x + radius, center.y)] {
+                                assert!(b.contains(p), "{}: {shape:?} not in {b:?}", scenario.id);
+                            }
+                        }
+                        Shape::Text { at, .. } => assert!(b.contains(*at), "{}: {shape:?}", scenario.id),
+                        Shape::Path { points, .. } | Shape::Polygon { points, .. } => {
+                            assert!(points.iter().all(|p| b.contains(*p)), "{}: {shape:?}", scenario.id)
+                        }
+                        Shape::Rect { rect, .. } => assert!(b.encloses(rect), "{}: {shape:?}", scenario.id),
+                    }
+                }
+            }
+        }
+    }
+}
