@@ -75,19 +75,18 @@ const browser = await chromium.launch({
 });
 
 /** A fresh context and page (no cache), with helpers to reach into the widget's shadow root,
- * time every animation-frame callback and keep the wasm's exports. */
+ * count animation-frame callbacks and keep the wasm's exports. */
 async function fresh(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   await context.addInitScript(() => {
     const scope = () => document.querySelector('vnet-flows')?.shadowRoot ?? document;
     window.vf = (selector) => scope().querySelector(selector);
-    window.frames_ = { count: 0, durations: [], record: false };
+    // Counts animation-frame callbacks (the idle checks).
+    window.frames_ = { count: 0 };
     const raf = window.requestAnimationFrame.bind(window);
     window.requestAnimationFrame = (f) => raf((t) => {
-      const start = performance.now();
-      f(t);
       window.frames_.count += 1;
-      if (window.frames_.record) window.frames_.durations.push(performance.now() - start);
+      f(t);
     });
     addEventListener('TrunkApplicationStarted', (e) => { window.wasmExports = e.detail.wasm; });
   });
@@ -165,43 +164,54 @@ for (const id of scenarios) {
     'p95 ≤ 8 ms', quantile(times, 0.95) <= 8 && wrong === 0);
 }
 
-// Steady animation: script time per animation frame over 5 s, and frames asked for when idle.
-async function animation(url, label) {
+// Steady animation: main-thread script time per animation frame over 5 s, from Chromium's own
+// trace (each FireAnimationFrame event: the callback and the microtasks it queues, so a step
+// change's re-render counts too), and frames asked for when idle.
+async function animation(url, label, idleChecks = true) {
   const page = await fresh();
   const first = await mark(page, url, 'vnet-flows-first-frame');
   await page.waitForTimeout(500);
-  await page.evaluate(() => { window.frames_.durations = []; window.frames_.count = 0; window.frames_.record = true; });
-  await page.waitForTimeout(5000);
-  const { durations, count } = await page.evaluate(() => ({ durations: window.frames_.durations, count: window.frames_.count }));
+  const trace = await (async () => {
+    await browser.startTracing(page, { categories: ['devtools.timeline'] });
+    await page.waitForTimeout(5000);
+    return JSON.parse((await browser.stopTracing()).toString('utf8'));
+  })();
+  const durations = trace.traceEvents.filter((e) => e.name === 'FireAnimationFrame' && e.ph === 'X').map((e) => e.dur / 1000);
   const idle = {};
-  const frames = async () => {
-    const start = await page.evaluate(() => window.frames_.count);
-    await page.waitForTimeout(1000);
-    return (await page.evaluate(() => window.frames_.count)) - start;
-  };
-  await page.locator('.vf-play').click();
-  await page.waitForTimeout(500);
-  idle.paused = await frames();
-  await page.locator('.vf-play').click();
-  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-  await page.waitForTimeout(300);
-  idle.scrolled = await frames();
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
-  await page.waitForTimeout(300);
-  idle.hidden = await frames();
+  if (idleChecks) {
+    const frames = async () => {
+      const start = await page.evaluate(() => window.frames_.count);
+      await page.waitForTimeout(1000);
+      return (await page.evaluate(() => window.frames_.count)) - start;
+    };
+    await page.locator('.vf-play').click();
+    await page.waitForTimeout(500);
+    idle.paused = await frames();
+    await page.locator('.vf-play').click();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForTimeout(300);
+    idle.scrolled = await frames();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.waitForTimeout(300);
+    idle.hidden = await frames();
+  }
   await page.context().close();
-  return { first, durations, fps: count / 5, idle, label };
+  return { first, durations, fps: durations.length / 5, idle, label };
 }
 
 {
-  const a = await animation(`${ours}#vf.scenario=compute`, 'compute');
-  row('animation', `script per frame while playing (${a.label}, 5 s, ${a.durations.length} frames)`,
-    `p50 ${ms(quantile(a.durations, 0.5))}, p95 ${ms(quantile(a.durations, 0.95))}; ${a.fps.toFixed(0)} frames/s`,
-    'p95 ≤ 1.5 ms', quantile(a.durations, 0.95) <= 1.5);
+  const runs = [];
+  for (let i = 0; i < LOADS; i++) runs.push(await animation(`${ours}#vf.scenario=compute`, 'compute', i === 0));
+  const p50s = runs.map((r) => quantile(r.durations, 0.5));
+  const p95s = runs.map((r) => quantile(r.durations, 0.95));
+  row('animation', `script per frame while playing (compute, 5 s × ${LOADS}, ${runs.map((r) => r.durations.length).join('/')} frames)`,
+    `p50 ${spread(p50s)}, p95 ${spread(p95s)}; ${median(runs.map((r) => r.fps)).toFixed(0)} frames/s`,
+    'p95 ≤ 1.5 ms', median(p95s) <= 1.5);
+  const a = runs[0];
   const idleOk = a.idle.paused === 0 && a.idle.scrolled === 0 && a.idle.hidden === 0;
   row('animation', 'animation-frame callbacks in 1 s: paused, scrolled away, tab hidden',
     `${a.idle.paused}, ${a.idle.scrolled}, ${a.idle.hidden}`, '0, 0, 0', idleOk);
@@ -216,9 +226,13 @@ async function animation(url, label) {
     await page.context().close();
   }
   row('scale', 'generated scenario (200 places, 500 flows): first frame', spread(firsts), '≤ 250 ms', median(firsts) <= 250);
-  const a = await animation(`${large}#vf.scenario=large`, 'large');
-  row('scale', 'generated scenario: frames per second while playing', `${a.fps.toFixed(1)} frames/s; script per frame p50 ${ms(quantile(a.durations, 0.5))}, p95 ${ms(quantile(a.durations, 0.95))}`,
-    '≥ 55 frames/s', a.fps >= 55);
+  const runs = [];
+  for (let i = 0; i < LOADS; i++) runs.push(await animation(`${large}#vf.scenario=large`, 'large', false));
+  const fps = runs.map((r) => r.fps);
+  const p95s = runs.map((r) => quantile(r.durations, 0.95));
+  row('scale', 'generated scenario: frames per second while playing (5 s per load)',
+    `${median(fps).toFixed(1)} (${Math.min(...fps).toFixed(1)}–${Math.max(...fps).toFixed(1)}) frames/s; script per frame p95 ${spread(p95s)}`,
+    '≥ 55 frames/s', median(fps) >= 55);
 }
 
 // Memory: wasm memory and JS heap (after a forced collection) before and after 10,000 changes.

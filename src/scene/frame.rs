@@ -83,7 +83,11 @@ impl Shape {
             for p in points {
                 (lo.x, lo.y, hi.x, hi.y) = (lo.x.min(p.x), lo.y.min(p.y), hi.x.max(p.x), hi.y.max(p.y));
             }
-            if points.is_empty() { Rect::new(0.0, 0.0, 0.0, 0.0) } else { Rect::new(lo.x, lo.y, hi.x - lo.x, hi.y - lo.y).inflate(pad) }
+            if points.is_empty() {
+                Rect::new(0.0, 0.0, 0.0, 0.0)
+            } else {
+                Rect::new(lo.x, lo.y, hi.x - lo.x, hi.y - lo.y).inflate(pad)
+            }
         };
         let width = |stroke: &Option<Stroke>| stroke.as_ref().map_or(0.0, |s| s.width);
         match self {
@@ -353,6 +357,50 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
             let at = point_along(&layout.edges[e].path, 10.0);
             shapes.extend(badge(at, step + 1, Ink::Flow(after.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind))));
         }
+    }
+    shapes
+}
+
+/// The current step drawn over a static layer made without it: its edges thick with their
+/// arrowheads and labels, and its numbers. Drawn over `diagram(.., step: None ..)` it shows
+/// what `diagram(.., step: Some(step) ..)` shows (the step's lines also pass over the node boxes'
+/// borders they touch), so the player can move on without redrawing everything else.
+pub fn highlight(layout: &Layout, traffic: &Traffic, step: usize) -> Vec<Shape> {
+    let Some(edges) = traffic.steps.get(step) else { return Vec::new() };
+    let mut shapes = Vec::with_capacity(edges.len() * 6);
+    let used = |e: usize| traffic.edges.get(e).and_then(Option::as_ref).filter(|_| e < layout.edges.len());
+    for &e in edges {
+        let Some(use_) = used(e) else { continue };
+        let path = &layout.edges[e].path;
+        let paint = Paint::new(if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) }, 1.0);
+        shapes.push(Shape::Path { points: path.clone(), stroke: Stroke { paint, width: 3.0, dash: use_.kind.dash() } });
+        shapes.push(Shape::Polygon { points: arrowhead(path, 9.0), fill: paint });
+    }
+    for &e in edges {
+        let Some(use_) = used(e) else { continue };
+        let rect = edge_label_rect(layout, e, &use_.label);
+        let ink = if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) };
+        shapes.push(Shape::Rect {
+            rect,
+            fill: Some(Paint::new(Ink::Background, 1.0)),
+            stroke: Some(Stroke {
+                paint: Paint::new(ink, 1.0),
+                width: if use_.blocked { 2.0 } else { 1.0 },
+                dash: Dash::Solid,
+            }),
+        });
+        shapes.push(Shape::Text {
+            at: rect.center(),
+            text: use_.label.clone(),
+            size: SMALL_FONT,
+            paint: Paint::new(Ink::Text, 1.0),
+            anchor: Anchor::Middle,
+            bold: false,
+        });
+    }
+    for &e in edges {
+        let Some(use_) = used(e) else { continue };
+        shapes.extend(badge(point_along(&layout.edges[e].path, 10.0), step + 1, Ink::Flow(use_.kind)));
     }
     shapes
 }

@@ -24,7 +24,7 @@ use crate::paint::{Palette, paint};
 use crate::resolve::resolve;
 use crate::scene::geom::Point;
 use crate::scene::{
-    Emphasis, Hit, Kind, Layout, Reach, Shape, Traffic, advance, diagram, edge_label_rect, hit, packets,
+    Emphasis, Hit, Kind, Layout, Reach, Shape, Traffic, advance, diagram, edge_label_rect, highlight, hit, packets,
 };
 
 /// How long flows take to fade in or out after a change, in milliseconds.
@@ -76,6 +76,27 @@ struct Anim {
     marked: bool,
     /// Where the packet layer was drawn last, in CSS pixels: what the next frame clears.
     packet_marks: Vec<crate::scene::geom::Rect>,
+    /// What the static layer last showed, drawn whole, apart from its step.
+    drawn: Option<Settled>,
+    /// An offscreen copy of the static layer without the step, and what it shows.
+    settled: Option<(Settled, HtmlCanvasElement)>,
+}
+
+/// What a static layer shows, apart from the current step.
+struct Settled {
+    layout: Rc<Layout>,
+    traffic: Traffic,
+    emphasis: Emphasis,
+    palette: Palette,
+}
+
+impl PartialEq for Settled {
+    fn eq(&self, other: &Settled) -> bool {
+        Rc::ptr_eq(&self.layout, &other.layout)
+            && self.traffic == other.traffic
+            && self.emphasis == other.emphasis
+            && self.palette == other.palette
+    }
 }
 
 impl Anim {
@@ -91,11 +112,57 @@ impl Anim {
         self.on_screen && self.page_visible && (self.fade_from.is_some() || self.moving())
     }
 
-    fn draw_static(&self, fade: f64) {
-        let shapes = diagram(&self.layout, &self.before, &self.after, fade, &self.emphasis);
+    /// The static layer. A change of configuration, emphasis or theme draws it whole. When
+    /// only the step changes after that, the diagram without the step is kept in an offscreen
+    /// canvas and each step is a copy of it with the step's highlight drawn over: moving on
+    /// costs a copy and a few shapes however large the diagram is.
+    fn draw_static(&mut self, fade: f64) {
         let Some((canvas, dpr, _)) = prepare(self.base.as_ref(), &self.layout) else { return };
+        let whole = |a: &Anim| {
+            let shapes = diagram(&a.layout, &a.before, &a.after, fade, &a.emphasis);
+            clear(&canvas, None, dpr);
+            draw(&canvas, &shapes, &a.palette, dpr);
+        };
+        let Some(step) = self.emphasis.step.filter(|_| fade >= 1.0) else {
+            self.drawn = None;
+            return whole(self);
+        };
+        let key = Settled {
+            layout: self.layout.clone(),
+            traffic: self.after.clone(),
+            emphasis: Emphasis { step: None, ..self.emphasis.clone() },
+            palette: self.palette.clone(),
+        };
+        let cached = self.settled.as_ref().is_some_and(|(k, c)| {
+            *k == key && c.width() == canvas.width() && c.height() == canvas.height()
+        });
+        if !cached {
+            if self.drawn.as_ref() != Some(&key) {
+                // Something besides the step changed: draw it whole, and keep it in mind.
+                whole(self);
+                self.drawn = Some(key);
+                return;
+            }
+            // Only the step changed since: worth keeping the diagram without it.
+            let cache = self.settled.take().map(|(_, c)| c).or_else(|| {
+                let document = web_sys::window()?.document()?;
+                document.create_element("canvas").ok()?.dyn_into::<HtmlCanvasElement>().ok()
+            });
+            let Some(cache) = cache else { return whole(self) };
+            cache.set_width(canvas.width());
+            cache.set_height(canvas.height());
+            clear(&cache, None, dpr);
+            draw(&cache, &diagram(&self.layout, &self.after, &self.after, 1.0, &key.emphasis), &self.palette, dpr);
+            self.settled = Some((key, cache));
+        }
+        let Some((_, cache)) = &self.settled else { return };
         clear(&canvas, None, dpr);
-        draw(&canvas, &shapes, &self.palette, dpr);
+        if let Ok(Some(ctx)) = canvas.get_context("2d")
+            && let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>()
+        {
+            let _ = ctx.draw_image_with_html_canvas_element(cache, 0.0, 0.0);
+        }
+        draw(&canvas, &highlight(&self.layout, &self.after, step), &self.palette, dpr);
     }
 
     /// The moving layer: only where packets were and are is cleared and drawn, so a frame
@@ -138,7 +205,12 @@ fn clear(canvas: &HtmlCanvasElement, areas: Option<&[crate::scene::geom::Rect]>,
         None => ctx.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64),
         Some(areas) => {
             for r in areas {
-                ctx.clear_rect((r.x * dpr).floor(), (r.y * dpr).floor(), (r.w * dpr).ceil() + 1.0, (r.h * dpr).ceil() + 1.0);
+                ctx.clear_rect(
+                    (r.x * dpr).floor(),
+                    (r.y * dpr).floor(),
+                    (r.w * dpr).ceil() + 1.0,
+                    (r.h * dpr).ceil() + 1.0,
+                );
             }
         }
     }
@@ -309,6 +381,8 @@ pub fn Diagram(props: &Props) -> Html {
         frame: None,
         marked: false,
         packet_marks: Vec::new(),
+        drawn: None,
+        settled: None,
     });
 
     // The loop always calls this render's callback.
@@ -481,7 +555,8 @@ pub fn Diagram(props: &Props) -> Html {
                     a.fade_from = None;
                     a.before = a.after.clone();
                 }
-                a.draw_static(a.fade(now));
+                let fade = a.fade(now);
+                a.draw_static(fade);
                 a.draw_packets();
                 if !a.marked {
                     a.marked = true;

@@ -273,7 +273,8 @@ fn packet_bounds_cover_what_is_drawn() {
                     assert!(b.w > 0.0 && b.h > 0.0, "{}: {shape:?}", scenario.id);
                     match &shape {
                         Shape::Circle { center, radius, .. } => {
-                            for p in [Point::new(center.x - radius, center.y), Point::new(center.x + radius, center.y)] {
+                            for p in [Point::new(center.x - radius, center.y), Point::new(center.x + radius, center.y)]
+                            {
                                 assert!(b.contains(p), "{}: {shape:?} not in {b:?}", scenario.id);
                             }
                         }
@@ -285,6 +286,40 @@ fn packet_bounds_cover_what_is_drawn() {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The step highlight drawn over the static layer covers exactly the step's edges: one thick
+/// path, arrowhead, label and number per hop, all inside the canvas.
+#[test]
+fn the_step_highlight_is_the_steps_edges() {
+    let catalog = catalog();
+    for scenario in &catalog.scenarios {
+        for width in [360.0, 1280.0] {
+            let l = layout(&catalog, scenario, width);
+            let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+            let t = Traffic::new(&l, &r);
+            for (step, edges) in t.steps.iter().enumerate() {
+                let shapes = vnet_flows::scene::highlight(&l, &t, step);
+                let paths: Vec<&Vec<Point>> = shapes
+                    .iter()
+                    .filter_map(|s| match s {
+                        Shape::Path { points, stroke } if stroke.width == 3.0 => Some(points),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(paths.len(), edges.len(), "{} step {step}", scenario.id);
+                for (path, &e) in paths.iter().zip(edges) {
+                    assert_eq!(**path, l.edges[e].path, "{} step {step}", scenario.id);
+                }
+                let canvas = Rect::new(-1.0, -1.0, l.width + 2.0, l.height + 2.0);
+                // Lines, boxes and numbers stay on the canvas (text bounds are estimates, with room).
+                for shape in shapes.iter().filter(|s| !matches!(s, Shape::Text { .. })) {
+                    assert!(canvas.encloses(&shape.bounds().inflate(-4.0)), "{} step {step}: {shape:?}", scenario.id);
+                }
+            }
+            assert!(vnet_flows::scene::highlight(&l, &t, t.steps.len()).is_empty());
         }
     }
 }
