@@ -133,9 +133,10 @@ impl Anim {
             emphasis: Emphasis { step: None, ..self.emphasis.clone() },
             palette: self.palette.clone(),
         };
-        let cached = self.settled.as_ref().is_some_and(|(k, c)| {
-            *k == key && c.width() == canvas.width() && c.height() == canvas.height()
-        });
+        let cached = self
+            .settled
+            .as_ref()
+            .is_some_and(|(k, c)| *k == key && c.width() == canvas.width() && c.height() == canvas.height());
         if !cached {
             if self.drawn.as_ref() != Some(&key) {
                 // Something besides the step changed: draw it whole, and keep it in mind.
