@@ -39,7 +39,7 @@ pub fn ConfigPanel(props: &Props) -> Html {
                     }
                 });
                 html! {
-                    <div class="vf-field">
+                    <div class="vf-field" key={key.id.clone()}>
                         <label for={id.clone()}>{ key.label.clone() }</label>
                         <select id={id} aria-describedby={help.clone()} {onchange} data-key={key.id.clone()}>
                             { for sk.values.iter().map(|&v| html! {

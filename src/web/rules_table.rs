@@ -129,8 +129,10 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_t
     };
     let ports: Vec<String> = rule.ports.iter().map(|p| p.to_string()).collect();
     let disagree = !rule.notes.is_empty();
+    // Keyed by the rule, so a change of configuration moves the rows that stay instead of
+    // rewriting every row after the first difference.
     html! {
-        <>
+        <key={rule.id.clone()}>
             <tr role="row" class={classes!("vf-row", lit.then_some("vf-lit"), chosen.then_some("vf-chosen"))} data-rule={rule.id.clone()}>
                 <td role="cell" data-label="Source → destination">
                     <button type="button" class="vf-rowpick" aria-pressed={chosen.to_string()} onclick={on_choose}

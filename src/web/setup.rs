@@ -27,7 +27,7 @@ pub fn Setup(props: &Props) -> Html {
                 { for r.steps.iter().map(|&s| {
                     let step = &catalog.steps[s];
                     html! {
-                        <li>
+                        <li key={step.id.clone()}>
                             <span class="vf-tag">{ step.kind.label() }</span>
                             { " " }{ step.text.clone() }
                             <span class="vf-cite">{ " (" }

@@ -40,7 +40,7 @@ pub fn StepList(props: &Props) -> Html {
                     let on_select = props.on_select.clone();
                     let purpose = format!("{}-{i}", props.id);
                     html! {
-                        <li class={classes!("vf-step", current.then_some("vf-current"), f.blocked.then_some("vf-blocked-step"))}
+                        <li key={flow.id.clone()} class={classes!("vf-step", current.then_some("vf-current"), f.blocked.then_some("vf-blocked-step"))}
                             aria-current={current.then_some("step")}>
                             <button type="button" class="vf-steplink" aria-describedby={purpose.clone()}
                                 onclick={Callback::from(move |_| on_select.emit(i))}>
