@@ -76,6 +76,8 @@ struct Anim {
     marked: bool,
     /// Where the packet layer was drawn last, in CSS pixels: what the next frame clears.
     packet_marks: Vec<crate::scene::geom::Rect>,
+    /// The styles the packet layer's context holds, kept from frame to frame.
+    packet_styles: Rc<RefCell<super::canvas::State>>,
     /// What the static layer last showed, drawn whole, apart from its step.
     drawn: Option<Settled>,
     /// An offscreen copy of the static layer without the step, and what it shows.
@@ -175,10 +177,20 @@ impl Anim {
             packets(&self.layout, &self.after, self.step, self.progress)
         };
         let Some((canvas, dpr, resized)) = prepare(self.top.as_ref(), &self.layout) else { return };
-        if !resized {
+        if resized {
+            // A resized canvas forgets its styles.
+            *self.packet_styles.borrow_mut() = Default::default();
+        } else {
             clear(&canvas, Some(&self.packet_marks), dpr);
         }
-        draw(&canvas, &shapes, &self.palette, dpr);
+        if !shapes.is_empty()
+            && let Some(backend) = Canvas::with_state(&canvas, self.packet_styles.clone())
+        {
+            let area = backend.into_drawing_area();
+            if let Err(e) = paint(&area, &shapes, &self.palette, dpr).and_then(|()| area.present()) {
+                gloo::console::warn!(format!("vnet-flows: drawing failed: {e}"));
+            }
+        }
         self.packet_marks = shapes.iter().map(Shape::bounds).collect();
     }
 }
@@ -382,6 +394,7 @@ pub fn Diagram(props: &Props) -> Html {
         frame: None,
         marked: false,
         packet_marks: Vec::new(),
+        packet_styles: Default::default(),
         drawn: None,
         settled: None,
     });
