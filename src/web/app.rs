@@ -171,6 +171,17 @@ fn apply_request(catalog: &Catalog, current: Option<&Choice>, request: &Request)
     (Choice { scenario, config, step }, notices)
 }
 
+/// `requests` applied one after another from `choice`, with everything they had to ignore.
+fn apply_requests(catalog: &Catalog, mut choice: Choice, requests: &[Request]) -> (Choice, Vec<String>) {
+    let mut ignored = Vec::new();
+    for request in requests {
+        let (next, mut notices) = apply_request(catalog, Some(&choice), request);
+        choice = next;
+        ignored.append(&mut notices);
+    }
+    (choice, ignored)
+}
+
 /// Copies into `config` (of scenario `to`) the values `from` has for the keys they share, where
 /// `to` allows them.
 fn carry_over(catalog: &Catalog, to: usize, from: &Config, config: &mut Config) {
@@ -212,12 +223,9 @@ fn Widget(props: &WidgetProps) -> Html {
                 // Every request made so far, in order: a host may ask again before the first
                 // render.
                 let first = requests.first().cloned().unwrap_or_default();
-                let (mut choice, mut notices) = apply_request(&catalog, None, &first);
-                for request in requests.iter().skip(1) {
-                    let (next, mut more) = apply_request(&catalog, Some(&choice), request);
-                    choice = next;
-                    notices.append(&mut more);
-                }
+                let (choice, mut notices) = apply_request(&catalog, None, &first);
+                let (choice, mut more) = apply_requests(&catalog, choice, requests.get(1..).unwrap_or_default());
+                notices.append(&mut more);
                 (choice, notices)
             }
         }
@@ -268,13 +276,7 @@ fn Widget(props: &WidgetProps) -> Html {
         use_effect_with(requests.len(), move |&count| {
             let from = std::mem::replace(&mut *applied.borrow_mut(), count.max(1));
             if from < count {
-                let mut next = (*choice).clone();
-                let mut ignored = Vec::new();
-                for request in &requests[from..] {
-                    let (after, mut notices) = apply_request(&catalog, Some(&next), request);
-                    next = after;
-                    ignored.append(&mut notices);
-                }
+                let (next, ignored) = apply_requests(&catalog, (*choice).clone(), &requests[from..]);
                 for notice in &ignored {
                     gloo::console::warn!(format!("vnet-flows: {notice}"));
                 }

@@ -183,13 +183,8 @@ impl Anim {
         } else {
             clear(&canvas, Some(&self.packet_marks), dpr);
         }
-        if !shapes.is_empty()
-            && let Some(backend) = Canvas::with_state(&canvas, self.packet_styles.clone())
-        {
-            let area = backend.into_drawing_area();
-            if let Err(e) = paint(&area, &shapes, &self.palette, dpr).and_then(|()| area.present()) {
-                gloo::console::warn!(format!("vnet-flows: drawing failed: {e}"));
-            }
+        if !shapes.is_empty() {
+            draw_on(Canvas::with_state(&canvas, self.packet_styles.clone()), &shapes, &self.palette, dpr);
         }
         self.packet_marks = shapes.iter().map(Shape::bounds).collect();
     }
@@ -231,10 +226,14 @@ fn clear(canvas: &HtmlCanvasElement, areas: Option<&[crate::scene::geom::Rect]>,
 
 /// Paints `shapes` on `canvas`, at the device pixel ratio.
 fn draw(canvas: &HtmlCanvasElement, shapes: &[Shape], palette: &Palette, dpr: f64) {
-    if shapes.is_empty() {
-        return;
+    if !shapes.is_empty() {
+        draw_on(Canvas::new(canvas), shapes, palette, dpr);
     }
-    if let Some(backend) = Canvas::new(canvas) {
+}
+
+/// Paints `shapes` through `backend`; a failure is logged, and the widget carries on.
+fn draw_on(backend: Option<Canvas>, shapes: &[Shape], palette: &Palette, dpr: f64) {
+    if let Some(backend) = backend {
         let area = backend.into_drawing_area();
         if let Err(e) = paint(&area, shapes, palette, dpr).and_then(|()| area.present()) {
             gloo::console::warn!(format!("vnet-flows: drawing failed: {e}"));
