@@ -161,10 +161,6 @@ pub fn svg(shapes: &[Shape], palette: &Palette, width: f64, height: f64, title: 
 
 /// Draws `shapes` on `area`, multiplying every coordinate by `scale` (the device pixel ratio,
 /// so the canvas stays crisp).
-///
-/// Text goes last, over every other shape, in runs of one font: a canvas parses its font
-/// again at every change, and node labels and captions alternate. (No shape of a scene covers
-/// text it did not mean to: labels never overlap nodes, and each has its own background.)
 pub fn paint<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     shapes: &[Shape],
@@ -173,10 +169,8 @@ pub fn paint<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let at = |p: Point| ((p.x * scale).round() as i32, (p.y * scale).round() as i32);
     let stroke_style = |s: &Stroke| palette.color(s.paint).stroke_width(((s.width * scale).round() as u32).max(1));
-    let mut texts: Vec<&Shape> = Vec::new();
     for shape in shapes {
         match shape {
-            Shape::Text { .. } => texts.push(shape),
             Shape::Rect { rect, fill, stroke } => {
                 let corners = [at(Point::new(rect.x, rect.y)), at(Point::new(rect.right(), rect.bottom()))];
                 if let Some(fill) = fill {
@@ -200,32 +194,20 @@ pub fn paint<DB: DrawingBackend>(
                     area.draw(&Circle::new(at(*center), r, stroke_style(stroke)))?;
                 }
             }
-        }
-    }
-    // A stable sort keeps the scene's order within each font.
-    texts.sort_by(|a, b| font_of(a).partial_cmp(&font_of(b)).unwrap_or(std::cmp::Ordering::Equal));
-    for shape in texts {
-        if let Shape::Text { at: p, text, size, paint, anchor, bold } = shape {
-            let style = if *bold { FontStyle::Bold } else { FontStyle::Normal };
-            let font = FontDesc::new(FontFamily::SansSerif, size * scale, style);
-            let h = match anchor {
-                Anchor::Start => HPos::Left,
-                Anchor::Middle => HPos::Center,
-            };
-            let colour = palette.color(*paint);
-            let text_style = TextStyle::from(font).color(&colour).pos(Pos::new(h, VPos::Center));
-            area.draw(&Text::new(text.as_str(), at(*p), text_style))?;
+            Shape::Text { at: p, text, size, paint, anchor, bold } => {
+                let style = if *bold { FontStyle::Bold } else { FontStyle::Normal };
+                let font = FontDesc::new(FontFamily::SansSerif, size * scale, style);
+                let h = match anchor {
+                    Anchor::Start => HPos::Left,
+                    Anchor::Middle => HPos::Center,
+                };
+                let colour = palette.color(*paint);
+                let text_style = TextStyle::from(font).color(&colour).pos(Pos::new(h, VPos::Center));
+                area.draw(&Text::new(text.as_str(), at(*p), text_style))?;
+            }
         }
     }
     Ok(())
-}
-
-/// The font a text shape needs, as a sort key: (bold, size).
-fn font_of(shape: &Shape) -> (bool, f64) {
-    match shape {
-        Shape::Text { size, bold, .. } => (*bold, *size),
-        _ => (false, 0.0),
-    }
 }
 
 /// A polyline, solid or cut into dashes of the stroke's pattern.

@@ -255,6 +255,11 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
         shapes.push(Shape::Polygon { points: arrowhead(&edge.path, if lifted(e) { 9.0 } else { 7.0 }), fill: paint });
     }
 
+    // Nodes: all boxes, then all label lines, then all captions. Nodes never overlap, so the
+    // order among them is free, and grouping the texts by font spares the canvas a font change
+    // per line.
+    let mut labels = Vec::new();
+    let mut captions = Vec::new();
     for (slot, node) in layout.nodes.iter().enumerate() {
         let on = mix(before.nodes[slot] as u8 as f64, after.nodes[slot] as u8 as f64);
         let alpha = GHOST + (1.0 - GHOST) * on;
@@ -276,7 +281,7 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
         let text = Paint::new(if on < 0.5 { Ink::Muted } else { Ink::Text }, 1.0);
         for line in &node.lines {
             let at = Point::new(node.rect.center().x, y);
-            shapes.push(Shape::Text {
+            labels.push(Shape::Text {
                 at,
                 text: line.clone(),
                 size: NODE_FONT,
@@ -289,7 +294,7 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
         if let Some(caption) = &node.caption {
             let at = Point::new(node.rect.center().x, y);
             let paint = Paint::new(Ink::Muted, alpha.max(0.75));
-            shapes.push(Shape::Text {
+            captions.push(Shape::Text {
                 at,
                 text: caption.clone(),
                 size: SMALL_FONT,
@@ -299,6 +304,8 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
             });
         }
     }
+    shapes.append(&mut labels);
+    shapes.append(&mut captions);
 
     for &e in &order {
         let alpha = mix(before.edges[e].is_some() as u8 as f64, after.edges[e].is_some() as u8 as f64);
