@@ -5,32 +5,16 @@
 // Usage: node e2e/homes.mjs [dist dir]. Screenshots go to target/screenshots/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { check, dist, finish, launch, shots } from './harness.mjs';
 import { serve } from './serve.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-const dist = path.resolve(process.argv[2] || path.join(root, 'dist'));
-const shots = path.join(root, 'target', 'screenshots');
-fs.mkdirSync(shots, { recursive: true });
-
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-};
 
 // The policy the README tells hosts to send.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 const plain = await serve(dist);
 const strict = await serve(dist, 0, { 'content-security-policy': CSP });
 const url = (server, page) => `http://127.0.0.1:${server.address().port}/${page}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 /** A page that records console errors, page errors, CSP violations and requests that leave
  * 127.0.0.1 (or, for file:// pages, anything but the file itself and data: URLs). */
@@ -55,6 +39,18 @@ async function open(address, options = {}) {
   });
   await page.goto(address);
   return page;
+}
+
+/** A page whose wasm download waits until `release()` is called: the time before the element
+ * is defined. */
+async function heldBack() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(url(plain, 'docs.html'));
+  return { page, release };
 }
 
 /** Waits until every <vnet-flows> on the page has drawn its diagram. */
@@ -242,12 +238,7 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
 
 // 4. While the wasm loads, a progress indicator shows in place, then goes.
 {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
-  await page.goto(url(plain, 'docs.html'));
+  const { page, release } = await heldBack();
   await page.waitForSelector('vnet-flows > .vf-loading progress', { timeout: 10000 }).catch(() => {});
   const shown = await page.locator('vnet-flows > .vf-loading').count();
   check(shown === 2, `loading: each widget shows a progress indicator while the wasm loads (${shown})`);
@@ -257,7 +248,7 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   await page.waitForFunction(() => document.querySelectorAll('vnet-flows > .vf-loading').length === 0, null, { timeout: 5000 }).catch(() => {});
   const left = await page.locator('vnet-flows > .vf-loading').count();
   check(left === 0, `loading: the indicators go once the widgets mount (${left} left)`);
-  await context.close();
+  await page.context().close();
 }
 
 // 5. The help panel: 360 px, dark; the host's properties, setConfig and the change event.
@@ -421,23 +412,17 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
 
 // 8. A property set before the element is defined is not lost.
 {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
-  await page.goto(url(plain, 'docs.html'));
+  const { page, release } = await heldBack();
   await page.evaluate(() => { document.querySelectorAll('vnet-flows')[1].scenario = 'aks'; });
   release();
   await mounted(page, 2);
   await page.waitForFunction(() => document.querySelectorAll('vnet-flows')[1].scenario === 'aks', null, { timeout: 3000 }).catch(() => {});
   const early = await page.evaluate(() => document.querySelectorAll('vnet-flows')[1].scenario);
   check(early === 'aks', `life: a scenario set before the element was defined applies once it is (${early})`);
-  await context.close();
+  await page.context().close();
 }
 
 await browser.close();
 plain.close();
 strict.close();
-console.log(failures.length ? `\n${failures.length} end-to-end check(s) failed` : '\nall end-to-end checks of the three homes passed');
-process.exit(failures.length ? 1 : 0);
+finish('end-to-end checks of the three homes');

@@ -1,31 +1,16 @@
 // End-to-end tests of the Trunk build (dist/) in Debian's Chromium through playwright-core.
 // Usage: node e2e/widget.mjs [dist dir]. Screenshots go to target/screenshots/.
 // Exits 1 with a list of failures; every check runs even when an earlier one fails.
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { check, dist, finish, launch, shots } from './harness.mjs';
 import { serve } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-const dist = path.resolve(process.argv[2] || path.join(root, 'dist'));
-const shots = path.join(root, 'target', 'screenshots');
-fs.mkdirSync(shots, { recursive: true });
-
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-};
 
 const server = await serve(dist);
 const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 /** A browser context whose pages can reach into the widget's shadow root: `vf(selector)`,
  * `vfAll(selector)` and `vfActive()` in scripts run in the page. */
@@ -343,5 +328,4 @@ for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [360, 'light']])
 
 await browser.close();
 server.close();
-console.log(failures.length ? `\n${failures.length} end-to-end check(s) failed` : '\nall end-to-end checks passed');
-process.exit(failures.length ? 1 : 0);
+finish('end-to-end checks');

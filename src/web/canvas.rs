@@ -109,6 +109,17 @@ impl Canvas {
         }
     }
 
+    /// Adds a polyline to the current path.
+    fn trace(&self, points: impl IntoIterator<Item = BackendCoord>) {
+        for (i, (x, y)) in points.into_iter().enumerate() {
+            if i == 0 {
+                self.context.move_to(f64::from(x), f64::from(y));
+            } else {
+                self.context.line_to(f64::from(x), f64::from(y));
+            }
+        }
+    }
+
     /// Lets plotters-canvas draw, after which the styles it set are unknown.
     fn delegate<T>(&mut self, draw: impl FnOnce(&mut CanvasBackend) -> T) -> T {
         self.finish();
@@ -193,13 +204,10 @@ impl DrawingBackend for Canvas {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
-        let mut points = path.into_iter();
-        if let Some(start) = points.next() {
+        let mut points = path.into_iter().peekable();
+        if points.peek().is_some() {
             self.stroke_with(style);
-            self.context.move_to(f64::from(start.0), f64::from(start.1));
-            for next in points {
-                self.context.line_to(f64::from(next.0), f64::from(next.1));
-            }
+            self.trace(points);
         }
         Ok(())
     }
@@ -213,14 +221,11 @@ impl DrawingBackend for Canvas {
             return Ok(());
         }
         self.finish();
-        let mut points = path.into_iter();
-        if let Some(start) = points.next() {
+        let mut points = path.into_iter().peekable();
+        if points.peek().is_some() {
             self.set_fill(style.color());
             self.context.begin_path();
-            self.context.move_to(f64::from(start.0), f64::from(start.1));
-            for next in points {
-                self.context.line_to(f64::from(next.0), f64::from(next.1));
-            }
+            self.trace(points);
             self.context.close_path();
             self.context.fill();
         }
