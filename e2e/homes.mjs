@@ -147,7 +147,7 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
 
   // Hover a node: the tooltip is positioned through the CSS object model, which the policy allows.
   const [x, y] = await first.locator('.vf-target').first().evaluate((el) => [el.offsetLeft + 10, el.offsetTop + 10]);
-  await first.locator('.vf-packets').hover({ position: { x, y } });
+  await first.locator('.vf-pointer').hover({ position: { x, y } });
   await first.locator('.vf-tooltip').waitFor({ timeout: 3000 }).catch(() => {});
   check(await first.locator('.vf-tooltip').count() === 1, 'docs: hovering shows a tooltip under the policy');
   const found = await problems(page);

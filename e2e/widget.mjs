@@ -207,7 +207,7 @@ for (const scheme of ['light', 'dark']) {
   await page.locator('select[data-key=dependencies]').selectOption('private-endpoint');
 
   // Pointer: hovering a node shows its tooltip.
-  const box = await page.locator('.vf-packets').boundingBox();
+  const box = await page.locator('.vf-pointer').boundingBox();
   const nodes = await page.locator('.vf-target').evaluateAll((els) => els.map((el) => [el.offsetLeft + 20, el.offsetTop + 10]));
   await page.mouse.move(box.x + nodes[0][0], box.y + nodes[0][1]);
   check(await page.locator('.vf-tooltip').isVisible(), 'hovering a node shows a tooltip');

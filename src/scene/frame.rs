@@ -485,13 +485,21 @@ pub fn packet_position(layout: &Layout, traffic: &Traffic, step: usize, progress
     None
 }
 
+/// Where the current step's packet is, and the kind of traffic it is on.
+pub fn packet_at(layout: &Layout, traffic: &Traffic, step: usize, progress: f64) -> Option<(Point, Kind)> {
+    let (at, e) = packet_position(layout, traffic, step, progress)?;
+    Some((at, traffic.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind)))
+}
+
+/// The packet of step `number` (1-based) on `kind` traffic, centred on `at`.
+pub fn packet_badge(number: usize, kind: Kind, at: Point) -> [Shape; 2] {
+    badge(at, number, Ink::Flow(kind))
+}
+
 /// The moving layer: the current step's packet, numbered.
 pub fn packets(layout: &Layout, traffic: &Traffic, step: usize, progress: f64) -> Vec<Shape> {
-    match packet_position(layout, traffic, step, progress) {
-        Some((at, e)) => {
-            let kind = traffic.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind);
-            badge(at, step + 1, Ink::Flow(kind)).into()
-        }
+    match packet_at(layout, traffic, step, progress) {
+        Some((at, kind)) => packet_badge(step + 1, kind, at).into(),
         None => Vec::new(),
     }
 }

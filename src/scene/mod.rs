@@ -14,7 +14,7 @@ mod layout;
 
 pub use frame::{
     Anchor, Dash, EdgeUse, Emphasis, Ink, Paint, SECONDS_PER_STEP, Shape, Stroke, Traffic, advance, diagram,
-    edge_label_rect, highlight, packet_position, packets,
+    edge_label_rect, highlight, packet_at, packet_badge, packet_position, packets,
 };
 pub use hit::{Hit, TOLERANCE, hit};
 pub use layout::{

@@ -1,20 +1,24 @@
-//! The diagram: two stacked canvases (the static layer, drawn once per change, and the moving
-//! packets, drawn per frame), the animation loop, pointer hit testing and a keyboard overlay.
+//! The diagram: a canvas with the static layer, drawn once per change; the packet, a small
+//! canvas of its own that each frame moves with a CSS transform; a transparent canvas on top
+//! for the pointer; the animation loop, hit testing and a keyboard overlay.
 //!
-//! The loop runs on gloo's animation-frame handle, which cancels when dropped. It asks for a
-//! frame only while something moves: playing, visible on screen and in a visible tab, or while
-//! a configuration change fades flows in and out. Paused, hidden or scrolled away, it asks for
-//! nothing.
+//! The loop is one animation-frame callback, made once and asked for again each frame. It asks
+//! for a frame only while something moves: playing, visible on screen and in a visible tab, or
+//! while a configuration change fades flows in and out. Paused, hidden or scrolled away, it
+//! asks for nothing.
+//!
+//! Everything with text is painted on canvases that are not in the document, then copied onto
+//! the two on the page. Text drawn on a canvas in the page makes the browser bring the page's
+//! styles up to date first, which right after a render costs milliseconds.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use gloo::render::{AnimationFrame, request_animation_frame};
 use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
-use web_sys::HtmlCanvasElement;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use super::canvas::Canvas;
@@ -24,7 +28,8 @@ use crate::paint::{Palette, paint};
 use crate::resolve::resolve;
 use crate::scene::geom::Point;
 use crate::scene::{
-    Emphasis, Hit, Kind, Layout, Reach, Shape, Traffic, advance, diagram, edge_label_rect, highlight, hit, packets,
+    Emphasis, Hit, Kind, Layout, Reach, Shape, Traffic, advance, diagram, edge_label_rect, highlight, hit, packet_at,
+    packet_badge,
 };
 
 /// How long flows take to fade in or out after a change, in milliseconds.
@@ -68,20 +73,153 @@ struct Anim {
     on_screen: bool,
     page_visible: bool,
     palette: Palette,
-    base: Option<HtmlCanvasElement>,
-    top: Option<HtmlCanvasElement>,
+    /// The device pixel ratio the canvases were sized for.
+    dpr: f64,
+    base: Option<Surface>,
+    packet: Option<Packet>,
     on_step: Callback<usize>,
-    frame: Option<AnimationFrame>,
+    ticker: Ticker,
     /// Whether the first complete frame has been marked for performance measurements.
     marked: bool,
-    /// Where the packet layer was drawn last, in CSS pixels: what the next frame clears.
-    packet_marks: Vec<crate::scene::geom::Rect>,
-    /// The styles the packet layer's context holds, kept from frame to frame.
-    packet_styles: Rc<RefCell<super::canvas::State>>,
+    /// Where the static layer is painted before it is copied onto the page.
+    scratch: Option<HtmlCanvasElement>,
     /// What the static layer last showed, drawn whole, apart from its step.
     drawn: Option<Settled>,
     /// An offscreen copy of the static layer without the step, and what it shows.
     settled: Option<(Settled, HtmlCanvasElement)>,
+}
+
+/// A canvas on the page and its context, fetched once.
+struct Surface {
+    canvas: HtmlCanvasElement,
+    context: CanvasRenderingContext2d,
+}
+
+impl Surface {
+    fn new(canvas: HtmlCanvasElement) -> Option<Surface> {
+        let context = context(&canvas)?;
+        Some(Surface { canvas, context })
+    }
+}
+
+/// The packet: its own small canvas over the diagram, painted once per step and moved each
+/// frame by a CSS transform. A frame then costs one style change, with nothing to clear or
+/// paint, and the browser only moves a layer.
+struct Packet {
+    canvas: HtmlCanvasElement,
+    style: web_sys::CssStyleDeclaration,
+    /// Where the badge is painted first: text on a canvas outside the document does not wait
+    /// for the page's styles.
+    sprite: Option<HtmlCanvasElement>,
+    /// The step number and kind of traffic it shows, once painted.
+    shows: Option<(usize, Kind)>,
+    /// From the packet's centre to the canvas's top left corner, in CSS pixels.
+    offset: Point,
+    visible: bool,
+    /// Where it was moved last, in hundredths of a CSS pixel.
+    at: (i64, i64),
+    /// The transform, written into the same buffer each frame.
+    transform: String,
+}
+
+impl Packet {
+    fn new(canvas: HtmlCanvasElement) -> Packet {
+        let style = canvas.style();
+        Packet {
+            canvas,
+            style,
+            sprite: None,
+            shows: None,
+            offset: Point::new(0.0, 0.0),
+            visible: true,
+            at: (i64::MIN, i64::MIN),
+            transform: String::new(),
+        }
+    }
+
+    /// Paints the badge of step `number` (1-based) on `kind` traffic.
+    fn paint(&mut self, number: usize, kind: Kind, palette: &Palette, dpr: f64) {
+        let centred = packet_badge(number, kind, Point::new(0.0, 0.0));
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for r in centred.iter().map(Shape::bounds) {
+            (x0, y0, x1, y1) = (x0.min(r.x), y0.min(r.y), x1.max(r.x + r.w), y1.max(r.y + r.h));
+        }
+        let (w, h) = ((x1 - x0).ceil(), (y1 - y0).ceil());
+        let (dw, dh) = ((w * dpr).ceil() as u32, (h * dpr).ceil() as u32);
+        let Some(sprite) = self.sprite.take().or_else(detached) else { return };
+        size(&sprite, dw, dh);
+        paint_on(&sprite, &packet_badge(number, kind, Point::new(-x0, -y0)), palette, dpr);
+        size(&self.canvas, dw, dh);
+        dom::place(Some(&self.canvas), None, Some((w, h)));
+        if let Some(context) = context(&self.canvas) {
+            copy(&sprite, &Surface { canvas: self.canvas.clone(), context });
+        }
+        self.sprite = Some(sprite);
+        self.shows = Some((number, kind));
+        self.offset = Point::new(x0, y0);
+    }
+
+    fn show(&mut self, visible: bool) {
+        if self.visible != visible {
+            self.visible = visible;
+            let _ = self.style.set_property("visibility", if visible { "visible" } else { "hidden" });
+        }
+    }
+
+    /// Centres the packet on `at` (CSS pixels).
+    fn move_to(&mut self, at: Point) {
+        let to = (((at.x + self.offset.x) * 100.0).round() as i64, ((at.y + self.offset.y) * 100.0).round() as i64);
+        if to == self.at {
+            return;
+        }
+        self.at = to;
+        self.transform.clear();
+        self.transform.push_str("translate(");
+        hundredths(&mut self.transform, to.0);
+        self.transform.push_str("px,");
+        hundredths(&mut self.transform, to.1);
+        self.transform.push_str("px)");
+        let _ = self.style.set_property("transform", &self.transform);
+    }
+}
+
+/// Writes `value / 100` with two decimals.
+fn hundredths(out: &mut String, value: i64) {
+    use std::fmt::Write;
+    let sign = if value < 0 { "-" } else { "" };
+    let _ = write!(out, "{sign}{}.{:02}", value.abs() / 100, value.abs() % 100);
+}
+
+/// The animation-frame callback: one closure for the diagram's life, asked for again each
+/// frame (a closure made per frame would be made and freed sixty times a second).
+#[derive(Default)]
+struct Ticker {
+    callback: Option<Closure<dyn FnMut(f64)>>,
+    pending: Option<i32>,
+}
+
+impl Ticker {
+    fn request(&mut self, make: impl FnOnce() -> Closure<dyn FnMut(f64)>) {
+        if self.pending.is_some() {
+            return;
+        }
+        let callback = self.callback.get_or_insert_with(make);
+        if let Some(window) = web_sys::window() {
+            self.pending = window.request_animation_frame(callback.as_ref().unchecked_ref()).ok();
+        }
+    }
+
+    fn cancel(&mut self) {
+        if let (Some(id), Some(window)) = (self.pending.take(), web_sys::window()) {
+            let _ = window.cancel_animation_frame(id);
+        }
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.cancel();
+    }
 }
 
 /// What a static layer shows, apart from the current step.
@@ -114,20 +252,51 @@ impl Anim {
         self.on_screen && self.page_visible && (self.fade_from.is_some() || self.moving())
     }
 
+    /// Takes the page's canvases and sizes the diagram's for the layout at the device pixel
+    /// ratio.
+    fn fit(&mut self, base: Option<HtmlCanvasElement>, packet: Option<HtmlCanvasElement>) {
+        if self.base.as_ref().map(|s| &s.canvas) != base.as_ref() {
+            self.base = base.and_then(Surface::new);
+        }
+        if self.packet.as_ref().map(|p| &p.canvas) != packet.as_ref() {
+            self.packet = packet.map(Packet::new);
+        }
+        let dpr = dom::device_pixel_ratio();
+        if dpr != self.dpr {
+            self.dpr = dpr;
+            self.repaint_packet();
+        }
+        if let Some(base) = &self.base {
+            size(&base.canvas, (self.layout.width * dpr).round() as u32, (self.layout.height * dpr).round() as u32);
+        }
+    }
+
+    /// The packet is painted again on the next frame (new colours or pixel ratio).
+    fn repaint_packet(&mut self) {
+        if let Some(packet) = &mut self.packet {
+            packet.shows = None;
+        }
+    }
+
     /// The static layer. A change of configuration, emphasis or theme draws it whole. When
     /// only the step changes after that, the diagram without the step is kept in an offscreen
     /// canvas and each step is a copy of it with the step's highlight drawn over: moving on
     /// costs a copy and a few shapes however large the diagram is.
     fn draw_static(&mut self, fade: f64) {
-        let Some((canvas, dpr, _)) = prepare(self.base.as_ref(), &self.layout) else { return };
-        let whole = |a: &Anim| {
-            let shapes = diagram(&a.layout, &a.before, &a.after, fade, &a.emphasis);
-            clear(&canvas, None, dpr);
-            draw(&canvas, &shapes, &a.palette, dpr);
-        };
+        let Some(base) = &self.base else { return };
+        let (w, h, dpr) = (base.canvas.width(), base.canvas.height(), self.dpr);
+        let Some(scratch) = self.scratch.take().or_else(detached) else { return };
+        size(&scratch, w, h);
+        let scratch = &*self.scratch.insert(scratch);
         let Some(step) = self.emphasis.step.filter(|_| fade >= 1.0) else {
             self.drawn = None;
-            return whole(self);
+            paint_on(
+                scratch,
+                &diagram(&self.layout, &self.before, &self.after, fade, &self.emphasis),
+                &self.palette,
+                dpr,
+            );
+            return copy(scratch, base);
         };
         let key = Settled {
             layout: self.layout.clone(),
@@ -135,93 +304,82 @@ impl Anim {
             emphasis: Emphasis { step: None, ..self.emphasis.clone() },
             palette: self.palette.clone(),
         };
-        let cached = self
-            .settled
-            .as_ref()
-            .is_some_and(|(k, c)| *k == key && c.width() == canvas.width() && c.height() == canvas.height());
+        let cached = self.settled.as_ref().is_some_and(|(k, c)| *k == key && c.width() == w && c.height() == h);
         if !cached {
             if self.drawn.as_ref() != Some(&key) {
                 // Something besides the step changed: draw it whole, and keep it in mind.
-                whole(self);
+                paint_on(
+                    scratch,
+                    &diagram(&self.layout, &self.after, &self.after, 1.0, &self.emphasis),
+                    &self.palette,
+                    dpr,
+                );
                 self.drawn = Some(key);
-                return;
+                copy(scratch, base);
+                // A new palette may change the packet too.
+                return self.repaint_packet();
             }
             // Only the step changed since: worth keeping the diagram without it.
-            let cache = self.settled.take().map(|(_, c)| c).or_else(|| {
-                let document = web_sys::window()?.document()?;
-                document.create_element("canvas").ok()?.dyn_into::<HtmlCanvasElement>().ok()
-            });
-            let Some(cache) = cache else { return whole(self) };
-            cache.set_width(canvas.width());
-            cache.set_height(canvas.height());
-            clear(&cache, None, dpr);
-            draw(&cache, &diagram(&self.layout, &self.after, &self.after, 1.0, &key.emphasis), &self.palette, dpr);
+            let Some(cache) = self.settled.take().map(|(_, c)| c).or_else(detached) else { return };
+            size(&cache, w, h);
+            paint_on(&cache, &diagram(&self.layout, &self.after, &self.after, 1.0, &key.emphasis), &self.palette, dpr);
             self.settled = Some((key, cache));
         }
         let Some((_, cache)) = &self.settled else { return };
-        clear(&canvas, None, dpr);
-        if let Ok(Some(ctx)) = canvas.get_context("2d")
-            && let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>()
-        {
-            let _ = ctx.draw_image_with_html_canvas_element(cache, 0.0, 0.0);
+        if let Some(context) = context(scratch) {
+            copy(cache, &Surface { canvas: scratch.clone(), context });
+            draw(scratch, &highlight(&self.layout, &self.after, step), &self.palette, dpr);
+            copy(scratch, base);
         }
-        draw(&canvas, &highlight(&self.layout, &self.after, step), &self.palette, dpr);
     }
 
-    /// The moving layer: only where packets were and are is cleared and drawn, so a frame
-    /// costs the same on a small diagram and a very large one.
+    /// The moving layer: the packet is painted when the step changes and moved every frame.
+    /// A frame allocates nothing and costs the same on any diagram.
     fn draw_packets(&mut self) {
-        let shapes = if self.reduced || self.after.steps.is_empty() {
-            Vec::new()
-        } else {
-            packets(&self.layout, &self.after, self.step, self.progress)
-        };
-        let Some((canvas, dpr, resized)) = prepare(self.top.as_ref(), &self.layout) else { return };
-        if resized {
-            // A resized canvas forgets its styles.
-            *self.packet_styles.borrow_mut() = Default::default();
-        } else {
-            clear(&canvas, Some(&self.packet_marks), dpr);
+        let Some(packet) = &mut self.packet else { return };
+        let at = if self.reduced { None } else { packet_at(&self.layout, &self.after, self.step, self.progress) };
+        let Some((at, kind)) = at else { return packet.show(false) };
+        let number = self.step + 1;
+        if packet.shows != Some((number, kind)) {
+            packet.paint(number, kind, &self.palette, self.dpr);
         }
-        if !shapes.is_empty() {
-            draw_on(Canvas::with_state(&canvas, self.packet_styles.clone()), &shapes, &self.palette, dpr);
-        }
-        self.packet_marks = shapes.iter().map(Shape::bounds).collect();
+        packet.move_to(at);
+        packet.show(true);
     }
 }
 
-/// Sizes `canvas` for the layout at the device pixel ratio; says whether that cleared it.
-fn prepare(canvas: Option<&HtmlCanvasElement>, layout: &Layout) -> Option<(HtmlCanvasElement, f64, bool)> {
-    let canvas = canvas?.clone();
-    let dpr = dom::device_pixel_ratio();
-    let (w, h) = ((layout.width * dpr).round() as u32, (layout.height * dpr).round() as u32);
-    let resized = canvas.width() != w || canvas.height() != h;
+/// A canvas that is not in the document.
+fn detached() -> Option<HtmlCanvasElement> {
+    web_sys::window()?.document()?.create_element("canvas").ok()?.dyn_into().ok()
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// Sets a canvas's size in device pixels (which clears it) when it differs.
+fn size(canvas: &HtmlCanvasElement, w: u32, h: u32) {
     if canvas.width() != w {
         canvas.set_width(w);
     }
     if canvas.height() != h {
         canvas.set_height(h);
     }
-    Some((canvas, dpr, resized))
 }
 
-/// Clears `areas` (in CSS pixels) of `canvas`, or all of it.
-fn clear(canvas: &HtmlCanvasElement, areas: Option<&[crate::scene::geom::Rect]>, dpr: f64) {
-    let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
-    let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else { return };
-    match areas {
-        None => ctx.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64),
-        Some(areas) => {
-            for r in areas {
-                ctx.clear_rect(
-                    (r.x * dpr).floor(),
-                    (r.y * dpr).floor(),
-                    (r.w * dpr).ceil() + 1.0,
-                    (r.h * dpr).ceil() + 1.0,
-                );
-            }
-        }
+/// Replaces what `to` shows with `from`.
+fn copy(from: &HtmlCanvasElement, to: &Surface) {
+    let (w, h) = (f64::from(to.canvas.width()), f64::from(to.canvas.height()));
+    to.context.clear_rect(0.0, 0.0, w, h);
+    let _ = to.context.draw_image_with_html_canvas_element(from, 0.0, 0.0);
+}
+
+/// Clears `canvas` and paints `shapes` on it.
+fn paint_on(canvas: &HtmlCanvasElement, shapes: &[Shape], palette: &Palette, dpr: f64) {
+    if let Some(context) = context(canvas) {
+        context.clear_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
     }
+    draw(canvas, shapes, palette, dpr);
 }
 
 /// Paints `shapes` on `canvas`, at the device pixel ratio.
@@ -243,22 +401,24 @@ fn draw_on(backend: Option<Canvas>, shapes: &[Shape], palette: &Palette, dpr: f6
 
 fn schedule(anim: &Rc<RefCell<Anim>>) {
     let mut a = anim.borrow_mut();
-    if a.frame.is_some() || !a.wants_frames() {
+    if !a.wants_frames() {
         return;
     }
     let weak = Rc::downgrade(anim);
-    a.frame = Some(request_animation_frame(move |now| {
-        if let Some(anim) = weak.upgrade() {
-            tick(&anim, now);
-        }
-    }));
+    a.ticker.request(move || {
+        Closure::new(move |now: f64| {
+            if let Some(anim) = weak.upgrade() {
+                tick(&anim, now);
+            }
+        })
+    });
 }
 
 fn tick(anim: &Rc<RefCell<Anim>>, now: f64) {
     let mut moved_to = None;
     {
         let mut a = anim.borrow_mut();
-        a.frame = None;
+        a.ticker.pending = None;
         let seconds = a.last.map_or(0.0, |last| ((now - last) / 1000.0).clamp(0.0, 0.1));
         a.last = Some(now);
         if a.fade_from.is_some() {
@@ -343,6 +503,7 @@ pub fn Diagram(props: &Props) -> Html {
     let container = use_node_ref();
     let base = use_node_ref();
     let top = use_node_ref();
+    let packet = use_node_ref();
     let canvas_box = use_node_ref();
     let target_list = use_node_ref();
     let tip = use_node_ref();
@@ -387,13 +548,13 @@ pub fn Diagram(props: &Props) -> Html {
         on_screen: true,
         page_visible: true,
         palette: Palette::default(),
+        dpr: 1.0,
         base: None,
-        top: None,
+        packet: None,
         on_step: props.on_step.clone(),
-        frame: None,
+        ticker: Ticker::default(),
         marked: false,
-        packet_marks: Vec::new(),
-        packet_styles: Default::default(),
+        scratch: None,
         drawn: None,
         settled: None,
     });
@@ -478,7 +639,7 @@ pub fn Diagram(props: &Props) -> Html {
                     f();
                 }
                 drop(keep);
-                anim.borrow_mut().frame = None;
+                anim.borrow_mut().ticker.cancel();
             }
         });
     }
@@ -520,7 +681,7 @@ pub fn Diagram(props: &Props) -> Html {
     // Hand everything to the loop and redraw the static layer when it changed.
     {
         let anim = anim.clone();
-        let (base, top) = (base.clone(), top.clone());
+        let (base, packet) = (base.clone(), packet.clone());
         let deps = (
             layout.clone(),
             traffic.clone(),
@@ -541,8 +702,6 @@ pub fn Diagram(props: &Props) -> Html {
             }
             {
                 let mut a = anim.borrow_mut();
-                a.base = base.cast::<HtmlCanvasElement>();
-                a.top = top.cast::<HtmlCanvasElement>();
                 a.on_step = on_step;
                 let now = dom::now();
                 if !Rc::ptr_eq(&a.layout, layout) {
@@ -569,6 +728,7 @@ pub fn Diagram(props: &Props) -> Html {
                     a.before = a.after.clone();
                 }
                 let fade = a.fade(now);
+                a.fit(base.cast::<HtmlCanvasElement>(), packet.cast::<HtmlCanvasElement>());
                 a.draw_static(fade);
                 a.draw_packets();
                 if !a.marked {
@@ -738,7 +898,8 @@ pub fn Diagram(props: &Props) -> Html {
             </div>
             <div class="vf-canvas-box" ref={canvas_box}>
                 <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.steps_id.clone()}></canvas>
-                <canvas ref={top} class="vf-canvas vf-packets" aria-hidden="true" onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}></canvas>
+                <canvas ref={packet} class="vf-packet" aria-hidden="true"></canvas>
+                <canvas ref={top} class="vf-canvas vf-pointer" aria-hidden="true" onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}></canvas>
                 <div class="vf-targets" role="group" ref={target_list} onkeydown={on_targets_key}
                     aria-label="Places and connections in the diagram: arrow keys move between them, Enter shows a connection's rule in the table, Escape lets go">
                     { for targets.into_iter().enumerate().map(|(i, (h, _))| html! {
