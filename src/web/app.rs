@@ -240,6 +240,14 @@ fn Widget(props: &WidgetProps) -> Html {
     let hovered_rules = use_state(Vec::<usize>::new);
     let chosen_rule = use_state(|| None::<usize>);
     let announcement = use_state(String::new);
+    // The step list, the table and the setup come in the render after the first. The first
+    // render stays small, so the scheduler does not hand the browser a frame before the
+    // diagram draws itself (right after the first render), and the diagram comes first.
+    let settled = use_state(|| false);
+    {
+        let settled = settled.clone();
+        use_effect_with((), move |_| settled.set(true));
+    }
 
     // Follow the system's motion preference as it changes.
     {
@@ -538,18 +546,22 @@ fn Widget(props: &WidgetProps) -> Html {
                         on_next={on_next}
                     />
                     <div class="vf-sr" aria-live="polite" aria-atomic="true">{ (*announcement).clone() }</div>
-                    <StepList catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} step={step} on_select={on_pick_step} id={id("steps")} />
+                    if *settled {
+                        <StepList catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} step={step} on_select={on_pick_step} id={id("steps")} />
+                    }
                 </div>
             </div>
-            <RulesTable
-                catalog={catalog.clone()}
-                scenario={c.scenario}
-                config={c.config.clone()}
-                highlighted={[step_rules, (*hovered_rules).clone()].concat()}
-                chosen={*chosen_rule}
-                on_choose={on_choose_rule}
-            />
-            <Setup catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} />
+            if *settled {
+                <RulesTable
+                    catalog={catalog.clone()}
+                    scenario={c.scenario}
+                    config={c.config.clone()}
+                    highlighted={[step_rules, (*hovered_rules).clone()].concat()}
+                    chosen={*chosen_rule}
+                    on_choose={on_choose_rule}
+                />
+                <Setup catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} />
+            }
             </div>
         </div>
     }

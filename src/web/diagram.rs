@@ -6,10 +6,6 @@
 //! for a frame only while something moves: playing, visible on screen and in a visible tab, or
 //! while a configuration change fades flows in and out. Paused, hidden or scrolled away, it
 //! asks for nothing.
-//!
-//! Everything with text is painted on canvases that are not in the document, then copied onto
-//! the two on the page. Text drawn on a canvas in the page makes the browser bring the page's
-//! styles up to date first, which right after a render costs milliseconds.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -81,10 +77,11 @@ struct Anim {
     ticker: Ticker,
     /// Whether the first complete frame has been marked for performance measurements.
     marked: bool,
-    /// Where the static layer is painted before it is copied onto the page.
-    scratch: Option<HtmlCanvasElement>,
     /// What the static layer last showed, drawn whole, apart from its step.
     drawn: Option<Settled>,
+    /// What the static layer shows now, step included, and at what size: drawing it again
+    /// would change nothing.
+    shown: Option<(Settled, (u32, u32))>,
     /// An offscreen copy of the static layer without the step, and what it shows.
     settled: Option<(Settled, HtmlCanvasElement)>,
 }
@@ -284,19 +281,29 @@ impl Anim {
     /// costs a copy and a few shapes however large the diagram is.
     fn draw_static(&mut self, fade: f64) {
         let Some(base) = &self.base else { return };
+        let showing = (
+            Settled {
+                layout: self.layout.clone(),
+                traffic: self.after.clone(),
+                emphasis: self.emphasis.clone(),
+                palette: self.palette.clone(),
+            },
+            (base.canvas.width(), base.canvas.height()),
+        );
+        if fade >= 1.0 && self.shown.as_ref() == Some(&showing) {
+            return;
+        }
+        self.shown = (fade >= 1.0).then_some(showing);
+        self.paint_static(fade);
+    }
+
+    fn paint_static(&mut self, fade: f64) {
+        let Some(base) = &self.base else { return };
         let (w, h, dpr) = (base.canvas.width(), base.canvas.height(), self.dpr);
-        let Some(scratch) = self.scratch.take().or_else(detached) else { return };
-        size(&scratch, w, h);
-        let scratch = &*self.scratch.insert(scratch);
         let Some(step) = self.emphasis.step.filter(|_| fade >= 1.0) else {
             self.drawn = None;
-            paint_on(
-                scratch,
-                &diagram(&self.layout, &self.before, &self.after, fade, &self.emphasis),
-                &self.palette,
-                dpr,
-            );
-            return copy(scratch, base);
+            let shapes = diagram(&self.layout, &self.before, &self.after, fade, &self.emphasis);
+            return paint_on(&base.canvas, &shapes, &self.palette, dpr);
         };
         let key = Settled {
             layout: self.layout.clone(),
@@ -308,14 +315,9 @@ impl Anim {
         if !cached {
             if self.drawn.as_ref() != Some(&key) {
                 // Something besides the step changed: draw it whole, and keep it in mind.
-                paint_on(
-                    scratch,
-                    &diagram(&self.layout, &self.after, &self.after, 1.0, &self.emphasis),
-                    &self.palette,
-                    dpr,
-                );
+                let shapes = diagram(&self.layout, &self.after, &self.after, 1.0, &self.emphasis);
+                paint_on(&base.canvas, &shapes, &self.palette, dpr);
                 self.drawn = Some(key);
-                copy(scratch, base);
                 // A new palette may change the packet too.
                 return self.repaint_packet();
             }
@@ -326,11 +328,8 @@ impl Anim {
             self.settled = Some((key, cache));
         }
         let Some((_, cache)) = &self.settled else { return };
-        if let Some(context) = context(scratch) {
-            copy(cache, &Surface { canvas: scratch.clone(), context });
-            draw(scratch, &highlight(&self.layout, &self.after, step), &self.palette, dpr);
-            copy(scratch, base);
-        }
+        copy(cache, base);
+        draw(&base.canvas, &highlight(&self.layout, &self.after, step), &self.palette, dpr);
     }
 
     /// The moving layer: the packet is painted when the step changes and moved every frame.
@@ -513,6 +512,8 @@ pub fn Diagram(props: &Props) -> Html {
     let hover = use_state(|| None::<Hit>);
     // Which diagram item holds the Tab stop.
     let cursor = use_state(|| 0_usize);
+    // The keyboard targets' elements and where they were last placed.
+    let placed = use_mut_ref(Vec::<(web_sys::HtmlElement, crate::scene::geom::Rect)>::new);
 
     let catalog = props.catalog.clone();
     let scenario = props.scenario;
@@ -520,14 +521,21 @@ pub fn Diagram(props: &Props) -> Html {
     // the width.
     let reach: Rc<Reach> =
         use_memo((catalog.clone(), scenario), |(catalog, s)| Reach::new(catalog, &catalog.scenarios[*s]));
+    // A layout made by the first drawing, before the measured width reached a render.
+    let early = use_mut_ref(|| None::<(u64, Rc<Layout>)>);
     let layout: Rc<Layout> = {
         let catalog = catalog.clone();
+        let early = early.clone();
         // Until the container is measured there is nothing to lay out (and a large diagram's
         // layout is worth doing once, at the right width).
-        use_memo((reach, width.to_bits()), move |(reach, w)| match f64::from_bits(*w) {
-            w if w > 0.0 => reach.layout(&catalog, w),
-            _ => Layout::empty(),
-        })
+        let memo = use_memo((reach.clone(), width.to_bits()), move |(reach, w)| {
+            let early = early.borrow_mut().take().filter(|(bits, _)| bits == w).map(|(_, l)| l);
+            match f64::from_bits(*w) {
+                w if w > 0.0 => early.unwrap_or_else(|| Rc::new(reach.layout(&catalog, w))),
+                _ => Rc::new(Layout::empty()),
+            }
+        });
+        (*memo).clone()
     };
     let resolution = resolve(&catalog, &catalog.scenarios[scenario], &props.config);
     // Shared by the callbacks below, so each one holds a pointer rather than a copy.
@@ -554,8 +562,8 @@ pub fn Diagram(props: &Props) -> Html {
         on_step: props.on_step.clone(),
         ticker: Ticker::default(),
         marked: false,
-        scratch: None,
         drawn: None,
+        shown: None,
         settled: None,
     });
 
@@ -644,27 +652,7 @@ pub fn Diagram(props: &Props) -> Html {
         });
     }
 
-    // Emphasis: the current step, what the pointer or focus is on, the chosen table row.
-    let mut emphasis = Emphasis { step: (!traffic.steps.is_empty()).then_some(props.step), ..Emphasis::default() };
-    match hovered {
-        Some(Hit::Edge(e)) => emphasis.edges.push(e),
-        Some(Hit::Node(slot)) => {
-            emphasis.nodes.push(slot);
-            for (e, edge) in layout.edges.iter().enumerate() {
-                if (edge.from == slot || edge.to == slot) && traffic.edges[e].is_some() {
-                    emphasis.edges.push(e);
-                }
-            }
-        }
-        None => {}
-    }
-    if let Some(rule) = props.chosen_rule {
-        for (e, used) in traffic.edges.iter().enumerate() {
-            if used.as_ref().is_some_and(|u| u.rules.contains(&rule)) {
-                emphasis.edges.push(e);
-            }
-        }
-    }
+    let emphasis = emphasis_of(&layout, &traffic, props.step, hovered, props.chosen_rule);
 
     // The canvas colours come from the theme's custom properties; read them again only when
     // the theme may have changed. (Declared first, so it runs before the drawing effect.)
@@ -694,12 +682,27 @@ pub fn Diagram(props: &Props) -> Html {
             *width > 0.0,
         );
         let on_step = props.on_step.clone();
+        let (container, reach, catalog, config) =
+            (container.clone(), reach.clone(), catalog.clone(), props.config.clone());
+        let chosen_rule = props.chosen_rule;
         use_effect_with(deps, move |(layout, traffic, emphasis, step, playing, speed, reduced, _, measured)| {
-            // Nothing is drawn until the container's width is known, so the first frame is
-            // already the right one.
-            if !*measured {
-                return;
-            }
+            let (layout, traffic, emphasis) = if *measured {
+                (layout.clone(), traffic.clone(), emphasis.clone())
+            } else {
+                // After the first render the width is known, but not yet to a render. Rather
+                // than wait for the render it brings, lay out and draw now, so the first frame
+                // the browser paints already has the diagram. The next render reuses this
+                // layout.
+                let measure = |el: web_sys::Element| el.get_bounding_client_rect().width().floor();
+                let Some(w) = container.cast::<web_sys::Element>().map(measure).filter(|w| *w > 0.0) else { return };
+                let layout = Rc::new(reach.layout(&catalog, w));
+                *early.borrow_mut() = Some((w.to_bits(), layout.clone()));
+                let resolution = resolve(&catalog, &catalog.scenarios[scenario], &config);
+                let traffic = Rc::new(Traffic::new(&layout, &resolution));
+                let emphasis = emphasis_of(&layout, &traffic, *step, None, chosen_rule);
+                (layout, traffic, emphasis)
+            };
+            let (layout, traffic, emphasis) = (&layout, &traffic, &emphasis);
             {
                 let mut a = anim.borrow_mut();
                 a.on_step = on_step;
@@ -859,15 +862,28 @@ pub fn Diagram(props: &Props) -> Html {
         let size = (layout.width, layout.height);
         let rects: Vec<crate::scene::geom::Rect> = targets.iter().map(|(_, r)| *r).collect();
         let at = tooltip.as_ref().map(|(_, at)| *at);
+        let placed = placed.clone();
         use_effect(move || {
             for el in [&canvas_box, &base, &top] {
                 dom::place(el.cast::<web_sys::HtmlElement>().as_ref(), None, Some(size));
             }
             if let Some(list) = target_list.cast::<web_sys::Element>() {
+                // The buttons are keyed, so most keep their place from one render to the next:
+                // only a new button or a new place is written.
                 let children = list.children();
+                let mut placed = placed.borrow_mut();
+                let bits = |r: &crate::scene::geom::Rect| [r.x, r.y, r.w, r.h].map(f64::to_bits);
+                let before: std::collections::HashMap<_, _> =
+                    std::mem::take(&mut *placed).into_iter().map(|(el, r)| (bits(&r), el)).collect();
                 for (i, r) in rects.iter().enumerate() {
-                    let el = children.item(i as u32).and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-                    dom::place(el.as_ref(), Some((r.x, r.y)), Some((r.w, r.h)));
+                    let Some(el) = children.item(i as u32).and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                    else {
+                        continue;
+                    };
+                    if before.get(&bits(r)) != Some(&el) {
+                        dom::place(Some(&el), Some((r.x, r.y)), Some((r.w, r.h)));
+                    }
+                    placed.push((el, *r));
                 }
             }
             if let Some(at) = at {
@@ -903,7 +919,8 @@ pub fn Diagram(props: &Props) -> Html {
                 <div class="vf-targets" role="group" ref={target_list} onkeydown={on_targets_key}
                     aria-label="Places and connections in the diagram: arrow keys move between them, Enter shows a connection's rule in the table, Escape lets go">
                     { for targets.into_iter().enumerate().map(|(i, (h, _))| html! {
-                        <button type="button" class="vf-target" tabindex={if i == cursor_at { "0" } else { "-1" }}
+                        <button key={match h { Hit::Node(slot) => format!("n{slot}"), Hit::Edge(e) => format!("e{e}") }}
+                            type="button" class="vf-target" tabindex={if i == cursor_at { "0" } else { "-1" }}
                             aria-label={describe(&catalog, &layout, &traffic, h)}
                             onfocus={focus(Some(h))} onblur={focus(None)}></button>
                     }) }
@@ -914,6 +931,32 @@ pub fn Diagram(props: &Props) -> Html {
             </div>
         </div>
     }
+}
+
+/// What the diagram stresses: the current step, what the pointer or focus is on, the chosen
+/// table row.
+fn emphasis_of(layout: &Layout, traffic: &Traffic, step: usize, hovered: Option<Hit>, rule: Option<usize>) -> Emphasis {
+    let mut emphasis = Emphasis { step: (!traffic.steps.is_empty()).then_some(step), ..Emphasis::default() };
+    match hovered {
+        Some(Hit::Edge(e)) => emphasis.edges.push(e),
+        Some(Hit::Node(slot)) => {
+            emphasis.nodes.push(slot);
+            for (e, edge) in layout.edges.iter().enumerate() {
+                if (edge.from == slot || edge.to == slot) && traffic.edges[e].is_some() {
+                    emphasis.edges.push(e);
+                }
+            }
+        }
+        None => {}
+    }
+    if let Some(rule) = rule {
+        for (e, used) in traffic.edges.iter().enumerate() {
+            if used.as_ref().is_some_and(|u| u.rules.contains(&rule)) {
+                emphasis.edges.push(e);
+            }
+        }
+    }
+    emphasis
 }
 
 /// How many diagram items the keyboard can reach: used nodes, then used edges.
