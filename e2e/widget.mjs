@@ -112,6 +112,8 @@ for (const scheme of ['light', 'dark']) {
   const b = await diagram(still).screenshot();
   check(a.equals(b), 'reduced motion: two screenshots a second apart are identical');
   check(await still.locator('.vf-play').count() === 0, 'reduced motion: no play button');
+  check(await still.locator('.vf-packet').evaluate((el) => getComputedStyle(el).visibility) === 'hidden',
+    'reduced motion: no packet is shown');
   await still.locator('button.vf-next').click();
   const said = await still.locator('[aria-live=polite]').textContent();
   check(said.startsWith('Step 2 of'), `reduced motion: stepping works and is announced ("${said}")`);
@@ -232,6 +234,17 @@ for (const scheme of ['light', 'dark']) {
     return (await page.evaluate(() => window.__frames)) - start;
   };
   check(await frames(500) > 5, 'playing: animation frames are requested');
+  // The packet is a small canvas of its own that moves by transform, inside the diagram.
+  const packet = () => page.locator('.vf-packet').evaluate((el) => {
+    const [box, area] = [el.getBoundingClientRect(), el.parentElement.getBoundingClientRect()];
+    return { at: getComputedStyle(el).transform, visible: getComputedStyle(el).visibility === 'visible', inked: el.width > 0,
+      inside: box.left >= area.left - 1 && box.right <= area.right + 1 && box.top >= area.top - 1 && box.bottom <= area.bottom + 1 };
+  });
+  const p1 = await packet();
+  await page.waitForTimeout(300);
+  const p2 = await packet();
+  check(p1.visible && p1.inked && p1.inside && p2.inside && p1.at !== p2.at && p2.at.startsWith('matrix'),
+    `playing: the packet moves within the diagram (${p1.at} → ${p2.at})`);
   await page.locator('.vf-play').click();
   await page.waitForTimeout(500); // let a fade or a last frame finish
   const paused = await frames(1000);
