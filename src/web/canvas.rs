@@ -36,9 +36,7 @@ fn cast<E: std::error::Error + Send + Sync>(e: DrawingErrorKind<E>) -> DrawingEr
     }
 }
 
-/// The styles a canvas context holds, as last set through a [`Canvas`]. A context keeps them
-/// between frames (until the canvas is resized), so a caller that draws every frame keeps this
-/// too and hands it to [`Canvas::with_state`].
+/// The styles a canvas context holds, as last set through a [`Canvas`].
 #[derive(Default)]
 pub struct State {
     fill: Option<Colour>,
@@ -50,7 +48,7 @@ pub struct State {
 pub struct Canvas {
     inner: CanvasBackend,
     context: CanvasRenderingContext2d,
-    state: std::rc::Rc<std::cell::RefCell<State>>,
+    state: State,
     /// Strokes are open in the current path, waiting for one `stroke()`.
     pending: bool,
 }
@@ -71,13 +69,6 @@ impl Canvas {
         Some(Canvas { inner, context, state: Default::default(), pending: false })
     }
 
-    /// A canvas whose context already holds the styles `state` records.
-    pub fn with_state(canvas: &HtmlCanvasElement, state: std::rc::Rc<std::cell::RefCell<State>>) -> Option<Canvas> {
-        let mut fresh = Canvas::new(canvas)?;
-        fresh.state = state;
-        Some(fresh)
-    }
-
     /// Strokes the pending path, if any.
     pub fn finish(&mut self) {
         if self.pending {
@@ -87,21 +78,20 @@ impl Canvas {
     }
 
     fn set_fill(&mut self, colour: BackendColor) {
-        let mut state = self.state.borrow_mut();
-        if state.fill != Some(key(colour)) {
+        if self.state.fill != Some(key(colour)) {
             self.context.set_fill_style_str(&css(colour));
-            state.fill = Some(key(colour));
+            self.state.fill = Some(key(colour));
         }
     }
 
     /// Starts or continues a path in `style`: a change of style strokes what came before.
     fn stroke_with(&mut self, style: &impl BackendStyle) {
         let wanted = (key(style.color()), style.stroke_width());
-        if self.state.borrow().stroke != Some(wanted) {
+        if self.state.stroke != Some(wanted) {
             self.finish();
             self.context.set_stroke_style_str(&css(style.color()));
             self.context.set_line_width(f64::from(wanted.1));
-            self.state.borrow_mut().stroke = Some(wanted);
+            self.state.stroke = Some(wanted);
         }
         if !self.pending {
             self.context.begin_path();
@@ -124,10 +114,8 @@ impl Canvas {
     fn delegate<T>(&mut self, draw: impl FnOnce(&mut CanvasBackend) -> T) -> T {
         self.finish();
         let out = draw(&mut self.inner);
-        let mut state = self.state.borrow_mut();
-        state.fill = None;
-        state.stroke = None;
-        drop(state);
+        self.state.fill = None;
+        self.state.stroke = None;
         out
     }
 }
@@ -266,16 +254,16 @@ impl DrawingBackend for Canvas {
                 VPos::Bottom => "bottom",
             },
         );
-        if self.state.borrow().anchor != Some(wanted) {
+        if self.state.anchor != Some(wanted) {
             self.context.set_text_align(wanted.0);
             self.context.set_text_baseline(wanted.1);
-            self.state.borrow_mut().anchor = Some(wanted);
+            self.state.anchor = Some(wanted);
         }
         self.set_fill(colour);
         let font = format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str());
-        if font != self.state.borrow().font {
+        if font != self.state.font {
             self.context.set_font(&font);
-            self.state.borrow_mut().font = font;
+            self.state.font = font;
         }
         self.context.fill_text(text, f64::from(pos.0), f64::from(pos.1)).map_err(|e| {
             DrawingErrorKind::DrawingError(CanvasError(e.as_string().unwrap_or_else(|| "fillText failed".into())))
