@@ -503,3 +503,29 @@ pub fn packets(layout: &Layout, traffic: &Traffic, step: usize, progress: f64) -
         None => Vec::new(),
     }
 }
+
+/// How tall a band of a tall diagram is, in CSS pixels.
+pub const BAND_HEIGHT: f64 = 600.0;
+
+/// A diagram taller than this is painted a band at a time.
+pub const TALL: f64 = 2500.0;
+
+/// A band of a diagram: its top and bottom, in CSS pixels.
+pub type Band = (f64, f64);
+
+/// The bands (top and bottom, in CSS pixels) of a diagram `height` tall, and which of them to
+/// paint at once: those that meet `visible` (the part on screen), or the nearest if none does.
+/// The others follow, nearest to the screen first.
+pub fn bands(height: f64, visible: (f64, f64)) -> (Vec<Band>, Vec<Band>) {
+    let count = (height / BAND_HEIGHT).ceil().max(1.0) as usize;
+    let all: Vec<Band> =
+        (0..count).map(|i| (i as f64 * BAND_HEIGHT, ((i + 1) as f64 * BAND_HEIGHT).min(height))).collect();
+    let (lo, hi) = visible;
+    let (mut now, mut later): (Vec<_>, Vec<_>) = all.into_iter().partition(|&(top, bottom)| top < hi && bottom > lo);
+    let distance = |&(top, bottom): &Band| if bottom <= lo { lo - bottom } else { (top - hi).max(0.0) };
+    later.sort_by(|a, b| distance(a).total_cmp(&distance(b)));
+    if now.is_empty() && !later.is_empty() {
+        now.push(later.remove(0));
+    }
+    (now, later)
+}

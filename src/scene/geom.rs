@@ -73,6 +73,12 @@ impl Rect {
     pub fn inflate(&self, d: f64) -> Rect {
         Rect::new(self.x - d, self.y - d, self.w + 2.0 * d, self.h + 2.0 * d)
     }
+
+    /// The smallest rectangle holding both.
+    pub fn union(&self, other: &Rect) -> Rect {
+        let (x, y) = (self.x.min(other.x), self.y.min(other.y));
+        Rect::new(x, y, self.right().max(other.right()) - x, self.bottom().max(other.bottom()) - y)
+    }
 }
 
 /// Rectangles bucketed on a grid of square cells, so asking whether anything overlaps a

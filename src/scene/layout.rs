@@ -588,16 +588,10 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
                 q.0.distance(q.1).total_cmp(&p.0.distance(p.1))
             })
         });
-        let fits = |r: &Rect, strict: bool| {
-            canvas.encloses(r) && !nodes_index.any_overlap(r, 2.0) && !(strict && taken.any_overlap(r, 1.0))
-        };
         // Spots along the edge, then across the gaps between rows beside its vertical runs
         // (where a long label fits in a narrow layout). If nothing is free, a label may cover
         // another label, but still not a node.
-        let mut along: Vec<Point> = Vec::new();
-        for &(p, q) in &segments {
-            along.extend([0.5, 0.3, 0.7, 0.15, 0.85, 0.05, 0.95].map(|t| p.lerp(q, t)));
-        }
+        let along = segments.iter().flat_map(|&(p, q)| [0.5, 0.3, 0.7, 0.15, 0.85, 0.05, 0.95].map(|t| p.lerp(q, t)));
         let mut across: Vec<Point> = Vec::new();
         for &(p, q) in segments.iter().filter(|(p, q)| p.x == q.x) {
             let (lo, hi) = (p.y.min(q.y), p.y.max(q.y));
@@ -615,23 +609,15 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
                 }
             }
         }
-        // Stacked layouts have narrow gutters: labels read best across the gaps between rows.
-        let mut spots = [along, across].concat();
-        // Last, every few pixels along the edge.
-        for &(p, q) in &segments {
+        // Last, every few pixels along the edge. The spots are made as they are tried: most
+        // labels fit at one of the first, and a long edge has thousands of these.
+        let fine = segments.iter().flat_map(|&(p, q)| {
             let steps = (p.distance(q) / 4.0).ceil().max(1.0) as usize;
-            spots.extend((0..=steps).map(|i| p.lerp(q, i as f64 / steps as f64)));
-        }
-        let mut chosen = None;
-        'search: for strict in [true, false] {
-            for &spot in &spots {
-                let rect = clamp_into(Rect::centered(spot, w, EDGE_LABEL_HEIGHT), &canvas);
-                if fits(&rect, strict) {
-                    chosen = Some(rect);
-                    break 'search;
-                }
-            }
-        }
+            (0..=steps).map(move |i| p.lerp(q, i as f64 / steps as f64))
+        });
+        // Stacked layouts have narrow gutters: labels read best across the gaps between rows.
+        let spots = along.chain(across.iter().copied()).chain(fine);
+        let chosen = first_free(spots, w, &canvas, &nodes_index, &taken);
         let rect = chosen.unwrap_or_else(|| {
             let (p, q) = segments.first().copied().unwrap_or((path[0], path[0]));
             clamp_into(Rect::centered(p.lerp(q, 0.5), w, EDGE_LABEL_HEIGHT), &canvas)
@@ -663,6 +649,31 @@ fn simplify(points: Vec<Point>) -> Vec<Point> {
         out.push(p);
     }
     out
+}
+
+/// The first of `spots` where a label `w` wide covers no node and no other label, or else
+/// the first where it covers no node.
+///
+/// A function of its own, called once per edge, rather than a loop inside the layout: the
+/// browser compiles a wasm function's optimized code in the background and uses it from its
+/// next call, so on a large diagram this loop runs optimized after the first few edges.
+#[inline(never)]
+fn first_free(
+    spots: impl Iterator<Item = Point> + Clone,
+    w: f64,
+    canvas: &Rect,
+    nodes: &RectIndex,
+    taken: &RectIndex,
+) -> Option<Rect> {
+    for strict in [true, false] {
+        for spot in spots.clone() {
+            let rect = clamp_into(Rect::centered(spot, w, EDGE_LABEL_HEIGHT), canvas);
+            if canvas.encloses(&rect) && !nodes.any_overlap(&rect, 2.0) && !(strict && taken.any_overlap(&rect, 1.0)) {
+                return Some(rect);
+            }
+        }
+    }
+    None
 }
 
 fn clamp_into(r: Rect, outer: &Rect) -> Rect {

@@ -13,8 +13,8 @@ mod hit;
 mod layout;
 
 pub use frame::{
-    Anchor, Dash, EdgeUse, Emphasis, Ink, Paint, SECONDS_PER_STEP, Shape, Stroke, Traffic, advance, diagram,
-    edge_label_rect, highlight, packet_at, packet_badge, packet_position, packets,
+    Anchor, BAND_HEIGHT, Band, Dash, EdgeUse, Emphasis, Ink, Paint, SECONDS_PER_STEP, Shape, Stroke, TALL, Traffic,
+    advance, bands, diagram, edge_label_rect, highlight, packet_at, packet_badge, packet_position, packets,
 };
 pub use hit::{Hit, TOLERANCE, hit};
 pub use layout::{

@@ -24,8 +24,8 @@ use crate::paint::{Palette, paint};
 use crate::resolve::resolve;
 use crate::scene::geom::Point;
 use crate::scene::{
-    Emphasis, Hit, Kind, Layout, Reach, Shape, Traffic, advance, diagram, edge_label_rect, highlight, hit, packet_at,
-    packet_badge,
+    Band, Emphasis, Hit, Kind, Layout, Reach, Shape, TALL, Traffic, advance, bands, diagram, edge_label_rect,
+    highlight, hit, packet_at, packet_badge,
 };
 
 /// How long flows take to fade in or out after a change, in milliseconds.
@@ -72,18 +72,23 @@ struct Anim {
     /// The device pixel ratio the canvases were sized for.
     dpr: f64,
     base: Option<Surface>,
+    /// The current step's highlight, over the base.
+    overlay: Option<Surface>,
+    /// Where the overlay was painted last (CSS pixels): what the next step clears.
+    overlay_marks: Option<crate::scene::geom::Rect>,
     packet: Option<Packet>,
     on_step: Callback<usize>,
     ticker: Ticker,
     /// Whether the first complete frame has been marked for performance measurements.
     marked: bool,
-    /// What the static layer last showed, drawn whole, apart from its step.
-    drawn: Option<Settled>,
-    /// What the static layer shows now, step included, and at what size: drawing it again
+    /// What the base shows (when no fade is under way) and at what size: painting it again
     /// would change nothing.
-    shown: Option<(Settled, (u32, u32))>,
-    /// An offscreen copy of the static layer without the step, and what it shows.
-    settled: Option<(Settled, HtmlCanvasElement)>,
+    drawn: Option<(Settled, (u32, u32))>,
+    /// The step the overlay shows.
+    highlighted: Option<usize>,
+    /// What a tall diagram's base has still to paint: the bands away from the screen, painted
+    /// when they come near it.
+    pending: Option<Banded>,
 }
 
 /// A canvas on the page and its context, fetched once.
@@ -219,7 +224,14 @@ impl Drop for Ticker {
     }
 }
 
-/// What a static layer shows, apart from the current step.
+/// Shapes still to paint on a canvas, a band at a time.
+struct Banded {
+    shapes: Vec<Shape>,
+    left: Vec<Band>,
+}
+
+/// What the base shows: everything but the current step's highlight.
+#[derive(Clone)]
 struct Settled {
     layout: Rc<Layout>,
     traffic: Traffic,
@@ -251,9 +263,18 @@ impl Anim {
 
     /// Takes the page's canvases and sizes the diagram's for the layout at the device pixel
     /// ratio.
-    fn fit(&mut self, base: Option<HtmlCanvasElement>, packet: Option<HtmlCanvasElement>) {
+    fn fit(
+        &mut self,
+        base: Option<HtmlCanvasElement>,
+        overlay: Option<HtmlCanvasElement>,
+        packet: Option<HtmlCanvasElement>,
+    ) {
         if self.base.as_ref().map(|s| &s.canvas) != base.as_ref() {
             self.base = base.and_then(Surface::new);
+        }
+        if self.overlay.as_ref().map(|s| &s.canvas) != overlay.as_ref() {
+            self.overlay = overlay.and_then(Surface::new);
+            self.highlighted = None;
         }
         if self.packet.as_ref().map(|p| &p.canvas) != packet.as_ref() {
             self.packet = packet.map(Packet::new);
@@ -263,8 +284,17 @@ impl Anim {
             self.dpr = dpr;
             self.repaint_packet();
         }
+        let (w, h) = ((self.layout.width * dpr).round() as u32, (self.layout.height * dpr).round() as u32);
+        if let Some(overlay) = &self.overlay
+            && (overlay.canvas.width(), overlay.canvas.height()) != (w, h)
+        {
+            // Resizing clears it.
+            size(&overlay.canvas, w, h);
+            self.highlighted = None;
+            self.overlay_marks = None;
+        }
         if let Some(base) = &self.base {
-            size(&base.canvas, (self.layout.width * dpr).round() as u32, (self.layout.height * dpr).round() as u32);
+            size(&base.canvas, w, h);
         }
     }
 
@@ -275,61 +305,86 @@ impl Anim {
         }
     }
 
-    /// The static layer. A change of configuration, emphasis or theme draws it whole. When
-    /// only the step changes after that, the diagram without the step is kept in an offscreen
-    /// canvas and each step is a copy of it with the step's highlight drawn over: moving on
-    /// costs a copy and a few shapes however large the diagram is.
+    /// The static layer: the base, everything but the step, painted when the configuration,
+    /// emphasis or theme changes; and over it the overlay with the step's highlight
+    /// (`scene::highlight`), painted when the step changes. Moving on costs a few shapes however
+    /// large the diagram is. While a change fades in, the base shows it all, step included.
     fn draw_static(&mut self, fade: f64) {
         let Some(base) = &self.base else { return };
-        let showing = (
-            Settled {
-                layout: self.layout.clone(),
-                traffic: self.after.clone(),
-                emphasis: self.emphasis.clone(),
-                palette: self.palette.clone(),
-            },
-            (base.canvas.width(), base.canvas.height()),
-        );
-        if fade >= 1.0 && self.shown.as_ref() == Some(&showing) {
-            return;
-        }
-        self.shown = (fade >= 1.0).then_some(showing);
-        self.paint_static(fade);
-    }
-
-    fn paint_static(&mut self, fade: f64) {
-        let Some(base) = &self.base else { return };
-        let (w, h, dpr) = (base.canvas.width(), base.canvas.height(), self.dpr);
-        let Some(step) = self.emphasis.step.filter(|_| fade >= 1.0) else {
-            self.drawn = None;
-            let shapes = diagram(&self.layout, &self.before, &self.after, fade, &self.emphasis);
-            return paint_on(&base.canvas, &shapes, &self.palette, dpr);
-        };
+        let size = (base.canvas.width(), base.canvas.height());
+        let step = self.emphasis.step.filter(|_| fade >= 1.0);
         let key = Settled {
             layout: self.layout.clone(),
             traffic: self.after.clone(),
-            emphasis: Emphasis { step: None, ..self.emphasis.clone() },
+            emphasis: Emphasis {
+                step: if step.is_some() { None } else { self.emphasis.step },
+                ..self.emphasis.clone()
+            },
             palette: self.palette.clone(),
         };
-        let cached = self.settled.as_ref().is_some_and(|(k, c)| *k == key && c.width() == w && c.height() == h);
-        if !cached {
-            if self.drawn.as_ref() != Some(&key) {
-                // Something besides the step changed: draw it whole, and keep it in mind.
-                let shapes = diagram(&self.layout, &self.after, &self.after, 1.0, &self.emphasis);
-                paint_on(&base.canvas, &shapes, &self.palette, dpr);
-                self.drawn = Some(key);
-                // A new palette may change the packet too.
-                return self.repaint_packet();
-            }
-            // Only the step changed since: worth keeping the diagram without it.
-            let Some(cache) = self.settled.take().map(|(_, c)| c).or_else(detached) else { return };
-            size(&cache, w, h);
-            paint_on(&cache, &diagram(&self.layout, &self.after, &self.after, 1.0, &key.emphasis), &self.palette, dpr);
-            self.settled = Some((key, cache));
+        let key = (key, size);
+        if fade < 1.0 || self.drawn.as_ref() != Some(&key) {
+            let shapes = diagram(&self.layout, &self.before, &self.after, fade, &key.0.emphasis);
+            self.paint_base(shapes);
+            // A new palette may change the packet too.
+            self.repaint_packet();
+            self.drawn = (fade >= 1.0).then_some(key);
+            self.highlighted = None;
+            self.clear_overlay();
         }
-        let Some((_, cache)) = &self.settled else { return };
-        copy(cache, base);
-        draw(&base.canvas, &highlight(&self.layout, &self.after, step), &self.palette, dpr);
+        if step != self.highlighted {
+            self.clear_overlay();
+            if let (Some(step), Some(overlay)) = (step, &self.overlay) {
+                let shapes = highlight(&self.layout, &self.after, step);
+                self.overlay_marks = shapes.iter().map(Shape::bounds).reduce(|a, b| a.union(&b));
+                draw(&overlay.canvas, &shapes, &self.palette, self.dpr);
+            }
+            self.highlighted = step;
+        }
+    }
+
+    fn clear_overlay(&mut self) {
+        if let (Some(r), Some(overlay)) = (self.overlay_marks.take(), &self.overlay) {
+            let dpr = self.dpr;
+            overlay.context.clear_rect(
+                (r.x * dpr).floor(),
+                (r.y * dpr).floor(),
+                (r.w * dpr).ceil() + 2.0,
+                (r.h * dpr).ceil() + 2.0,
+            );
+        }
+    }
+
+    /// Paints `shapes` as the base: at once, or, for a tall diagram, the bands on or near the
+    /// screen now and the others when they come near it (see [`Anim::paint_near`]).
+    fn paint_base(&mut self, shapes: Vec<Shape>) {
+        let Some(base) = &self.base else { return };
+        if self.layout.height <= TALL {
+            self.pending = None;
+            return paint_on(&base.canvas, &shapes, &self.palette, self.dpr);
+        }
+        let (now, later) = bands(self.layout.height, near_rows(&base.canvas));
+        // The bands painted now touch: one clip, so an edge through them is traced once.
+        if let (Some(first), Some(last)) = (now.first(), now.last()) {
+            paint_band(&base.canvas, &shapes, (first.0, last.1), &self.palette, self.dpr);
+        }
+        self.pending = (!later.is_empty()).then_some(Banded { shapes, left: later });
+    }
+
+    /// Paints the bands of a tall diagram that have come near the screen, or all of them.
+    fn paint_near(&mut self, all: bool) {
+        let (Some(job), Some(base)) = (&mut self.pending, &self.base) else { return };
+        let (lo, hi) = if all { (f64::MIN, f64::MAX) } else { near_rows(&base.canvas) };
+        job.left.retain(|&band| {
+            let near = band.0 < hi && band.1 > lo;
+            if near {
+                paint_band(&base.canvas, &job.shapes, band, &self.palette, self.dpr);
+            }
+            !near
+        });
+        if job.left.is_empty() {
+            self.pending = None;
+        }
     }
 
     /// The moving layer: the packet is painted when the step changes and moved every frame.
@@ -345,6 +400,31 @@ impl Anim {
         packet.move_to(at);
         packet.show(true);
     }
+}
+
+/// The part of `canvas` on screen or within a screen's height of it, as rows from its top in
+/// CSS pixels.
+fn near_rows(canvas: &HtmlCanvasElement) -> (f64, f64) {
+    let top = canvas.get_bounding_client_rect().top();
+    let height = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(900.0);
+    (-top - height, 2.0 * height - top)
+}
+
+/// Paints the shapes that reach into `band` (top and bottom, CSS pixels) on `canvas`, clipped
+/// to it: a shape across two bands is painted half by each, never twice over.
+fn paint_band(canvas: &HtmlCanvasElement, shapes: &[Shape], band: Band, palette: &Palette, dpr: f64) {
+    let Some(context) = context(canvas) else { return };
+    let (y0, y1) = ((band.0 * dpr).round(), (band.1 * dpr).round());
+    let w = f64::from(canvas.width());
+    context.save();
+    context.begin_path();
+    context.rect(0.0, y0, w, y1 - y0);
+    context.clip();
+    context.clear_rect(0.0, y0, w, y1 - y0);
+    let area = crate::scene::geom::Rect::new(-1e9, band.0, 2e9, band.1 - band.0);
+    let inside: Vec<Shape> = shapes.iter().filter(|s| s.bounds().overlaps(&area)).cloned().collect();
+    draw(canvas, &inside, palette, dpr);
+    context.restore();
 }
 
 /// A canvas that is not in the document.
@@ -502,6 +582,7 @@ pub fn Diagram(props: &Props) -> Html {
     let container = use_node_ref();
     let base = use_node_ref();
     let top = use_node_ref();
+    let overlay = use_node_ref();
     let packet = use_node_ref();
     let canvas_box = use_node_ref();
     let target_list = use_node_ref();
@@ -558,13 +639,15 @@ pub fn Diagram(props: &Props) -> Html {
         palette: Palette::default(),
         dpr: 1.0,
         base: None,
+        overlay: None,
+        overlay_marks: None,
         packet: None,
         on_step: props.on_step.clone(),
         ticker: Ticker::default(),
         marked: false,
         drawn: None,
-        shown: None,
-        settled: None,
+        highlighted: None,
+        pending: None,
     });
 
     // The loop always calls this render's callback.
@@ -634,11 +717,23 @@ pub fn Diagram(props: &Props) -> Html {
                 let g = generation.clone();
                 keep.push(Box::new(EventListener::new(&window, "resize", move |_| g.set(*g + 1))));
                 if let Some(document) = window.document() {
-                    let anim = anim.clone();
+                    let visible = anim.clone();
                     let doc = document.clone();
                     keep.push(Box::new(EventListener::new(&document, "visibilitychange", move |_| {
-                        anim.borrow_mut().page_visible = doc.visibility_state() == web_sys::VisibilityState::Visible;
-                        schedule(&anim);
+                        visible.borrow_mut().page_visible = doc.visibility_state() == web_sys::VisibilityState::Visible;
+                        schedule(&visible);
+                    })));
+                    // A tall diagram paints its bands as they come near the screen, whatever
+                    // scrolls (scroll events reach the document in its capture phase), and all
+                    // of them before printing.
+                    let near = anim.clone();
+                    let options = gloo::events::EventListenerOptions::run_in_capture_phase();
+                    keep.push(Box::new(EventListener::new_with_options(&document, "scroll", options, move |_| {
+                        near.borrow_mut().paint_near(false);
+                    })));
+                    let all = anim.clone();
+                    keep.push(Box::new(EventListener::new(&window, "beforeprint", move |_| {
+                        all.borrow_mut().paint_near(true);
                     })));
                 }
             }
@@ -669,7 +764,7 @@ pub fn Diagram(props: &Props) -> Html {
     // Hand everything to the loop and redraw the static layer when it changed.
     {
         let anim = anim.clone();
-        let (base, packet) = (base.clone(), packet.clone());
+        let (base, overlay, packet) = (base.clone(), overlay.clone(), packet.clone());
         let deps = (
             layout.clone(),
             traffic.clone(),
@@ -731,7 +826,7 @@ pub fn Diagram(props: &Props) -> Html {
                     a.before = a.after.clone();
                 }
                 let fade = a.fade(now);
-                a.fit(base.cast::<HtmlCanvasElement>(), packet.cast::<HtmlCanvasElement>());
+                a.fit(base.cast(), overlay.cast(), packet.cast());
                 a.draw_static(fade);
                 a.draw_packets();
                 if !a.marked {
@@ -857,14 +952,14 @@ pub fn Diagram(props: &Props) -> Html {
     // Sizes and positions go through the CSS object model after each render, not through
     // `style` attributes, which a strict content security policy blocks.
     {
-        let (canvas_box, base, top, target_list, tip) =
-            (canvas_box.clone(), base.clone(), top.clone(), target_list.clone(), tip.clone());
+        let (canvas_box, base, overlay, top, target_list, tip) =
+            (canvas_box.clone(), base.clone(), overlay.clone(), top.clone(), target_list.clone(), tip.clone());
         let size = (layout.width, layout.height);
         let rects: Vec<crate::scene::geom::Rect> = targets.iter().map(|(_, r)| *r).collect();
         let at = tooltip.as_ref().map(|(_, at)| *at);
         let placed = placed.clone();
         use_effect(move || {
-            for el in [&canvas_box, &base, &top] {
+            for el in [&canvas_box, &base, &overlay, &top] {
                 dom::place(el.cast::<web_sys::HtmlElement>().as_ref(), None, Some(size));
             }
             if let Some(list) = target_list.cast::<web_sys::Element>() {
@@ -914,6 +1009,7 @@ pub fn Diagram(props: &Props) -> Html {
             </div>
             <div class="vf-canvas-box" ref={canvas_box}>
                 <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.steps_id.clone()}></canvas>
+                <canvas ref={overlay} class="vf-canvas" aria-hidden="true"></canvas>
                 <canvas ref={packet} class="vf-packet" aria-hidden="true"></canvas>
                 <canvas ref={top} class="vf-canvas vf-pointer" aria-hidden="true" onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}></canvas>
                 <div class="vf-targets" role="group" ref={target_list} onkeydown={on_targets_key}

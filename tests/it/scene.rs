@@ -323,3 +323,23 @@ fn the_step_highlight_is_the_steps_edges() {
         }
     }
 }
+
+#[test]
+fn tall_diagrams_paint_the_bands_on_screen_first_and_every_band_once() {
+    use vnet_flows::scene::{BAND_HEIGHT, bands};
+    // On screen: 1000 to 1900 of a diagram 7006 tall.
+    let (now, later) = bands(7006.0, (1000.0, 1900.0));
+    assert_eq!(now, vec![(600.0, 1200.0), (1200.0, 1800.0), (1800.0, 2400.0)]);
+    // Nearest first: the band above, then the one below, then further away.
+    assert_eq!(&later[..3], &[(0.0, 600.0), (2400.0, 3000.0), (3000.0, 3600.0)]);
+    let mut all = [now, later].concat();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Every band once, edge to edge, to the bottom.
+    assert_eq!(all.len(), (7006.0 / BAND_HEIGHT).ceil() as usize);
+    assert!(all.windows(2).all(|w| w[0].1 == w[1].0));
+    assert_eq!((all[0].0, all.last().unwrap().1), (0.0, 7006.0));
+    // Scrolled past it: the nearest band comes at once, the rest after.
+    let (now, later) = bands(1300.0, (5000.0, 5900.0));
+    assert_eq!(now, vec![(1200.0, 1300.0)]);
+    assert_eq!(later, vec![(600.0, 1200.0), (0.0, 600.0)]);
+}
