@@ -143,6 +143,8 @@ for (const id of scenarios) {
   for (let load = 0; load < LOADS; load++) {
     const page = await fresh({ reducedMotion: 'reduce' });
     await mark(page, `${ours}#vf.scenario=compute`, 'vnet-flows-first-frame');
+    // The diagram comes first; the settings follow in the next render.
+    await page.waitForFunction(() => vf('select[data-key=compute_public_ip]'));
     const result = await page.evaluate(async () => {
       const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
       const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -249,6 +251,7 @@ async function animation(url, label, idleChecks = true) {
 {
   const page = await fresh({ reducedMotion: 'reduce' });
   await mark(page, `${ours}#vf.scenario=compute`, 'vnet-flows-first-frame');
+  await page.waitForFunction(() => vf('select[data-key=compute_public_ip]'));
   const cdp = await page.context().newCDPSession(page);
   const measure = async () => {
     await cdp.send('HeapProfiler.collectGarbage');

@@ -36,6 +36,7 @@ fn still(data: &'static str) -> Props {
         theme: "light".into(),
         requests: Default::default(),
         on_change: None,
+        settings_beside: false,
     }
 }
 

@@ -42,7 +42,16 @@ pub struct Props {
     /// not the player moving on by itself).
     #[prop_or_default]
     pub on_change: Option<Callback<(Snapshot, bool)>>,
+    /// The host is wide enough that the settings sit beside the diagram, not above it (the
+    /// stylesheet's breakpoint, [`SETTINGS_BESIDE`]): the first render may then leave them for
+    /// the next without moving the diagram.
+    #[prop_or_default]
+    pub settings_beside: bool,
 }
+
+/// The widest container in which the stylesheet stacks the settings above the diagram
+/// (`@container vf (max-width: 820px)` in `www/vnet-flows.css`).
+pub const SETTINGS_BESIDE: f64 = 820.0;
 
 /// A host's request: a scenario, settings, or both.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -98,7 +107,8 @@ pub fn App(props: &Props) -> Html {
         Data::Ready(catalog) => html! {
             <Widget key={format!("{:p}", Rc::as_ptr(&catalog.0))} catalog={catalog.clone()}
                 hash_state={props.hash_state} still={props.still} theme={theme} forced={*forced}
-                requests={props.requests.clone()} on_change={props.on_change.clone()} />
+                requests={props.requests.clone()} on_change={props.on_change.clone()}
+                settings_beside={props.settings_beside} />
         },
         Data::Broken(errors) => html! {
             <div class={classes!("vf-root", "vf-errors", format!("vf-theme-{theme}"))} role="alert">
@@ -120,6 +130,7 @@ pub struct WidgetProps {
     pub forced: bool,
     pub requests: Rc<Vec<Request>>,
     pub on_change: Option<Callback<(Snapshot, bool)>>,
+    pub settings_beside: bool,
 }
 
 /// The reader's choices.
@@ -240,9 +251,11 @@ fn Widget(props: &WidgetProps) -> Html {
     let hovered_rules = use_state(Vec::<usize>::new);
     let chosen_rule = use_state(|| None::<usize>);
     let announcement = use_state(String::new);
-    // The step list, the table and the setup come in the render after the first. The first
-    // render stays small, so the scheduler does not hand the browser a frame before the
-    // diagram draws itself (right after the first render), and the diagram comes first.
+    // The first render holds the diagram and what is above it; the player, step list, table
+    // and setup below it, and the settings when they sit beside it, come in the next. Yew
+    // hands the browser a frame once a batch of renders passes 16 ms; a small first render
+    // lets the diagram lay itself out and draw (in the effect right after it) before that, so
+    // the first frame the browser paints has the diagram, where it stays.
     let settled = use_state(|| false);
     {
         let settled = settled.clone();
@@ -509,7 +522,9 @@ fn Widget(props: &WidgetProps) -> Html {
             <div role="tabpanel" id={id("tabs-panel")} aria-labelledby={format!("{}-{}", id("tabs"), c.scenario)}>
             <p class="vf-summary">{ scenario.summary.clone() }</p>
             <div class="vf-layout">
-                <ConfigPanel catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} on_set={on_set} id={id("config")} />
+                if *settled || !props.settings_beside {
+                    <ConfigPanel catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} on_set={on_set} id={id("config")} />
+                }
                 <div class="vf-main">
                     { for resolution.findings.iter().map(|&f| {
                         let finding = &catalog.findings[f];
@@ -534,17 +549,19 @@ fn Widget(props: &WidgetProps) -> Html {
                         on_choose_rule={on_choose_rule.clone()}
                         steps_id={id("steps")}
                     />
-                    <Player
-                        playing={*playing && !*reduced}
-                        reduced={*reduced}
-                        speed={*speed}
-                        step={step}
-                        steps={steps}
-                        on_toggle={on_toggle_play}
-                        on_speed={on_speed}
-                        on_prev={on_prev}
-                        on_next={on_next}
-                    />
+                    if *settled {
+                        <Player
+                            playing={*playing && !*reduced}
+                            reduced={*reduced}
+                            speed={*speed}
+                            step={step}
+                            steps={steps}
+                            on_toggle={on_toggle_play}
+                            on_speed={on_speed}
+                            on_prev={on_prev}
+                            on_next={on_next}
+                        />
+                    }
                     <div class="vf-sr" aria-live="polite" aria-atomic="true">{ (*announcement).clone() }</div>
                     if *settled {
                         <StepList catalog={catalog.clone()} scenario={c.scenario} config={c.config.clone()} step={step} on_select={on_pick_step} id={id("steps")} />

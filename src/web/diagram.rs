@@ -598,21 +598,19 @@ pub fn Diagram(props: &Props) -> Html {
 
     let catalog = props.catalog.clone();
     let scenario = props.scenario;
-    // What the scenario can show is worked out once per scenario; only its arrangement follows
-    // the width.
-    let reach: Rc<Reach> =
-        use_memo((catalog.clone(), scenario), |(catalog, s)| Reach::new(catalog, &catalog.scenarios[*s]));
+    // What the scenario can show is worked out once per scenario, when first laid out (not in
+    // the first render, which has no width yet); only its arrangement follows the width.
+    let reach = use_mut_ref(|| None::<(usize, Rc<Reach>)>);
     // A layout made by the first drawing, before the measured width reached a render.
     let early = use_mut_ref(|| None::<(u64, Rc<Layout>)>);
     let layout: Rc<Layout> = {
-        let catalog = catalog.clone();
-        let early = early.clone();
+        let (catalog, early, reach) = (catalog.clone(), early.clone(), reach.clone());
         // Until the container is measured there is nothing to lay out (and a large diagram's
         // layout is worth doing once, at the right width).
-        let memo = use_memo((reach.clone(), width.to_bits()), move |(reach, w)| {
-            let early = early.borrow_mut().take().filter(|(bits, _)| bits == w).map(|(_, l)| l);
-            match f64::from_bits(*w) {
-                w if w > 0.0 => early.unwrap_or_else(|| Rc::new(reach.layout(&catalog, w))),
+        let memo = use_memo((scenario, width.to_bits()), move |&(s, w)| {
+            let early = early.borrow_mut().take().filter(|(bits, _)| *bits == w).map(|(_, l)| l);
+            match f64::from_bits(w) {
+                w if w > 0.0 => early.unwrap_or_else(|| Rc::new(reach_of(&reach, &catalog, s).layout(&catalog, w))),
                 _ => Rc::new(Layout::empty()),
             }
         });
@@ -790,7 +788,7 @@ pub fn Diagram(props: &Props) -> Html {
                 // layout.
                 let measure = |el: web_sys::Element| el.get_bounding_client_rect().width().floor();
                 let Some(w) = container.cast::<web_sys::Element>().map(measure).filter(|w| *w > 0.0) else { return };
-                let layout = Rc::new(reach.layout(&catalog, w));
+                let layout = Rc::new(reach_of(&reach, &catalog, scenario).layout(&catalog, w));
                 *early.borrow_mut() = Some((w.to_bits(), layout.clone()));
                 let resolution = resolve(&catalog, &catalog.scenarios[scenario], &config);
                 let traffic = Rc::new(Traffic::new(&layout, &resolution));
@@ -1026,6 +1024,23 @@ pub fn Diagram(props: &Props) -> Html {
                 }
             </div>
         </div>
+    }
+}
+
+/// What `scenario` can show, from `cache` or worked out (and kept) now.
+fn reach_of(
+    cache: &RefCell<Option<(usize, Rc<Reach>)>>,
+    catalog: &crate::model::Catalog,
+    scenario: usize,
+) -> Rc<Reach> {
+    let mut cache = cache.borrow_mut();
+    match &*cache {
+        Some((s, reach)) if *s == scenario => reach.clone(),
+        _ => {
+            let reach = Rc::new(Reach::new(catalog, &catalog.scenarios[scenario]));
+            *cache = Some((scenario, reach.clone()));
+            reach
+        }
     }
 }
 

@@ -83,6 +83,7 @@ impl Instance {
                 merge: false,
             }]),
             on_change: Some(on_change),
+            settings_beside: host.get_bounding_client_rect().width() > super::app::SETTINGS_BESIDE,
         };
         let handle = super::mount(root.clone(), props.clone());
         Instance { handle: Some(handle), root, props, latest, owns_hash }
