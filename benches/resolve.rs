@@ -11,7 +11,7 @@ use vnet_flows::check::check;
 use vnet_flows::config::Config;
 use vnet_flows::export::{Report, markdown};
 use vnet_flows::resolve::resolve;
-use vnet_flows::scene::{Emphasis, Reach, Traffic, diagram, edge_label_rect, packets};
+use vnet_flows::scene::{Emphasis, Reach, Traffic, diagram, edge_label_rect, packet_at};
 
 /// Runs `f` `runs` times and returns the sorted durations.
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
@@ -96,7 +96,7 @@ fn main() {
 
     // The diagram: what a scenario can show, once per scenario (it resolves every
     // configuration); its layout, once per width; per configuration change the traffic and the
-    // static shapes; per animation frame the packet shapes.
+    // static shapes; per animation frame where the packet is.
     println!();
     println!(
         "{:<18} {:>7} {:>12} {:>12} {:>20} {:>10}",
@@ -120,7 +120,7 @@ fn main() {
                 .collect();
             change.sort_unstable();
             let t = Traffic::new(&l, &resolve(&catalog, scenario, &Config::defaults(&catalog, scenario)));
-            let frame = time(1000, || packets(&l, &t, 0, 0.37).len());
+            let frame = time(1000, || packet_at(&l, &t, 0, 0.37).is_some());
             println!(
                 "{:<18} {:>7} {:>12?} {:>12?} {:>10?}/{:<9?} {:>10?}",
                 scenario.id,
@@ -149,7 +149,7 @@ fn main() {
                     let traffic = time(5, || Traffic::new(&l, &r).steps.len());
                     let t = Traffic::new(&l, &r);
                     let shapes = time(5, || diagram(&l, &t, &t, 1.0, &Emphasis::default()).len());
-                    let frame = time(200, || packets(&l, &t, 0, 0.37).len());
+                    let frame = time(200, || packet_at(&l, &t, 0, 0.37).is_some());
                     println!();
                     println!(
                         "large (target/bench/large.toml, {} places, {} flows): reach {:?}, layout at 1280 {:?}, traffic {:?}, static shapes {:?}, frame {:?}",

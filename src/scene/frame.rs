@@ -2,7 +2,7 @@
 //!
 //! [`Traffic`] says which nodes and edges one configuration uses and which edges each step
 //! (flow) travels. [`diagram`] turns a layout and two traffics (before and after a change,
-//! mixed by a fade) into the static shapes; [`packets`] gives the few shapes that move. Colours
+//! mixed by a fade) into the static shapes; [`packet_at`] and [`packet_badge`] give the one that moves. Colours
 //! are named by meaning ([`Ink`]), not value, so one scene serves every theme.
 
 use super::geom::{Point, Rect, length, point_along, text_width};
@@ -494,14 +494,6 @@ pub fn packet_at(layout: &Layout, traffic: &Traffic, step: usize, progress: f64)
 /// The packet of step `number` (1-based) on `kind` traffic, centred on `at`.
 pub fn packet_badge(number: usize, kind: Kind, at: Point) -> [Shape; 2] {
     badge(at, number, Ink::Flow(kind))
-}
-
-/// The moving layer: the current step's packet, numbered.
-pub fn packets(layout: &Layout, traffic: &Traffic, step: usize, progress: f64) -> Vec<Shape> {
-    match packet_at(layout, traffic, step, progress) {
-        Some((at, kind)) => packet_badge(step + 1, kind, at).into(),
-        None => Vec::new(),
-    }
 }
 
 /// How tall a band of a tall diagram is, in CSS pixels.

@@ -1,7 +1,7 @@
 //! The diagram as data: layout, frames and hit testing, with no drawing and no web.
 //!
 //! [`layout`] places a scenario's zones, nodes and edges for a width; [`Traffic`] says what one
-//! configuration uses; [`diagram`] and [`packets`] turn those into [`Shape`]s that
+//! configuration uses; [`diagram`], [`highlight`] and [`packet_badge`] turn those into [`Shape`]s that
 //! [`crate::paint`] draws; [`hit`] finds what is under a pointer. Everything is a pure
 //! function of its arguments, so the browser, the SVG export and the tests see the same picture.
 //!
@@ -14,7 +14,7 @@ mod layout;
 
 pub use frame::{
     Anchor, BAND_HEIGHT, Band, Dash, EdgeUse, Emphasis, Ink, Paint, SECONDS_PER_STEP, Shape, Stroke, TALL, Traffic,
-    advance, bands, diagram, edge_label_rect, highlight, packet_at, packet_badge, packet_position, packets,
+    advance, bands, diagram, edge_label_rect, highlight, packet_at, packet_badge, packet_position,
 };
 pub use hit::{Hit, TOLERANCE, hit};
 pub use layout::{

@@ -83,7 +83,7 @@ struct Anim {
     marked: bool,
     /// What the base shows (when no fade is under way) and at what size: painting it again
     /// would change nothing.
-    drawn: Option<(Settled, (u32, u32))>,
+    drawn: Option<(BaseShows, (u32, u32))>,
     /// The step the overlay shows.
     highlighted: Option<usize>,
     /// What a tall diagram's base has still to paint: the bands away from the screen, painted
@@ -232,15 +232,15 @@ struct Banded {
 
 /// What the base shows: everything but the current step's highlight.
 #[derive(Clone)]
-struct Settled {
+struct BaseShows {
     layout: Rc<Layout>,
     traffic: Traffic,
     emphasis: Emphasis,
     palette: Palette,
 }
 
-impl PartialEq for Settled {
-    fn eq(&self, other: &Settled) -> bool {
+impl PartialEq for BaseShows {
+    fn eq(&self, other: &BaseShows) -> bool {
         Rc::ptr_eq(&self.layout, &other.layout)
             && self.traffic == other.traffic
             && self.emphasis == other.emphasis
@@ -313,7 +313,7 @@ impl Anim {
         let Some(base) = &self.base else { return };
         let size = (base.canvas.width(), base.canvas.height());
         let step = self.emphasis.step.filter(|_| fade >= 1.0);
-        let key = Settled {
+        let key = BaseShows {
             layout: self.layout.clone(),
             traffic: self.after.clone(),
             emphasis: Emphasis {

@@ -9,8 +9,8 @@
 //! - [`app`]: loads the data, owns the state, syncs it with the URL hash and the host;
 //! - [`tabs`], [`config_panel`], [`player`], [`steps`], [`rules_table`], [`setup`]: one
 //!   component each;
-//! - [`diagram`]: the two canvases (static layer and moving packets), the animation loop, hit
-//!   testing and the keyboard overlay;
+//! - [`diagram`]: the canvases (the base, the step's highlight, the moving packet, the
+//!   pointer's surface), the animation loop, hit testing and the keyboard overlay;
 //! - [`canvas`]: the canvas as a plotters backend that sets styles only when they change;
 //! - [`dom`]: small helpers over web-sys (media queries, computed styles, the panic hook).
 

@@ -257,8 +257,8 @@ fn palette_colours_parse_as_browsers_report_them() {
     assert_eq!(palette.text, Palette::default().text);
 }
 
-/// The packet layer clears only where packets were: every packet shape lies inside its own
-/// bounds, so nothing is left behind from one frame to the next.
+/// The packet's canvas is sized from its shapes' bounds: every shape lies inside its own
+/// bounds, so none is cut off.
 #[test]
 fn packet_bounds_cover_what_is_drawn() {
     let catalog = catalog();
@@ -268,7 +268,8 @@ fn packet_bounds_cover_what_is_drawn() {
         let t = Traffic::new(&l, &r);
         for step in 0..t.steps.len() {
             for progress in [0.0, 0.33, 0.9] {
-                for shape in vnet_flows::scene::packets(&l, &t, step, progress) {
+                let (at, kind) = vnet_flows::scene::packet_at(&l, &t, step, progress).expect("a packet");
+                for shape in vnet_flows::scene::packet_badge(step + 1, kind, at) {
                     let b = shape.bounds();
                     assert!(b.w > 0.0 && b.h > 0.0, "{}: {shape:?}", scenario.id);
                     match &shape {
