@@ -311,7 +311,7 @@ impl Anim {
     /// large the diagram is. While a change fades in, the base shows it all, step included.
     fn draw_static(&mut self, fade: f64) {
         let Some(base) = &self.base else { return };
-        let size = (base.canvas.width(), base.canvas.height());
+        let pixels = (base.canvas.width(), base.canvas.height());
         let step = self.emphasis.step.filter(|_| fade >= 1.0);
         let key = BaseShows {
             layout: self.layout.clone(),
@@ -322,7 +322,7 @@ impl Anim {
             },
             palette: self.palette.clone(),
         };
-        let key = (key, size);
+        let key = (key, pixels);
         if fade < 1.0 || self.drawn.as_ref() != Some(&key) {
             let shapes = diagram(&self.layout, &self.before, &self.after, fade, &key.0.emphasis);
             self.paint_base(shapes);
