@@ -28,6 +28,7 @@ pub mod link;
 pub mod model;
 pub mod paint;
 pub mod resolve;
+pub mod ruleset;
 pub mod scene;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
