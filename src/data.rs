@@ -13,8 +13,8 @@ use toml::{Spanned, Value};
 
 use crate::condition::Condition;
 use crate::model::{
-    Catalog, Direction, Endpoint, Finding, Flow, Fqdns, Hop, Key, Node, Ports, Protocol, Routing, Rule, Scenario,
-    ScenarioKey, Severity, Source, Step, StepKind, Zone, well_known,
+    Catalog, Direction, Endpoint, Finding, Flow, Fqdns, Hop, Key, Node, Ports, Protocol, Retired, Routing, Rule,
+    Scenario, ScenarioKey, Severity, Source, Step, StepKind, Zone, well_known,
 };
 
 /// One problem in a data file, with where it is.
@@ -76,6 +76,8 @@ struct RawFile {
     flows: Vec<Spanned<Value>>,
     #[serde(default)]
     findings: Vec<Spanned<Value>>,
+    #[serde(default)]
+    retired: Vec<Spanned<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -199,6 +201,22 @@ struct RawFinding {
     sources: Vec<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRetired {
+    id: String,
+    scenarios: Vec<String>,
+    direction: String,
+    service_tag: Option<String>,
+    #[serde(default)]
+    fqdns: Vec<String>,
+    protocol: String,
+    ports: Vec<String>,
+    note: String,
+    #[serde(default)]
+    sources: Vec<String>,
+}
+
 /// Collects errors while the file is checked, with the current entry's position and name.
 struct Errors<'t> {
     text: &'t str,
@@ -270,6 +288,7 @@ pub fn load(text: &str) -> Result<Catalog, Vec<DataError>> {
     let steps: Vec<(At, RawStep)> = errors.entries("step", raw.steps);
     let flows: Vec<(At, RawFlow)> = errors.entries("flow", raw.flows);
     let findings: Vec<(At, RawFinding)> = errors.entries("finding", raw.findings);
+    let retired: Vec<(At, RawRetired)> = errors.entries("retired", raw.retired);
 
     errors.unique_ids(sources.iter().map(|(a, s)| (a, s.id.as_str())));
     errors.unique_ids(keys.iter().map(|(a, k)| (a, k.id.as_str())));
@@ -279,6 +298,7 @@ pub fn load(text: &str) -> Result<Catalog, Vec<DataError>> {
     errors.unique_ids(steps.iter().map(|(a, s)| (a, s.id.as_str())));
     errors.unique_ids(flows.iter().map(|(a, f)| (a, f.id.as_str())));
     errors.unique_ids(findings.iter().map(|(a, f)| (a, f.id.as_str())));
+    errors.unique_ids(retired.iter().map(|(a, r)| (a, r.id.as_str())));
 
     let sources: Vec<Source> = sources.into_iter().map(|(at, s)| source(&mut errors, &at, s)).collect();
     let keys: Vec<Key> = keys.into_iter().map(|(at, k)| key(&mut errors, &at, k)).collect();
@@ -302,6 +322,7 @@ pub fn load(text: &str) -> Result<Catalog, Vec<DataError>> {
         flows.into_iter().map(|(at, f)| cx.flow(&mut errors, &at, f, &rule_ids, &rule_scenarios)).unzip();
     let (findings, finding_scenarios): (Vec<Finding>, Vec<Vec<usize>>) =
         findings.into_iter().map(|(at, f)| cx.finding(&mut errors, &at, f, &flow_ids, &flow_scenarios)).unzip();
+    let retired: Vec<Retired> = retired.into_iter().map(|(at, r)| cx.retired(&mut errors, &at, r)).collect();
 
     for (index, scenario) in scenarios.iter_mut().enumerate() {
         let belongs = |lists: &[Vec<usize>]| -> Vec<usize> {
@@ -316,7 +337,7 @@ pub fn load(text: &str) -> Result<Catalog, Vec<DataError>> {
     let routing = routing(&mut errors, &keys, &nodes);
     match (errors.list.is_empty(), routing) {
         (true, Some(routing)) => {
-            Ok(Catalog { sources, keys, nodes, scenarios, rules, steps, flows, findings, routing })
+            Ok(Catalog { sources, keys, nodes, scenarios, rules, steps, flows, findings, retired, routing })
         }
         _ => {
             errors.list.sort_by_key(|e| e.line);
@@ -570,6 +591,34 @@ impl Context<'_> {
             notes: r.notes,
         };
         (rule, scenarios)
+    }
+
+    fn retired(&self, errors: &mut Errors, at: &At, r: RawRetired) -> Retired {
+        let scenarios = self.scenarios(errors, at, &r.scenarios);
+        let direction = match Direction::from_id(&r.direction) {
+            Some(d @ (Direction::Inbound | Direction::Outbound)) => d,
+            _ => {
+                errors.push(at, "direction", format!("`{}` is not inbound or outbound", r.direction));
+                Direction::Inbound
+            }
+        };
+        let protocol = self.protocol(errors, at, "protocol", &r.protocol);
+        if r.ports.is_empty() {
+            errors.push(at, "ports", "lists no port");
+        }
+        let ports = r.ports.iter().map(|p| self.ports(errors, at, "ports", p)).collect();
+        self.sources(errors, at, &r.sources);
+        Retired {
+            id: r.id,
+            scenarios,
+            direction,
+            service_tag: r.service_tag,
+            fqdns: r.fqdns,
+            protocol,
+            ports,
+            note: r.note,
+            sources: r.sources,
+        }
     }
 
     fn step(&self, errors: &mut Errors, at: &At, s: RawStep) -> (Step, Vec<usize>) {

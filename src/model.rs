@@ -351,6 +351,26 @@ pub struct Finding {
     pub sources: Vec<String>,
 }
 
+/// A rule that older docs asked for and current docs dropped. `vnet-flows check` points out
+/// rules in a reader's files that still admit it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Retired {
+    pub id: String,
+    /// Indices into [`Catalog::scenarios`] of the scenarios where it was once asked for.
+    pub scenarios: Vec<usize>,
+    /// Inbound or outbound (never private).
+    pub direction: Direction,
+    /// The service tag on the far side (the source of an inbound rule), if any.
+    pub service_tag: Option<String>,
+    /// Host names a firewall application rule admitted for it.
+    pub fqdns: Vec<String>,
+    pub protocol: Protocol,
+    pub ports: Vec<Ports>,
+    /// What changed and when, in our words, naming the sources.
+    pub note: String,
+    pub sources: Vec<String>,
+}
+
 /// A document that facts are drawn from.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Source {
@@ -382,6 +402,7 @@ pub struct Catalog {
     pub steps: Vec<Step>,
     pub flows: Vec<Flow>,
     pub findings: Vec<Finding>,
+    pub retired: Vec<Retired>,
     pub routing: Routing,
 }
 

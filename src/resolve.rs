@@ -49,6 +49,11 @@ pub struct RoutedHop {
     pub port: Ports,
     /// The rule that admits this leg, on the leg that crosses a zone boundary.
     pub rule: Option<usize>,
+    /// The hop as the data writes it, before routing: its two ends (the client alias replaced)
+    /// and its rule. Both legs of a routed hop share them; a packet's real source and
+    /// destination are these ends, whatever device the leg passes.
+    pub ends: (usize, usize),
+    pub need: Option<usize>,
 }
 
 /// Resolves `scenario` under `config`.
@@ -98,7 +103,15 @@ pub fn resolve<'c>(catalog: &'c Catalog, scenario: &'c Scenario, config: &Config
             let mut hops = Vec::with_capacity(catalog.flows[f].hops.len() + 1);
             for hop in &catalog.flows[f].hops {
                 let (from, to) = (node(hop.from), node(hop.to));
-                let leg = |from, to, rule| RoutedHop { from, to, protocol: hop.protocol, port: hop.port, rule };
+                let leg = |a, b, rule| RoutedHop {
+                    from: a,
+                    to: b,
+                    protocol: hop.protocol,
+                    port: hop.port,
+                    rule,
+                    ends: (from, to),
+                    need: hop.rule,
+                };
                 let outbound = hop.rule.is_some_and(|r| catalog.rules[r].direction == Direction::Outbound);
                 let via = if zone(from) == Zone::Client && zone(to) == Zone::Vnet {
                     gateway.map(|g| (g, true))

@@ -8,7 +8,14 @@
 //!
 //! Like the rest of the model, nothing here names a web crate or does IO.
 
+pub mod eval;
+pub mod export;
+pub mod legs;
+pub mod markdown;
 pub mod model;
+pub mod party;
 pub mod plan;
 pub mod read;
+pub mod report;
+pub mod verify;
 pub mod write;

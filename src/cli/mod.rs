@@ -4,6 +4,8 @@
 //! without spawning a process. Exit codes: 0 success, 1 the data has errors, 2 bad usage
 //! (unknown command, scenario, key or value; the message lists the valid choices).
 
+mod rules;
+
 use std::io::Write;
 
 use serde::Serialize;
@@ -24,6 +26,9 @@ Usage:
   vnet-flows scenarios [--format text|json]
   vnet-flows rules --scenario ID [--set KEY=VALUE]... [--config TEXT] [--format markdown|csv|json|html]
   vnet-flows diagram --scenario ID [--set KEY=VALUE]... [--config TEXT] [--format svg|mermaid] [--width PIXELS]
+  vnet-flows export --scenario ID [--set KEY=VALUE]... [--config TEXT] --format F [--deny-outbound] [--priority-start N]
+  vnet-flows check --scenario ID [--set KEY=VALUE]... [--config TEXT] [--region R] [--param NAME=VALUE]...
+                   [--vnet CIDR] [--subnet NAME=CIDR]... [--format markdown|json] FILE...
   vnet-flows check-data FILE
 
 Commands:
@@ -31,11 +36,17 @@ Commands:
   rules        print the rules, setup steps, flows and findings of one scenario
   diagram      draw the scenario's static diagram as the widget draws it (SVG, 960 px wide by
                default), or as a Mermaid flowchart
+  export       write the NSG and firewall rules the configuration needs, as F = nsg-json,
+               firewall-json, az-cli, bicep or terraform
+  check        check rule files (ARM templates, az output, terraform show -json) against every
+               flow of the configuration: which flows they block, the rule that decided each hop,
+               the missing rules, and rules that are unneeded or dropped by the docs
   check-data   validate a data file and print every problem with its line
 
 --config takes the text of a <vnet-flows> config attribute (\"key=value key=value\").
 
-Exit codes: 0 success, 1 the data has errors, 2 bad usage.
+Exit codes: 0 success, 1 the data has errors or a file cannot be read, 2 bad usage;
+check: 3 a flow is blocked, 4 none is blocked but some are unresolved.
 ";
 
 /// A failure: what to print on standard error, and the exit code.
@@ -57,14 +68,22 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Some("rules") => rules(&args[1..]),
         Some("diagram") => diagram(&args[1..]),
         Some("check-data") => check_data(&args[1..]),
+        Some("export") => rules::export(&args[1..]),
+        // `check` prints its report whatever it found; the exit code says what that was.
+        Some("check") => return finish(rules::check(&args[1..]), out, err),
         Some(other) => Err(usage(format!("unknown command `{other}`\n\n{USAGE}"))),
     };
+    finish(result.map(|text| (text, 0)), out, err)
+}
+
+/// Writes a command's output or its failure, and returns the exit code.
+fn finish(result: Result<(String, i32), Failure>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match result {
-        Ok(text) => match out.write_all(text.as_bytes()) {
-            Ok(()) => 0,
-            // A closed pipe (`| head`) is not worth a message.
-            Err(_) => 0,
-        },
+        // A closed pipe (`| head`) is not worth a message.
+        Ok((text, code)) => {
+            let _ = out.write_all(text.as_bytes());
+            code
+        }
         Err(f) => {
             let _ = err.write_all(format!("error: {}", f.message).as_bytes());
             if !f.message.ends_with('\n') {
@@ -83,6 +102,11 @@ struct Options {
 
 impl Options {
     fn parse(args: &[String], known: &[&str]) -> Result<Options, Failure> {
+        Options::parse_with_flags(args, known, &[])
+    }
+
+    /// As [`Options::parse`], with `flags` taking no value (they read as `name=true`).
+    fn parse_with_flags(args: &[String], known: &[&str], flags: &[&str]) -> Result<Options, Failure> {
         let mut pairs = Vec::new();
         let mut positional = Vec::new();
         let mut iter = args.iter();
@@ -93,13 +117,14 @@ impl Options {
             };
             let (name, value) = match flag.split_once('=') {
                 Some((n, v)) => (n.to_string(), v.to_string()),
+                None if flags.contains(&flag) => (flag.to_string(), "true".to_string()),
                 None => {
                     let value = iter.next().ok_or_else(|| usage(format!("--{flag} needs a value")))?;
                     (flag.to_string(), value.clone())
                 }
             };
-            if !known.contains(&name.as_str()) {
-                let list: Vec<String> = known.iter().map(|k| format!("--{k}")).collect();
+            if !known.contains(&name.as_str()) && !flags.contains(&name.as_str()) {
+                let list: Vec<String> = known.iter().chain(flags).map(|k| format!("--{k}")).collect();
                 return Err(usage(format!("unknown option --{name}; options here: {}", list.join(", "))));
             }
             pairs.push((name, value));

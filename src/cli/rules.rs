@@ -1,0 +1,118 @@
+//! The rules-as-code commands: `export` writes the rules a configuration needs, `check` judges
+//! an administrator's rule files against every flow of a configuration.
+
+use super::{Failure, Options, catalog, chosen, usage};
+use crate::resolve::resolve;
+use crate::ruleset::export::export_plan;
+use crate::ruleset::markdown::markdown;
+use crate::ruleset::model::{Cidr, RuleSet};
+use crate::ruleset::plan::PlanOptions;
+use crate::ruleset::read::{MAX_BYTES, ReadOptions, read};
+use crate::ruleset::verify::{CheckOptions, Checker};
+use crate::ruleset::write;
+
+/// The export formats, in the order the usage lists them.
+pub const EXPORT_FORMATS: [&str; 5] = ["nsg-json", "firewall-json", "az-cli", "bicep", "terraform"];
+
+pub fn export(args: &[String]) -> Result<String, Failure> {
+    let options = Options::parse_with_flags(
+        args,
+        &["scenario", "set", "config", "format", "priority-start"],
+        &["deny-outbound"],
+    )?;
+    options.no_positional()?;
+    let Some(format) = options.one("format") else {
+        return Err(usage(format!("export needs --format; formats: {}", EXPORT_FORMATS.join(", "))));
+    };
+    let format = options.format(&EXPORT_FORMATS).map(|_| format.to_string())?;
+    let catalog = catalog()?;
+    let (scenario, config) = chosen(&catalog, &options, "export")?;
+    let r = resolve(&catalog, scenario, &config);
+    let plan_options = PlanOptions {
+        deny_outbound: options.one("deny-outbound").is_some_and(|v| v != "false"),
+        priority_start: priority_start(options.one("priority-start"))?,
+    };
+    let plan = export_plan(&r, &plan_options).map_err(usage)?;
+    match format.as_str() {
+        "firewall-json" => write::firewall_json(&plan).ok_or_else(|| {
+            usage("this configuration sends nothing through Azure Firewall; set egress=firewall for a firewall policy")
+        }),
+        "az-cli" => Ok(write::az_cli(&plan)),
+        "bicep" => Ok(write::bicep(&plan)),
+        "terraform" => Ok(write::terraform(&plan)),
+        _ => Ok(write::nsg_json(&plan)),
+    }
+}
+
+fn priority_start(text: Option<&str>) -> Result<u16, Failure> {
+    match text {
+        None => Ok(100),
+        Some(t) => match t.parse::<u16>() {
+            Ok(n) if (100..=4000).contains(&n) => Ok(n),
+            _ => Err(usage(format!("--priority-start must be a whole number from 100 to 4000, not `{t}`"))),
+        },
+    }
+}
+
+/// `check`: the report, and the exit code it calls for.
+pub fn check(args: &[String]) -> Result<(String, i32), Failure> {
+    let known = ["scenario", "set", "config", "format", "region", "param", "vnet", "subnet"];
+    let options = Options::parse(args, &known)?;
+    let format = options.format(&["markdown", "json"])?;
+    if options.positional.is_empty() {
+        return Err(usage("check needs at least one FILE of rules"));
+    }
+    let catalog = catalog()?;
+    let (scenario, config) = chosen(&catalog, &options, "check")?;
+    let check_options = check_options(&options)?;
+    let read_options = ReadOptions {
+        params: options.all("param").map(|p| pair(p, "--param", "NAME=VALUE")).collect::<Result<_, _>>()?,
+        region: check_options.region.clone(),
+    };
+    let mut set = RuleSet::default();
+    let mut unreadable = false;
+    for path in &options.positional {
+        let file = read_file(path, &read_options)?;
+        unreadable |= file.nsgs.is_empty() && file.firewalls.is_empty() && !file.errors.is_empty();
+        set.extend(file);
+    }
+    let r = resolve(&catalog, scenario, &config);
+    let report = Checker::new(&catalog, &set, &check_options).check(&r);
+    let text = if format == "json" { report.json() } else { markdown(&report) };
+    Ok((text, if unreadable { 1 } else { report.exit_code() }))
+}
+
+/// Reads one file; a file that cannot be opened, or is too large, fails the command.
+fn read_file(path: &str, options: &ReadOptions) -> Result<RuleSet, Failure> {
+    let fail = |message: String| Failure { code: 1, message };
+    let size = std::fs::metadata(path).map_err(|e| fail(format!("{path}: {e}")))?.len();
+    if size > MAX_BYTES as u64 {
+        return Err(fail(format!("{path}: {size} bytes is more than the {MAX_BYTES} bytes `check` reads")));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("{path}: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| fail(format!("{path}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
+    Ok(read(path, &text, options))
+}
+
+fn pair(text: &str, option: &str, shape: &str) -> Result<(String, String), Failure> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.trim().to_string())),
+        _ => Err(usage(format!("{option} takes {shape}, not `{text}`"))),
+    }
+}
+
+fn cidr(text: &str, option: &str) -> Result<Cidr, Failure> {
+    Cidr::parse(text).ok_or_else(|| usage(format!("{option}: `{text}` is not an IPv4 prefix such as 10.0.0.0/16")))
+}
+
+fn check_options(options: &Options) -> Result<CheckOptions, Failure> {
+    let region = options.one("region").map(str::to_string).filter(|r| !r.trim().is_empty());
+    let vnet = options.all("vnet").map(|v| cidr(v, "--vnet")).collect::<Result<_, _>>()?;
+    let mut subnets = Vec::new();
+    for text in options.all("subnet") {
+        let (name, prefix) = pair(text, "--subnet", "NAME=CIDR")?;
+        subnets.push((name, cidr(&prefix, "--subnet")?));
+    }
+    Ok(CheckOptions { region, vnet, subnets })
+}

@@ -1,0 +1,291 @@
+//! How Azure decides one packet: an NSG's rules by priority (with the six default rules every NSG
+//! has), and a firewall's collections (network rules first, then application rules, each by
+//! group and collection priority; nothing matched means denied).
+//!
+//! Both walk their rules in order with three-valued matches ([`Match`]): a rule that certainly
+//! matches decides, unless an earlier rule that might have matched would have decided the other
+//! way, in which case the packet is unresolved. The caller can skip one rule, which is how the
+//! checker finds rules that change nothing.
+
+use super::model::{
+    Access, Address, CollectionKind, Firewall, FirewallRule, Nsg, NsgDirection, NsgRule, Origin, PortRange, Transport,
+};
+use super::party::{Env, Match, Party, host_covers, takes};
+
+/// One packet of a hop: its transport, destination ports, ends, and the host name it asks for
+/// (what an application rule or a network rule's FQDN must admit).
+#[derive(Clone, Copy, Debug)]
+pub struct Packet<'a> {
+    pub transport: Transport,
+    pub ports: PortRange,
+    pub src: &'a Party,
+    pub dst: &'a Party,
+    pub host: Option<&'a str>,
+}
+
+/// A rule in the rule set being checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RuleId {
+    /// `rules[rule]` of `nsgs[nsg]`.
+    Nsg { nsg: usize, rule: usize },
+    /// One of the default rules ([`DEFAULTS`]) of `nsgs[nsg]`.
+    NsgDefault { nsg: usize, rule: usize },
+    /// `collections[collection].rules[rule]` of `firewalls[firewall]`.
+    Firewall { firewall: usize, collection: usize, rule: usize },
+    /// The firewall's implicit deny when no rule matches.
+    FirewallDefault { firewall: usize },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Allowed,
+    Unresolved,
+    Blocked,
+}
+
+/// How one packet fared at one NSG or firewall.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub by: RuleId,
+    /// For unresolved packets: why the deciding rule may or may not match. For blocked ones: a
+    /// mistake seen on the way, such as UDP named in an application rule.
+    pub why: Option<String>,
+}
+
+/// A default rule: name, priority, direction, access, source, destination.
+pub struct DefaultRule {
+    pub name: &'static str,
+    pub priority: u16,
+    pub direction: NsgDirection,
+    pub access: Access,
+    pub source: &'static str,
+    pub destination: &'static str,
+}
+
+/// The rules Azure puts in every NSG; they cannot be deleted, only overridden by custom rules
+/// with lower priority numbers.
+pub const DEFAULTS: [DefaultRule; 6] = [
+    default("AllowVnetInBound", 65000, NsgDirection::Inbound, Access::Allow, "VirtualNetwork", "VirtualNetwork"),
+    default("AllowAzureLoadBalancerInBound", 65001, NsgDirection::Inbound, Access::Allow, "AzureLoadBalancer", "*"),
+    default("DenyAllInBound", 65500, NsgDirection::Inbound, Access::Deny, "*", "*"),
+    default("AllowVnetOutBound", 65000, NsgDirection::Outbound, Access::Allow, "VirtualNetwork", "VirtualNetwork"),
+    default("AllowInternetOutBound", 65001, NsgDirection::Outbound, Access::Allow, "*", "Internet"),
+    default("DenyAllOutBound", 65500, NsgDirection::Outbound, Access::Deny, "*", "*"),
+];
+
+const fn default(
+    name: &'static str,
+    priority: u16,
+    direction: NsgDirection,
+    access: Access,
+    source: &'static str,
+    destination: &'static str,
+) -> DefaultRule {
+    DefaultRule { name, priority, direction, access, source, destination }
+}
+
+/// The default rules as NSG rules, for matching like any other.
+pub fn default_rules() -> Vec<NsgRule> {
+    DEFAULTS
+        .iter()
+        .map(|d| NsgRule {
+            name: d.name.to_string(),
+            priority: d.priority,
+            direction: d.direction,
+            access: d.access,
+            protocol: Transport::Any,
+            sources: vec![Address::parse(d.source)],
+            source_ports: vec![PortRange::ANY],
+            destinations: vec![Address::parse(d.destination)],
+            destination_ports: vec![PortRange::ANY],
+            origin: Origin::default(),
+        })
+        .collect()
+}
+
+fn ports_match(ranges: &[PortRange], wanted: PortRange) -> Match {
+    if ranges.iter().any(|r| r.covers(wanted)) {
+        Match::Yes
+    } else if ranges.iter().any(|r| r.overlaps(wanted)) {
+        Match::Maybe(format!("it admits only some of ports {wanted}"))
+    } else {
+        Match::No
+    }
+}
+
+fn yes_if(b: bool) -> Match {
+    if b { Match::Yes } else { Match::No }
+}
+
+/// Whether an NSG rule matches a packet.
+pub fn nsg_rule_matches(rule: &NsgRule, p: &Packet, env: &Env) -> Match {
+    yes_if(rule.protocol.carries(p.transport))
+        .and(|| ports_match(&rule.destination_ports, p.ports))
+        .and(|| Match::any(rule.destinations.iter().map(|a| takes(a, p.dst, env))))
+        .and(|| Match::any(rule.sources.iter().map(|a| takes(a, p.src, env))))
+        .and(|| {
+            if rule.source_ports.iter().any(|r| r.is_any()) {
+                Match::Yes
+            } else {
+                Match::Maybe("its source ports are not `*`, and a client picks its source port at random".into())
+            }
+        })
+}
+
+/// Walks matches in order and returns the decision; `None` if nothing matched at all.
+fn walk(items: impl Iterator<Item = (RuleId, Access, Match)>, touched: &mut dyn FnMut(RuleId)) -> Option<Outcome> {
+    let mut maybe: [Option<(RuleId, String)>; 2] = [None, None];
+    let slot = |a: Access| if a == Access::Allow { 0 } else { 1 };
+    for (id, access, m) in items {
+        match m {
+            Match::No => {}
+            Match::Maybe(why) => {
+                touched(id);
+                maybe[slot(access)].get_or_insert((id, why));
+            }
+            Match::Yes => {
+                touched(id);
+                let other = if access == Access::Allow { Access::Deny } else { Access::Allow };
+                return Some(match maybe[slot(other)].take() {
+                    Some((by, why)) => Outcome { verdict: Verdict::Unresolved, by, why: Some(why) },
+                    None => {
+                        let verdict = if access == Access::Allow { Verdict::Allowed } else { Verdict::Blocked };
+                        Outcome { verdict, by: id, why: None }
+                    }
+                });
+            }
+        }
+    }
+    None
+}
+
+/// An NSG's rules of one direction, sorted by priority, with its defaults: built once per check.
+pub struct NsgOrder {
+    pub nsg: usize,
+    pub direction: NsgDirection,
+    /// (id, rule), lowest priority number first.
+    pub rules: Vec<(RuleId, NsgRule)>,
+}
+
+impl NsgOrder {
+    pub fn new(index: usize, nsg: &Nsg, direction: NsgDirection) -> NsgOrder {
+        let custom = nsg.rules.iter().enumerate().map(|(i, r)| (RuleId::Nsg { nsg: index, rule: i }, r.clone()));
+        let defaults =
+            default_rules().into_iter().enumerate().map(|(i, r)| (RuleId::NsgDefault { nsg: index, rule: i }, r));
+        let mut rules: Vec<(RuleId, NsgRule)> =
+            custom.chain(defaults).filter(|(_, r)| r.direction == direction).collect();
+        rules.sort_by_key(|(_, r)| r.priority);
+        NsgOrder { nsg: index, direction, rules }
+    }
+
+    /// Decides a packet, leaving out `skip`.
+    pub fn decide(&self, p: &Packet, env: &Env, skip: Option<RuleId>, touched: &mut dyn FnMut(RuleId)) -> Outcome {
+        let items = self
+            .rules
+            .iter()
+            .filter(|(id, _)| Some(*id) != skip)
+            .map(|(id, r)| (*id, r.access, nsg_rule_matches(r, p, env)));
+        // DenyAll matches every packet, so the walk always ends in a decision.
+        walk(items, touched).unwrap_or(Outcome { verdict: Verdict::Blocked, by: self.rules[0].0, why: None })
+    }
+}
+
+/// Whether a firewall network rule matches a packet.
+fn network_matches(rule: &FirewallRule, p: &Packet, env: &Env) -> Match {
+    let FirewallRule::Network { protocols, sources, destinations, ports, .. } = rule else { return Match::No };
+    yes_if(protocols.iter().any(|t| t.carries(p.transport)))
+        .and(|| ports_match(ports, p.ports))
+        .and(|| {
+            Match::any(destinations.iter().map(|a| match a {
+                Address::Fqdn(name) => yes_if(p.host.is_some_and(|h| host_covers(name, h, false))),
+                other => takes(other, p.dst, env),
+            }))
+        })
+        .and(|| Match::any(sources.iter().map(|a| takes(a, p.src, env))))
+}
+
+/// Whether a firewall application rule matches a packet; it can only match HTTP, HTTPS or
+/// MSSQL over TCP on the rule's own ports.
+fn application_matches(rule: &FirewallRule, p: &Packet, env: &Env) -> Match {
+    let FirewallRule::Application { protocols, sources, fqdns, fqdn_tags, .. } = rule else { return Match::No };
+    let web = p.transport == Transport::Tcp && protocols.iter().any(|(_, port)| PortRange::single(*port) == p.ports);
+    let Some(host) = p.host.filter(|_| web) else { return Match::No };
+    let by_name = Match::any(fqdns.iter().map(|f| yes_if(host_covers(f, host, true))));
+    let by_tag = Match::any(
+        fqdn_tags
+            .iter()
+            .map(|t| Match::Maybe(format!("FQDN tag {t}: Microsoft keeps its host list, which is not in the files"))),
+    );
+    Match::any([by_name, by_tag]).and(|| Match::any(sources.iter().map(|a| takes(a, p.src, env))))
+}
+
+/// An application rule that names the packet's host but can never carry it (UDP, or a port that
+/// is not its protocol's): the mistake the report must point out.
+fn misplaced(rule: &FirewallRule, p: &Packet) -> bool {
+    let FirewallRule::Application { fqdns, .. } = rule else { return false };
+    p.host.is_some_and(|h| fqdns.iter().any(|f| host_covers(f, h, true)))
+}
+
+/// A firewall's collections in processing order: built once per check.
+pub struct FirewallOrder {
+    pub firewall: usize,
+    /// Collection indices: network collections by (group, collection) priority, then application.
+    pub collections: Vec<usize>,
+}
+
+impl FirewallOrder {
+    pub fn new(index: usize, firewall: &Firewall) -> FirewallOrder {
+        let mut collections: Vec<usize> =
+            (0..firewall.collections.len()).filter(|&c| firewall.collections[c].kind != CollectionKind::Nat).collect();
+        collections.sort_by_key(|&c| {
+            let col = &firewall.collections[c];
+            (col.kind == CollectionKind::Application, col.group_priority, col.priority)
+        });
+        FirewallOrder { firewall: index, collections }
+    }
+
+    /// Decides a packet, leaving out `skip`.
+    pub fn decide(
+        &self,
+        firewall: &Firewall,
+        p: &Packet,
+        env: &Env,
+        skip: Option<RuleId>,
+        touched: &mut dyn FnMut(RuleId),
+    ) -> Outcome {
+        let mut mistake = None;
+        let items = self.collections.iter().flat_map(|&c| {
+            let col = &firewall.collections[c];
+            col.rules.iter().enumerate().map(move |(r, rule)| (c, col, r, rule))
+        });
+        let items = items
+            .map(|(c, col, r, rule)| (RuleId::Firewall { firewall: self.firewall, collection: c, rule: r }, col, rule))
+            .filter(|(id, _, _)| Some(*id) != skip)
+            .map(|(id, col, rule)| {
+                let m = match col.kind {
+                    CollectionKind::Application => application_matches(rule, p, env),
+                    _ => network_matches(rule, p, env),
+                };
+                if m == Match::No && col.kind == CollectionKind::Application && misplaced(rule, p) {
+                    mistake.get_or_insert_with(|| misplaced_note(rule.name(), &col.name, p));
+                }
+                (id, col.action, m)
+            });
+        let outcome = walk(items, touched);
+        let default = RuleId::FirewallDefault { firewall: self.firewall };
+        let mut outcome = outcome.unwrap_or(Outcome { verdict: Verdict::Blocked, by: default, why: None });
+        if outcome.verdict == Verdict::Blocked {
+            outcome.why = outcome.why.or(mistake);
+        }
+        outcome
+    }
+}
+
+fn misplaced_note(rule: &str, collection: &str, p: &Packet) -> String {
+    let transport = p.transport.firewall_id();
+    format!(
+        "application rule {rule} (collection {collection}) names this host, but application rules carry only HTTP, HTTPS and MSSQL over TCP on their own ports: {transport} {} needs a network rule",
+        p.ports
+    )
+}

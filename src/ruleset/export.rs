@@ -1,0 +1,110 @@
+//! What `vnet-flows export` writes: the plan of the rules a configuration needs, with every
+//! rule that decides nothing pruned, and the plan read back as a rule set, as the readers would
+//! give it back, so the export can be checked against itself.
+
+use super::model::{
+    Access, Address, Collection, CollectionKind, Firewall, FirewallRule, Format, Nsg, NsgRule, Origin, PortRange,
+    RuleSet,
+};
+use super::party::REGION_MARKER;
+use super::plan::{FirewallSpec, Located, Plan, PlanOptions, plan};
+use super::verify::{CheckOptions, Checker};
+use crate::resolve::Resolution;
+
+/// The plan for `r`, without rules that admit nothing this configuration needs (a network rule
+/// for a tag processed before an application rule for the same hosts, a narrower host under a
+/// wider one). One rule is pruned at a time, so of two rules that cover each other one stays.
+pub fn export_plan(r: &Resolution, options: &PlanOptions) -> Result<Plan, String> {
+    let mut plan = plan(r, options)?;
+    loop {
+        let set = rule_set(&plan, REGION_MARKER);
+        let report = Checker::new(r.catalog, &set, &CheckOptions::default()).check(r);
+        let Some(first) = report.unneeded.first() else { return Ok(plan) };
+        let before = (plan.nsg.len(), plan.firewall.as_ref().map(|f| f.network.len() + f.application.len()));
+        plan.nsg.retain(|s| !(first.set == "nsg" && s.name == first.rule));
+        if let Some(fw) = plan.firewall.as_mut().filter(|_| first.set != "nsg") {
+            fw.network.retain(|n| n.name != first.rule);
+            fw.application.retain(|a| a.name != first.rule);
+        }
+        let after = (plan.nsg.len(), plan.firewall.as_ref().map(|f| f.network.len() + f.application.len()));
+        if before == after {
+            return Ok(plan);
+        }
+    }
+}
+
+fn text(l: &Located, region: &str) -> String {
+    l.with_region(region)
+}
+
+fn origin(pointer: String) -> Origin {
+    Origin { file: "export".into(), pointer }
+}
+
+/// The plan as the readers would give it back, with `region` written into its tags.
+pub fn rule_set(plan: &Plan, region: &str) -> RuleSet {
+    let rules = plan
+        .nsg
+        .iter()
+        .enumerate()
+        .map(|(i, s)| NsgRule {
+            name: s.name.clone(),
+            priority: s.priority,
+            direction: s.direction,
+            access: s.access,
+            protocol: s.protocol,
+            sources: vec![Address::parse(&text(&s.source, region))],
+            source_ports: vec![PortRange::ANY],
+            destinations: vec![Address::parse(&text(&s.destination, region))],
+            destination_ports: s.ports.clone(),
+            origin: origin(format!("/securityRules/{i}")),
+        })
+        .collect();
+    let nsg = Nsg { name: "nsg".into(), format: Format::Arm, rules, origin: origin(String::new()) };
+    let firewalls = plan.firewall.iter().map(|f| firewall(f, region)).collect();
+    RuleSet { nsgs: vec![nsg], firewalls, ..RuleSet::default() }
+}
+
+fn firewall(f: &FirewallSpec, region: &str) -> Firewall {
+    let loc = |v: &[Located]| v.iter().map(|l| Address::parse(&text(l, region))).collect::<Vec<_>>();
+    let network = f.network.iter().map(|n| FirewallRule::Network {
+        name: n.name.clone(),
+        protocols: n.protocols.clone(),
+        sources: loc(&n.sources),
+        destinations: loc(&n.destinations),
+        ports: n.ports.clone(),
+        origin: origin(String::new()),
+    });
+    let application = f.application.iter().map(|a| FirewallRule::Application {
+        name: a.name.clone(),
+        protocols: a.protocols.clone(),
+        sources: loc(&a.sources),
+        fqdns: a.fqdns.iter().map(|l| text(l, region)).collect(),
+        fqdn_tags: vec![],
+        origin: origin(String::new()),
+    });
+    let collection = |name: &str, priority, kind, rules: Vec<FirewallRule>| Collection {
+        name: name.into(),
+        group: f.group.clone(),
+        group_priority: f.group_priority,
+        priority,
+        kind,
+        action: Access::Allow,
+        rules,
+        origin: origin(String::new()),
+    };
+    Firewall {
+        name: "policy".into(),
+        format: Format::Arm,
+        collections: vec![
+            collection(&f.network_collection, f.network_priority, CollectionKind::Network, network.collect()),
+            collection(
+                &f.application_collection,
+                f.application_priority,
+                CollectionKind::Application,
+                application.collect(),
+            ),
+        ],
+        origin: origin(String::new()),
+    }
+}

@@ -1,0 +1,493 @@
+//! `vnet-flows check`: every flow of one configuration, hop by hop, against the rule sets read
+//! from an administrator's files.
+//!
+//! A [`Checker`] is built once per rule set (the NSGs' rules sorted by priority, the firewall's
+//! collections in processing order, which NSG sits on which of the data's subnets) and then
+//! checks any number of configurations. Each leg of a flow ([`Leg`]) passes the NSG of the subnet
+//! it leaves, the NSG of the subnet it enters and, out of the firewall, the firewall's rules;
+//! each of those decides every packet of the leg (TCP and UDP for a hop the docs give as `Any`,
+//! one packet per host name at the firewall). The leg's verdict is the worst of them.
+
+mod fix;
+mod unused;
+
+use std::collections::HashSet;
+
+use crate::export::Pairs;
+use crate::model::{Catalog, Direction};
+use crate::resolve::Resolution;
+use crate::ruleset::eval::{DEFAULTS, FirewallOrder, NsgOrder, Outcome, Packet, RuleId, Verdict};
+use crate::ruleset::legs::{ENDPOINTS_SUBNET, Leg, legs};
+use crate::ruleset::model::{Cidr, NsgDirection, RuleSet, Subnet};
+use crate::ruleset::party::{Env, Party, REGION_MARKER, normalize_region};
+use crate::ruleset::report::{
+    CheckReport, DecidedBy, ErrorEntry, FlowCheck, FlowVerdict, HopCheck, HopVerdict, NeedDirection, Needs,
+};
+
+/// What `check` knows besides the files: `--region`, `--vnet`, `--subnet NAME=CIDR`.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub region: Option<String>,
+    pub vnet: Vec<Cidr>,
+    pub subnets: Vec<(String, Cidr)>,
+}
+
+/// Something on a leg's way that filters it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Filter {
+    /// The NSG (index into `RuleSet::nsgs`) of the subnet the packet leaves.
+    NsgOut(usize),
+    /// The NSG of the subnet the packet enters.
+    NsgIn(usize),
+    /// A firewall (index into `RuleSet::firewalls`).
+    Firewall(usize),
+    /// The configuration routes through Azure Firewall, but the files hold no firewall rules.
+    NoFirewall,
+}
+
+/// How one packet fared at one filter.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub filter: Filter,
+    pub outcome: Option<Outcome>,
+    pub host: Option<String>,
+}
+
+impl Decision {
+    pub fn verdict(&self) -> Verdict {
+        self.outcome.as_ref().map_or(Verdict::Unresolved, |o| o.verdict)
+    }
+}
+
+/// A rule set prepared for checking configurations.
+pub struct Checker<'s> {
+    pub set: &'s RuleSet,
+    pub env: Env,
+    pub region: Option<String>,
+    inbound: Vec<NsgOrder>,
+    outbound: Vec<NsgOrder>,
+    firewalls: Vec<FirewallOrder>,
+    /// Per NSG, the data subnets it is attached to; `None` when the files attach no NSG to any
+    /// subnet, so each applies to every subnet.
+    attached: Option<Vec<Vec<String>>>,
+    /// Data subnets whose private endpoints the NSG filters.
+    policies: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// Subnets that cannot hold an NSG of the reader's choosing: Azure Firewall's, and the gateway's.
+const NO_NSG: [&str; 2] = ["firewall", "gateway"];
+
+impl<'s> Checker<'s> {
+    pub fn new(catalog: &Catalog, set: &'s RuleSet, options: &CheckOptions) -> Checker<'s> {
+        let mut ids: Vec<String> = catalog.nodes.iter().filter_map(|n| n.subnet.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        let mut notes = Vec::new();
+        let mapped: Vec<(Option<String>, &Subnet)> =
+            set.subnets.iter().map(|s| (data_subnet(s, &ids, options, &mut notes), s)).collect();
+        let mut env = Env {
+            region: options.region.as_deref().map(normalize_region),
+            vnet: options.vnet.clone(),
+            subnets: options.subnets.clone(),
+        };
+        for (id, s) in &mapped {
+            if let Some(id) = id.as_ref().filter(|id| !options.subnets.iter().any(|(o, _)| o == *id)) {
+                env.subnets.extend(s.prefixes.iter().map(|p| (id.clone(), *p)));
+            }
+        }
+        let attached = attachments(set, &mapped, &mut notes);
+        let policies = mapped.iter().filter(|(_, s)| s.endpoint_policies).filter_map(|(id, _)| id.clone()).collect();
+        Checker {
+            set,
+            env,
+            region: options.region.clone(),
+            inbound: set.nsgs.iter().enumerate().map(|(i, n)| NsgOrder::new(i, n, NsgDirection::Inbound)).collect(),
+            outbound: set.nsgs.iter().enumerate().map(|(i, n)| NsgOrder::new(i, n, NsgDirection::Outbound)).collect(),
+            firewalls: set.firewalls.iter().enumerate().map(|(i, f)| FirewallOrder::new(i, f)).collect(),
+            attached,
+            policies,
+            notes,
+        }
+    }
+
+    /// Checks every flow of `r`.
+    pub fn check(&self, r: &Resolution) -> CheckReport {
+        let mut tally = Tally::default();
+        let legs = legs(r, self.env.region.as_deref());
+        let mut flows = Vec::new();
+        for (f, flow) in r.flows.iter().enumerate() {
+            let data = &r.catalog.flows[flow.flow];
+            if flow.blocked {
+                tally.assume(format!(
+                    "Flow {} is not checked: a finding says this configuration cannot carry it.",
+                    data.id
+                ));
+                continue;
+            }
+            let hops: Vec<HopCheck> = legs
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.flow == f)
+                .map(|(i, l)| self.hop(r, l, i, &mut tally))
+                .collect();
+            let verdict = flow_verdict(&hops);
+            flows.push(FlowCheck { id: data.id.clone(), purpose: data.purpose.clone(), verdict, hops });
+        }
+        let (unneeded, notes) = self.unneeded(&legs, &tally);
+        for note in notes {
+            tally.assume(note);
+        }
+        let obsolete = self.obsolete(r);
+        let pairs = r.config.pairs(r.catalog, r.scenario);
+        CheckReport {
+            scenario: r.scenario.id.clone(),
+            config: Pairs(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+            region: self.region.clone(),
+            assumptions: self.assumptions(tally.assumptions),
+            flows,
+            unneeded,
+            obsolete,
+            errors: self
+                .set
+                .errors
+                .iter()
+                .map(|e| ErrorEntry { file: e.file.clone(), at: e.at.clone(), message: e.message.clone() })
+                .collect(),
+        }
+    }
+
+    fn assumptions(&self, found: Vec<String>) -> Vec<String> {
+        let mut all = Vec::new();
+        if self.region.is_none() {
+            all.push("No --region given: regional service tags in the files (such as Storage.WestEurope) are taken to name the workspace's region.".to_string());
+        }
+        for note in self.notes.iter().chain(&self.set.notes).chain(&found) {
+            if !all.contains(note) {
+                all.push(note.clone());
+            }
+        }
+        all
+    }
+
+    /// The NSGs on a data subnet.
+    pub fn nsgs_on(&self, subnet: &str) -> Vec<usize> {
+        if NO_NSG.contains(&subnet) {
+            return Vec::new();
+        }
+        match &self.attached {
+            None => (0..self.set.nsgs.len()).collect(),
+            Some(lists) => (0..lists.len()).filter(|&i| lists[i].iter().any(|s| s == subnet)).collect(),
+        }
+    }
+
+    /// What filters a leg, in the order the packet meets them.
+    fn filters(&self, leg: &Leg, tally: &mut Tally) -> Vec<Filter> {
+        let mut filters = Vec::new();
+        if let Some(s) = leg.out_subnet {
+            filters.extend(self.nsgs_on(s).into_iter().map(Filter::NsgOut));
+        }
+        if leg.firewall {
+            if self.firewalls.is_empty() {
+                filters.push(Filter::NoFirewall);
+            } else {
+                filters.extend((0..self.firewalls.len()).map(Filter::Firewall));
+            }
+        }
+        if let Some(s) = leg.in_subnet {
+            let nsgs = self.nsgs_on(s);
+            if s == ENDPOINTS_SUBNET && !self.policies.iter().any(|p| p == s) {
+                if !nsgs.is_empty() {
+                    tally.assume("The endpoints subnet's private endpoint network policies are taken to be off (Azure's default), so its NSG does not filter traffic to private endpoints.".into());
+                }
+            } else {
+                filters.extend(nsgs.into_iter().map(Filter::NsgIn));
+            }
+        }
+        filters
+    }
+
+    /// Decides one packet at one filter, leaving out `skip`.
+    pub fn decide(
+        &self,
+        filter: Filter,
+        p: &Packet,
+        skip: Option<RuleId>,
+        touched: &mut dyn FnMut(RuleId),
+    ) -> Option<Outcome> {
+        Some(match filter {
+            Filter::NsgOut(i) => self.outbound[i].decide(p, &self.env, skip, touched),
+            Filter::NsgIn(i) => self.inbound[i].decide(p, &self.env, skip, touched),
+            Filter::Firewall(i) => self.firewalls[i].decide(&self.set.firewalls[i], p, &self.env, skip, touched),
+            Filter::NoFirewall => return None,
+        })
+    }
+
+    /// Every packet of a leg at every filter.
+    fn decisions(&self, leg: &Leg, index: usize, filters: &[Filter], tally: &mut Tally) -> Vec<Decision> {
+        let mut out = Vec::new();
+        for &filter in filters {
+            let hosts: Vec<Option<&str>> = match filter {
+                Filter::Firewall(_) if !leg.hosts.is_empty() => leg.hosts.iter().map(|h| Some(h.as_str())).collect(),
+                _ => vec![None],
+            };
+            for &transport in &leg.transports {
+                for &host in &hosts {
+                    let p = Packet { transport, ports: leg.ports, src: &leg.src, dst: &leg.dst, host };
+                    let outcome = self.decide(filter, &p, None, &mut |id| {
+                        tally.touched.insert(id);
+                    });
+                    if let Some(o) = outcome.as_ref().filter(|o| o.verdict == Verdict::Allowed) {
+                        tally
+                            .decided
+                            .push((o.by, Replay { leg: index, filter, transport, host: host.map(str::to_string) }));
+                    }
+                    out.push(Decision { filter, outcome, host: host.map(str::to_string) });
+                }
+            }
+        }
+        out
+    }
+
+    fn hop(&self, r: &Resolution, leg: &Leg, index: usize, tally: &mut Tally) -> HopCheck {
+        let hop = &r.flows[leg.flow].hops[leg.hop];
+        let mut check = HopCheck {
+            from: r.catalog.nodes[hop.from].id.clone(),
+            to: r.catalog.nodes[hop.to].id.clone(),
+            protocol: hop.protocol.id(),
+            port: hop.port.to_string(),
+            needs: needs(leg, self.env.region.as_deref()),
+            verdict: HopVerdict::NotFiltered,
+            decided_by: None,
+            reason: not_filtered_reason(leg),
+            fix: None,
+        };
+        let filters = self.filters(leg, tally);
+        if filters.is_empty() {
+            return check;
+        }
+        let decisions = self.decisions(leg, index, &filters, tally);
+        let worst = decisions.iter().max_by_key(|d| d.verdict()).expect("a filtered leg has decisions");
+        check.verdict = match worst.verdict() {
+            Verdict::Allowed => HopVerdict::Allowed,
+            Verdict::Unresolved => HopVerdict::Unresolved,
+            Verdict::Blocked => HopVerdict::Blocked,
+        };
+        check.decided_by = worst.outcome.as_ref().map(|o| self.describe(o.by));
+        check.reason = self.reason(&decisions, worst);
+        if check.verdict == HopVerdict::Blocked {
+            check.fix = fix::fix(self, leg, worst);
+        }
+        check
+    }
+
+    /// The file, set, name and priority of a rule.
+    pub fn describe(&self, id: RuleId) -> DecidedBy {
+        let nsg = |i: usize| &self.set.nsgs[i];
+        match id {
+            RuleId::Nsg { nsg: n, rule } => {
+                let r = &nsg(n).rules[rule];
+                DecidedBy {
+                    file: r.origin.file.clone(),
+                    set: nsg(n).name.clone(),
+                    rule: r.name.clone(),
+                    priority: Some(r.priority.into()),
+                }
+            }
+            RuleId::NsgDefault { nsg: n, rule } => DecidedBy {
+                file: nsg(n).origin.file.clone(),
+                set: nsg(n).name.clone(),
+                rule: DEFAULTS[rule].name.into(),
+                priority: Some(DEFAULTS[rule].priority.into()),
+            },
+            RuleId::Firewall { firewall, collection, rule } => {
+                let fw = &self.set.firewalls[firewall];
+                let col = &fw.collections[collection];
+                DecidedBy {
+                    file: col.rules[rule].origin().file.clone(),
+                    set: format!("{}/{}/{}", fw.name, col.group, col.name),
+                    rule: col.rules[rule].name().to_string(),
+                    priority: Some(col.priority),
+                }
+            }
+            RuleId::FirewallDefault { firewall } => {
+                let fw = &self.set.firewalls[firewall];
+                DecidedBy {
+                    file: fw.origin.file.clone(),
+                    set: fw.name.clone(),
+                    rule: "(no rule matched: denied)".into(),
+                    priority: None,
+                }
+            }
+        }
+    }
+
+    /// Where a filter is, for reasons: `NSG nsg-training (outbound)`.
+    pub fn place(&self, filter: Filter) -> String {
+        match filter {
+            Filter::NsgOut(i) => format!("NSG {} (outbound)", self.set.nsgs[i].name),
+            Filter::NsgIn(i) => format!("NSG {} (inbound)", self.set.nsgs[i].name),
+            Filter::Firewall(i) => format!("firewall {}", self.set.firewalls[i].name),
+            Filter::NoFirewall => "Azure Firewall".into(),
+        }
+    }
+
+    fn reason(&self, decisions: &[Decision], worst: &Decision) -> String {
+        let verdict = worst.verdict();
+        if verdict == Verdict::Allowed {
+            let mut parts: Vec<String> = Vec::new();
+            for d in decisions {
+                let text = self.decision_text(d);
+                if !parts.contains(&text) {
+                    parts.push(text);
+                }
+            }
+            return parts.join(" ");
+        }
+        self.decision_text(worst)
+    }
+
+    fn decision_text(&self, d: &Decision) -> String {
+        let host = d.host.as_deref().map(|h| format!(" for `{h}`")).unwrap_or_default();
+        let place = self.place(d.filter);
+        let Some(o) = &d.outcome else {
+            return "This leg passes Azure Firewall (egress=firewall), but the files hold no firewall rules to check it against.".into();
+        };
+        let by = self.describe(o.by);
+        let rule = match by.priority {
+            Some(p) => format!("{} (priority {p})", by.rule),
+            None => by.rule.clone(),
+        };
+        let why = o.why.as_deref().map(|w| format!(": {w}")).unwrap_or_default();
+        match o.verdict {
+            Verdict::Allowed => format!("{place}: allowed{host} by {rule}."),
+            Verdict::Blocked => format!("{place}: blocked{host} by {rule}{why}."),
+            Verdict::Unresolved => format!("{place}{host}: {rule} may or may not match{why}."),
+        }
+    }
+}
+
+/// A packet an allow rule decided, kept to ask later whether the rule was needed.
+#[derive(Clone, Debug)]
+pub struct Replay {
+    pub leg: usize,
+    pub filter: Filter,
+    pub transport: crate::ruleset::model::Transport,
+    pub host: Option<String>,
+}
+
+/// What one check gathers on the way.
+#[derive(Default)]
+pub struct Tally {
+    pub assumptions: Vec<String>,
+    pub touched: HashSet<RuleId>,
+    pub decided: Vec<(RuleId, Replay)>,
+}
+
+impl Tally {
+    fn assume(&mut self, note: String) {
+        if !self.assumptions.contains(&note) {
+            self.assumptions.push(note);
+        }
+    }
+}
+
+fn flow_verdict(hops: &[HopCheck]) -> FlowVerdict {
+    match hops.iter().map(|h| h.verdict).max() {
+        Some(HopVerdict::Blocked) => FlowVerdict::Blocked,
+        Some(HopVerdict::Unresolved) => FlowVerdict::Unresolved,
+        _ => FlowVerdict::Allowed,
+    }
+}
+
+fn needs(leg: &Leg, region: Option<&str>) -> Needs {
+    let direction = match leg.need.map(|r| r.direction) {
+        Some(Direction::Inbound) => NeedDirection::Inbound,
+        Some(Direction::Private) if leg.out_subnet.is_none() => NeedDirection::Inbound,
+        None if leg.out_subnet.is_none() && leg.in_subnet.is_some() => NeedDirection::Inbound,
+        _ => NeedDirection::Outbound,
+    };
+    let far = if direction == NeedDirection::Outbound { &leg.dst } else { &leg.src };
+    let service_tag = match far {
+        Party::Service { tag, .. } => tag.clone(),
+        Party::Subnet(_) | Party::OnPremises => Some("VirtualNetwork".into()),
+        Party::Internet => Some("Internet".into()),
+        Party::Platform => None,
+    };
+    let region = |t: String| region.map_or_else(|| t.clone(), |r| t.replace(REGION_MARKER, r));
+    Needs { direction, service_tag: service_tag.map(region), fqdns: leg.hosts.clone() }
+}
+
+fn not_filtered_reason(leg: &Leg) -> String {
+    if leg.src == Party::Platform || leg.dst == Party::Platform {
+        "Azure's platform resolver (168.63.129.16) is not filtered by NSGs.".into()
+    } else if leg.out_subnet.is_none() && leg.in_subnet.is_none() && !leg.firewall {
+        "Neither end of this leg is in a subnet of your VNet, and it does not leave the firewall: no NSG or firewall rule applies.".into()
+    } else {
+        "No NSG in the files applies to the subnets on this leg.".into()
+    }
+}
+
+/// The data subnet a file's subnet is: by `--subnet` prefix, Azure's reserved names, or its name.
+fn data_subnet(s: &Subnet, ids: &[String], options: &CheckOptions, notes: &mut Vec<String>) -> Option<String> {
+    if let Some((id, _)) = options.subnets.iter().find(|(_, c)| s.prefixes.iter().any(|p| p.overlaps(*c))) {
+        return Some(id.clone());
+    }
+    let lower = s.name.to_ascii_lowercase();
+    let reserved = match lower.as_str() {
+        "gatewaysubnet" => Some("gateway"),
+        "azurebastionsubnet" => Some("bastion"),
+        "azurefirewallsubnet" => Some("firewall"),
+        _ => None,
+    };
+    if let Some(id) = reserved.or_else(|| ids.iter().map(String::as_str).find(|id| *id == lower)) {
+        return Some(id.to_string());
+    }
+    let id = ids.iter().find(|id| lower.contains(id.as_str()))?;
+    notes.push(format!(
+        "Subnet {} is taken to be the scenario's {id} subnet, because its name contains it (use --subnet {id}=CIDR to say otherwise).",
+        s.name
+    ));
+    Some(id.clone())
+}
+
+/// Which data subnets each NSG is attached to, from the files' subnets.
+fn attachments(
+    set: &RuleSet,
+    mapped: &[(Option<String>, &Subnet)],
+    notes: &mut Vec<String>,
+) -> Option<Vec<Vec<String>>> {
+    if set.nsgs.is_empty() {
+        notes.push("The files hold no network security group: only the firewall is checked.".into());
+        return None;
+    }
+    let refers = |nsg: &str, s: &Subnet| s.nsg.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(nsg));
+    if !set.nsgs.iter().any(|n| mapped.iter().any(|(_, s)| refers(&n.name, s))) {
+        let names: Vec<&str> = set.nsgs.iter().map(|n| n.name.as_str()).collect();
+        notes.push(format!(
+            "The files attach no NSG to a subnet, so {} is taken to apply to every subnet of the scenario.",
+            names.join(", ")
+        ));
+        return None;
+    }
+    let lists = set
+        .nsgs
+        .iter()
+        .map(|n| {
+            let subnets: Vec<&(Option<String>, &Subnet)> = mapped.iter().filter(|(_, s)| refers(&n.name, s)).collect();
+            for (id, s) in &subnets {
+                if id.is_none() {
+                    notes.push(format!(
+                        "NSG {} is attached to subnet {}, which is none of the scenario's subnets; use --subnet NAME=CIDR to say which it is.",
+                        n.name, s.name
+                    ));
+                }
+            }
+            if subnets.is_empty() {
+                notes.push(format!("NSG {} is attached to no subnet in the files, so it is not checked.", n.name));
+            }
+            subnets.iter().filter_map(|(id, _)| id.clone()).collect()
+        })
+        .collect();
+    Some(lists)
+}
