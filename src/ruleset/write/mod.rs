@@ -111,14 +111,17 @@ fn labels<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
     taken
 }
 
+/// `AllowAzureMLInbound` gives `allow_azure_ml_inbound`; other characters become `_`.
 fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && prev_lower {
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied().unwrap_or('_');
+        let next = chars.get(i + 1).copied().unwrap_or('_');
+        let starts_word = prev.is_ascii_lowercase() || prev.is_ascii_digit() || next.is_ascii_lowercase();
+        if c.is_ascii_uppercase() && prev.is_ascii_alphanumeric() && starts_word && !out.ends_with('_') {
             out.push('_');
         }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
         match c {
             c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
             _ if !out.ends_with('_') => out.push('_'),

@@ -94,12 +94,20 @@ fn value(val: &Val) -> String {
     }
 }
 
+/// Writes items as `terraform fmt` would: the `=` of consecutive attributes aligned.
 fn render(items: &[Item], indent: usize, out: &mut String) {
     let pad = "  ".repeat(indent);
-    for item in items {
+    for (i, item) in items.iter().enumerate() {
         match item {
             Item::Attr(name, val) => {
-                let _ = writeln!(out, "{pad}{name} = {}", value(val));
+                let run =
+                    items[i..].iter().map_while(|it| if let Item::Attr(n, _) = it { Some(n.len()) } else { None });
+                let earlier = items[..i]
+                    .iter()
+                    .rev()
+                    .map_while(|it| if let Item::Attr(n, _) = it { Some(n.len()) } else { None });
+                let width = run.chain(earlier).max().unwrap_or(0);
+                let _ = writeln!(out, "{pad}{name:width$} = {}", value(val));
             }
             Item::Block(head, body) => {
                 let _ = writeln!(out, "{pad}{head} {{");
