@@ -1086,3 +1086,24 @@ fn fixes_read_back() {
     );
     assert_eq!(FirewallRuleSpec::Application(read.application[0].clone()), batch.rule);
 }
+
+#[test]
+fn text_that_looks_like_an_arm_expression_stays_text() {
+    let mut plan = plan();
+    plan.nsg[0].description = "[concat('not', 'an expression')]".into();
+    let read = read_arm(&nsg_json(&plan), firewall_json(&plan).as_deref());
+    assert_eq!(read, Ok(expected(&plan)));
+    assert!(nsg_json(&plan).contains("\"[[concat("));
+}
+
+#[test]
+fn readers_survive_every_truncated_output() {
+    let plan = plan();
+    let outputs = [nsg_json(&plan), az_cli(&plan), bicep(&plan), terraform(&plan)];
+    for text in &outputs {
+        for end in (0..text.len()).step_by(13).filter(|&end| text.is_char_boundary(end)) {
+            let cut = &text[..end];
+            let _ = (read_az(cut), read_bicep(cut), read_terraform(cut), read_arm(cut, Some(cut)));
+        }
+    }
+}
