@@ -267,7 +267,9 @@ impl Address {
             Address::Cidr(cidr)
         } else if text.contains(':') {
             Address::Unresolved(format!("`{text}` is an IPv6 address, which this check does not evaluate"))
-        } else if text.is_empty() || !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-') {
+        } else if text.is_empty()
+            || !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
+        {
             Address::Unresolved(format!("`{text}` is neither an address, a prefix nor a service tag"))
         } else {
             Address::Tag(text.to_string())
