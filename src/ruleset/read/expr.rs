@@ -60,6 +60,8 @@ const MAX_LEN: usize = 1 << 20;
 const MAX_STEPS: usize = 20_000;
 /// Deepest nesting of calls the parser accepts.
 const MAX_DEPTH: usize = 40;
+/// Deepest recursion of one evaluation (calls, arrays, variables using variables together).
+const MAX_RECURSION: usize = 100;
 
 impl Scope {
     /// A scope where strings are only strings.
@@ -118,18 +120,21 @@ pub fn is_expression(text: &str) -> bool {
 /// Evaluates a template string: an expression, or a literal (with `[[` read as `[`).
 #[cfg(test)]
 pub fn evaluate(text: &str, scope: &Scope, notes: &mut Vec<String>) -> Result<Val, Unresolved> {
-    let mut evaluator = Evaluator { scope, notes, stack: Vec::new(), steps: 0 };
+    let mut evaluator = Evaluator { scope, notes, stack: Vec::new(), steps: 0, depth: 0 };
     evaluator.text(text).map_err(|reason| Unresolved { expression: text.to_string(), reason })
 }
 
 /// Evaluates a JSON value that may hold expressions (a parameter's value, an array of prefixes).
 pub fn evaluate_json(value: &Value, scope: &Scope, notes: &mut Vec<String>) -> Result<Val, Unresolved> {
-    let mut evaluator = Evaluator { scope, notes, stack: Vec::new(), steps: 0 };
+    let mut evaluator = Evaluator { scope, notes, stack: Vec::new(), steps: 0, depth: 0 };
     evaluator.json(value).map_err(|reason| Unresolved { expression: compact(value), reason })
 }
 
 fn compact(value: &Value) -> String {
-    let text = value.to_string();
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
     match text.char_indices().nth(80) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
@@ -298,6 +303,8 @@ struct Evaluator<'a> {
     /// The parameters and variables being evaluated, innermost last.
     stack: Vec<String>,
     steps: usize,
+    /// How deep the evaluation recurses now, across calls, arrays and variables.
+    depth: usize,
 }
 
 impl Evaluator<'_> {
@@ -316,6 +323,25 @@ impl Evaluator<'_> {
     }
 
     fn json(&mut self, value: &Value) -> Result<Val, String> {
+        self.nested(|this| this.json_inner(value))
+    }
+
+    fn eval(&mut self, ast: &Ast) -> Result<Val, String> {
+        self.nested(|this| this.eval_inner(ast))
+    }
+
+    /// Runs one level of evaluation, refusing to go deeper than the stack allows.
+    fn nested(&mut self, step: impl FnOnce(&mut Self) -> Result<Val, String>) -> Result<Val, String> {
+        if self.depth >= MAX_RECURSION {
+            return Err("the expression and what it refers to are nested too deeply".into());
+        }
+        self.depth += 1;
+        let result = step(self);
+        self.depth -= 1;
+        result
+    }
+
+    fn json_inner(&mut self, value: &Value) -> Result<Val, String> {
         match value {
             Value::String(s) => self.text(s),
             Value::Array(items) => items.iter().map(|item| self.json(item)).collect::<Result<_, _>>().map(Val::Array),
@@ -323,7 +349,7 @@ impl Evaluator<'_> {
         }
     }
 
-    fn eval(&mut self, ast: &Ast) -> Result<Val, String> {
+    fn eval_inner(&mut self, ast: &Ast) -> Result<Val, String> {
         self.steps += 1;
         if self.steps > MAX_STEPS {
             return Err("the expression takes too many steps to evaluate".into());
@@ -348,7 +374,10 @@ impl Evaluator<'_> {
             {
                 Ok(Val::Str(self.region("`resourceGroup().location`")))
             }
-            _ => Err(format!("property access (`.{member}`) is not evaluated")),
+            _ => {
+                self.eval(target)?;
+                Err(format!("property access (`.{member}`) is not evaluated"))
+            }
         }
     }
 
@@ -644,6 +673,23 @@ mod tests {
             None,
             expect!["unresolved: `[99999999999999999999]` is not evaluated: `99999999999999999999` is not an integer"],
         );
+    }
+
+    #[test]
+    fn long_chains_of_variables_stop() {
+        let variables: serde_json::Map<String, Value> =
+            (0..300).map(|i| (format!("v{i}"), Value::String(format!("[toLower(variables('v{}'))]", i + 1)))).collect();
+        let template = json!({ "variables": variables });
+        let scope = Scope::template(&template, Vec::new(), None);
+        let result = evaluate("[variables('v0')]", &scope, &mut Vec::new());
+        let reason = result.unwrap_err().reason;
+        assert!(reason.contains("too deeply"), "{reason}");
+        let doubling: serde_json::Map<String, Value> = (0..40)
+            .map(|i| (format!("d{i}"), Value::String(format!("[concat(variables('d{0}'), variables('d{0}'))]", i + 1))))
+            .chain([("d40".to_string(), Value::String("x".repeat(1000)))])
+            .collect();
+        let scope = Scope::template(&json!({ "variables": doubling }), Vec::new(), None);
+        assert!(evaluate("[variables('d0')]", &scope, &mut Vec::new()).is_err());
     }
 
     #[test]

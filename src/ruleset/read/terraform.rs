@@ -111,7 +111,7 @@ fn resource(r: &mut Reader, root: &Node, all: &[Resource], res: &Resource) {
         "azurerm_firewall_network_rule_collection" => classic_collection(r, v, CollectionKind::Network),
         "azurerm_firewall_application_rule_collection" => classic_collection(r, v, CollectionKind::Application),
         "azurerm_firewall_nat_rule_collection" => classic_collection(r, v, CollectionKind::Nat),
-        "azurerm_firewall" => firewall(r, v),
+        "azurerm_firewall" => firewall(r, root, all, res),
         _ => {}
     }
 }
@@ -275,10 +275,10 @@ fn classic_collection(r: &mut Reader, v: &Node, kind: CollectionKind) {
 
 /// `azurerm_firewall`: a classic firewall (its collections are separate resources), or one that
 /// takes its rules from a policy, which is then only noted.
-fn firewall(r: &mut Reader, v: &Node) {
+fn firewall(r: &mut Reader, root: &Node, all: &[Resource], res: &Resource) {
+    let v = &res.values;
     let Ok(name) = r.required_text(v, "name", "this firewall") else { return };
-    if let Some(policy) = v.plain("firewall_policy_id").filter(|p| !p.is_empty()) {
-        let policy = last_segment(policy);
+    if let Some(policy) = linked_name(root, all, res, "firewall_policy_id") {
         r.note(format!("the firewall `{name}` takes its rules from the policy `{policy}`: give that policy's rule collection groups too"));
         return;
     }
