@@ -1,0 +1,306 @@
+//! Walking parsed JSON for the readers: a [`Node`] is a value with its JSON pointer, and a
+//! [`Reader`] reads typed fields from nodes, records errors that carry the pointer, and
+//! evaluates ARM expressions where the format has them.
+//!
+//! A field is looked up under the object's `properties` first and then on the object itself, so
+//! the same code reads an ARM resource and the flat objects the Azure CLI prints.
+
+use super::expr::{self, Scope, Unresolved, Val};
+use crate::ruleset::model::{Address, Format, Origin, PortRange, ReadError, RuleSet};
+use serde_json::Value;
+use std::rc::Rc;
+
+/// A JSON value and where it sits in the file.
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    pub value: &'a Value,
+    pub pointer: String,
+}
+
+impl<'a> Node<'a> {
+    pub fn root(value: &'a Value) -> Node<'a> {
+        Node { value, pointer: String::new() }
+    }
+
+    /// A member of this object, by its exact name or else ignoring case (ARM's names are not
+    /// case-sensitive).
+    pub fn key(&self, key: &str) -> Option<Node<'a>> {
+        let object = self.value.as_object()?;
+        let (name, value) = match object.get_key_value(key) {
+            Some(found) => found,
+            None => object.iter().find(|(name, _)| name.eq_ignore_ascii_case(key))?,
+        };
+        Some(Node { value, pointer: format!("{}/{}", self.pointer, escape(name)) })
+    }
+
+    /// A field of a resource, under `properties` or flat; JSON `null` counts as absent.
+    pub fn field(&self, key: &str) -> Option<Node<'a>> {
+        let wrapped = self.key("properties").and_then(|p| p.key(key));
+        wrapped.or_else(|| self.key(key)).filter(|n| !n.value.is_null())
+    }
+
+    /// Whether the object has the field, under `properties` or flat.
+    pub fn has(&self, key: &str) -> bool {
+        self.field(key).is_some()
+    }
+
+    /// The elements of an array (none for anything else).
+    pub fn items(&self) -> Vec<Node<'a>> {
+        match self.value.as_array() {
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, value)| Node { value, pointer: format!("{}/{i}", self.pointer) })
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The members of an object, in the map's order (none for anything else).
+    pub fn entries(&self) -> Vec<(&'a str, Node<'a>)> {
+        match self.value.as_object() {
+            Some(object) => object
+                .iter()
+                .map(|(k, value)| (k.as_str(), Node { value, pointer: format!("{}/{}", self.pointer, escape(k)) }))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The elements of the field `key` when it is an array.
+    pub fn list(&self, key: &str) -> Vec<Node<'a>> {
+        self.field(key).map(|n| n.items()).unwrap_or_default()
+    }
+
+    pub fn str(&self) -> Option<&'a str> {
+        self.value.as_str()
+    }
+
+    /// The field as a plain string, without evaluation (types, ids in az output).
+    pub fn plain(&self, key: &str) -> Option<&'a str> {
+        self.field(key).and_then(|n| n.value.as_str())
+    }
+}
+
+/// A key as a JSON pointer writes it (`~` and `/` escaped).
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The last `/`-separated segment of a name or resource id.
+pub fn last_segment(text: &str) -> &str {
+    text.trim_end_matches('/').rsplit('/').next().unwrap_or(text)
+}
+
+/// The segment after `kind/` in a resource id (`firewallPolicies/<name>/...`), ignoring case.
+pub fn segment_after<'t>(id: &'t str, kind: &str) -> Option<&'t str> {
+    let mut parts = id.split('/');
+    parts.by_ref().find(|p| p.eq_ignore_ascii_case(kind))?;
+    parts.next().filter(|p| !p.is_empty())
+}
+
+/// Marks that an error was recorded, so the caller skips the item without reporting again.
+#[derive(Debug)]
+pub struct Reported;
+
+/// One entry of a list field: where it sits and its text (or why it has none).
+pub struct Item {
+    pub pointer: String,
+    pub text: Result<String, Unresolved>,
+}
+
+/// Reads one file: where errors and notes go, the format, and the expression scope.
+pub struct Reader {
+    pub file: String,
+    pub format: Format,
+    pub out: RuleSet,
+    pub scope: Rc<Scope>,
+}
+
+impl Reader {
+    pub fn new(file: &str, format: Format) -> Reader {
+        Reader { file: file.to_string(), format, out: RuleSet::default(), scope: Rc::new(Scope::literal()) }
+    }
+
+    pub fn error(&mut self, pointer: &str, message: impl Into<String>) -> Reported {
+        self.out.errors.push(ReadError { file: self.file.clone(), at: pointer.to_string(), message: message.into() });
+        Reported
+    }
+
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.out.notes.push(text.into());
+    }
+
+    pub fn origin(&self, node: &Node) -> Origin {
+        Origin { file: self.file.clone(), pointer: node.pointer.clone() }
+    }
+
+    /// A node's value, with expressions evaluated where the format has them.
+    pub fn eval(&mut self, node: &Node) -> Result<Val, Unresolved> {
+        let scope = Rc::clone(&self.scope);
+        expr::evaluate_json(node.value, &scope, &mut self.out.notes)
+    }
+
+    /// A string field; an expression that does not evaluate, or another type, is an error.
+    pub fn text(&mut self, node: &Node, key: &str) -> Result<Option<String>, Reported> {
+        let Some(field) = node.field(key) else { return Ok(None) };
+        match self.eval(&field) {
+            Ok(Val::Str(s)) => Ok(Some(s)),
+            Ok(Val::Int(n)) => Ok(Some(n.to_string())),
+            Ok(_) => Err(self.error(&field.pointer, format!("`{key}` should be a string"))),
+            Err(unresolved) => Err(self.error(&field.pointer, unresolved.to_string())),
+        }
+    }
+
+    /// A string field that must be there.
+    pub fn required_text(&mut self, node: &Node, key: &str, what: &str) -> Result<String, Reported> {
+        match self.text(node, key)? {
+            Some(text) if !text.trim().is_empty() => Ok(text),
+            _ => Err(self.error(&node.pointer, format!("{what} has no `{key}`"))),
+        }
+    }
+
+    /// An integer field (a number, or a string of digits).
+    pub fn number(&mut self, node: &Node, key: &str) -> Result<Option<i64>, Reported> {
+        let Some(field) = node.field(key) else { return Ok(None) };
+        match self.eval(&field) {
+            Ok(Val::Int(n)) => Ok(Some(n)),
+            Ok(Val::Str(s)) if s.trim().parse::<i64>().is_ok() => Ok(s.trim().parse().ok()),
+            Ok(_) => Err(self.error(&field.pointer, format!("`{key}` should be a whole number"))),
+            Err(unresolved) => Err(self.error(&field.pointer, unresolved.to_string())),
+        }
+    }
+
+    /// A priority in `low..=high`; missing or out of range is an error.
+    pub fn priority(&mut self, node: &Node, key: &str, what: &str, low: i64, high: i64) -> Result<i64, Reported> {
+        match self.number(node, key)? {
+            Some(p) if (low..=high).contains(&p) => Ok(p),
+            Some(p) => {
+                let pointer = node.field(key).map(|f| f.pointer).unwrap_or_default();
+                Err(self.error(&pointer, format!("{what} has priority {p}, outside {low} to {high}")))
+            }
+            None => Err(self.error(&node.pointer, format!("{what} has no `{key}`"))),
+        }
+    }
+
+    /// The entries of several fields together (`sourceAddressPrefix` and
+    /// `sourceAddressPrefixes`): strings, numbers, arrays of them, or expressions giving either.
+    /// Empty strings are left out.
+    pub fn items(&mut self, node: &Node, keys: &[&str]) -> Vec<Item> {
+        let mut items = Vec::new();
+        for key in keys {
+            let Some(field) = node.field(key) else { continue };
+            let entries = if field.value.is_array() { field.items() } else { vec![field] };
+            for entry in entries {
+                self.push_items(&entry, &mut items);
+            }
+        }
+        items.retain(|item| !matches!(&item.text, Ok(t) if t.trim().is_empty()));
+        items
+    }
+
+    fn push_items(&mut self, entry: &Node, items: &mut Vec<Item>) {
+        let pointer = entry.pointer.clone();
+        match self.eval(entry) {
+            Ok(Val::Array(vals)) => {
+                for val in vals {
+                    let text = flat_text(&val, &entry.value.to_string());
+                    items.push(Item { pointer: pointer.clone(), text });
+                }
+            }
+            Ok(val) => items.push(Item { pointer, text: flat_text(&val, &entry.value.to_string()) }),
+            Err(unresolved) => items.push(Item { pointer, text: Err(unresolved) }),
+        }
+    }
+
+    /// Addresses from several fields; what cannot be read is an unresolved address.
+    pub fn addresses(&mut self, node: &Node, keys: &[&str]) -> Vec<Address> {
+        self.items(node, keys)
+            .into_iter()
+            .map(|item| match item.text {
+                Ok(text) => Address::parse(&text),
+                Err(unresolved) => Address::Unresolved(unresolved.to_string()),
+            })
+            .collect()
+    }
+
+    /// Plain strings from several fields (host names, tags); what cannot be read is an error.
+    pub fn strings(&mut self, node: &Node, keys: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for item in self.items(node, keys) {
+            match item.text {
+                Ok(text) => out.push(text.trim().to_string()),
+                Err(unresolved) => {
+                    self.error(&item.pointer, unresolved.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// Port ranges from several fields; a bad entry is reported and dropped.
+    pub fn ports(&mut self, node: &Node, keys: &[&str]) -> Vec<PortRange> {
+        let mut out = Vec::new();
+        for item in self.items(node, keys) {
+            match item.text.map_err(|u| u.to_string()).and_then(|t| PortRange::parse(&t)) {
+                Ok(range) => out.push(range),
+                Err(message) => {
+                    self.error(&item.pointer, format!("{message}; this port entry is left out"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A value that should be one string (a number is written out).
+fn flat_text(val: &Val, source: &str) -> Result<String, Unresolved> {
+    match val {
+        Val::Str(s) => Ok(s.clone()),
+        Val::Int(n) => Ok(n.to_string()),
+        _ => Err(Unresolved { expression: source.to_string(), reason: "a string was expected here".into() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_are_found_under_properties_or_flat() {
+        let wrapped = json!({ "name": "r", "properties": { "priority": 100 } });
+        let flat = json!({ "name": "r", "priority": 100, "Access": "Allow" });
+        let (w, f) = (Node::root(&wrapped), Node::root(&flat));
+        assert_eq!(w.field("priority").unwrap().pointer, "/properties/priority");
+        assert_eq!(f.field("priority").unwrap().pointer, "/priority");
+        assert_eq!(f.field("access").unwrap().pointer, "/Access");
+        assert_eq!(w.field("name").unwrap().pointer, "/name");
+    }
+
+    #[test]
+    fn pointers_escape_keys() {
+        let value = json!({ "a/b": { "c~d": [1, 2] } });
+        let node = Node::root(&value).key("a/b").unwrap().key("c~d").unwrap();
+        assert_eq!(node.items()[1].pointer, "/a~1b/c~0d/1");
+    }
+
+    #[test]
+    fn singular_and_plural_fields_join_and_skip_empty_strings() {
+        let value = json!({ "sourcePortRange": "", "sourcePortRanges": ["80", 443, "1000-2000", "70000"] });
+        let mut reader = Reader::new("f.json", Format::AzCli);
+        let ports = reader.ports(&Node::root(&value), &["sourcePortRange", "sourcePortRanges"]);
+        let shown: Vec<String> = ports.iter().map(|p| p.to_string()).collect();
+        assert_eq!(shown, ["80", "443", "1000-2000"]);
+        assert_eq!(reader.out.errors.len(), 1);
+        assert_eq!(reader.out.errors[0].at, "/sourcePortRanges/3");
+    }
+
+    #[test]
+    fn segments_of_ids() {
+        let id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/fw-pol/ruleCollectionGroups/g";
+        assert_eq!(last_segment(id), "g");
+        assert_eq!(segment_after(id, "firewallpolicies"), Some("fw-pol"));
+        assert_eq!(segment_after("nothing", "firewallPolicies"), None);
+    }
+}
