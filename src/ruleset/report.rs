@@ -102,6 +102,10 @@ pub struct HopCheck {
     pub reason: String,
     /// For a blocked hop: the missing rule in the format of the file that blocked it.
     pub fix: Option<String>,
+    /// Every rule that admitted a packet of this hop (an NSG rule and a firewall rule may both),
+    /// for the widget's table and the tests; not part of the JSON.
+    #[serde(skip)]
+    pub admitted_by: Vec<DecidedBy>,
 }
 
 #[derive(Clone, Debug, Serialize)]

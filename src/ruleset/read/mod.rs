@@ -127,7 +127,11 @@ fn read_value(file: &str, value: &Value, options: &ReadOptions) -> Reader {
             r
         }
         Shape::ArmObject(shape) => {
+            // An ARM-shaped piece (the export's NSG JSON or rule collection group) may hold
+            // expressions over `location`, as the export writes regional tags.
             let mut r = Reader::new(file, Format::Arm);
+            let given = options.params.iter().map(|(k, v)| (k.clone(), Scope::given_text(v))).collect();
+            r.scope = std::rc::Rc::new(Scope::template(&Value::Null, given, options.region.clone()));
             az::read(&mut r, &root, shape, fallback);
             r
         }

@@ -261,6 +261,7 @@ impl<'s> Checker<'s> {
             decided_by: None,
             reason: not_filtered_reason(leg),
             fix: None,
+            admitted_by: Vec::new(),
         };
         let filters = self.filters(leg, tally);
         if filters.is_empty() {
@@ -274,6 +275,12 @@ impl<'s> Checker<'s> {
             Verdict::Blocked => HopVerdict::Blocked,
         };
         check.decided_by = worst.outcome.as_ref().map(|o| self.describe(o.by));
+        for o in decisions.iter().filter_map(|d| d.outcome.as_ref()).filter(|o| o.verdict == Verdict::Allowed) {
+            let by = self.describe(o.by);
+            if !check.admitted_by.contains(&by) {
+                check.admitted_by.push(by);
+            }
+        }
         check.reason = self.reason(&decisions, worst);
         if check.verdict == HopVerdict::Blocked {
             check.fix = fix::fix(self, leg, worst);
