@@ -268,7 +268,11 @@ impl<'s> Checker<'s> {
             return check;
         }
         let decisions = self.decisions(leg, index, &filters, tally);
-        let worst = decisions.iter().max_by_key(|d| d.verdict()).expect("a filtered leg has decisions");
+        // Of the worst decisions, the first that says why (a mistake seen on the way) explains best.
+        let verdict = decisions.iter().map(Decision::verdict).max().expect("a filtered leg has decisions");
+        let worst_ones = || decisions.iter().filter(|d| d.verdict() == verdict);
+        let explained = worst_ones().find(|d| d.outcome.as_ref().is_some_and(|o| o.why.is_some()));
+        let worst = explained.or_else(|| worst_ones().next()).expect("the worst verdict is someone's");
         check.verdict = match worst.verdict() {
             Verdict::Allowed => HopVerdict::Allowed,
             Verdict::Unresolved => HopVerdict::Unresolved,
@@ -283,7 +287,7 @@ impl<'s> Checker<'s> {
         }
         check.reason = self.reason(&decisions, worst);
         if check.verdict == HopVerdict::Blocked {
-            check.fix = fix::fix(self, leg, worst);
+            check.fix = fix::fix(self, leg, worst, tally);
         }
         check
     }
@@ -389,6 +393,11 @@ pub struct Tally {
     pub assumptions: Vec<String>,
     pub touched: HashSet<RuleId>,
     pub decided: Vec<(RuleId, Replay)>,
+    /// Fixes written so far, by (filter, data rule, transports), so hops that need the same rule
+    /// share it.
+    pub fixes: Vec<((Filter, String, Vec<crate::ruleset::model::Transport>), String)>,
+    /// Priorities fixes have taken, by the NSG direction or firewall they go in.
+    pub claimed: Vec<(Filter, u32)>,
 }
 
 impl Tally {
