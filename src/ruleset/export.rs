@@ -3,34 +3,49 @@
 //! give it back, so the export can be checked against itself.
 
 use super::model::{
-    Access, Address, Collection, CollectionKind, Firewall, FirewallRule, Format, Nsg, NsgRule, Origin, PortRange,
-    RuleSet,
+    Access, Address, Collection, CollectionKind, Firewall, FirewallRule, Format, Nsg, NsgDirection, NsgRule, Origin,
+    PortRange, RuleSet,
 };
 use super::party::REGION_MARKER;
-use super::plan::{FirewallSpec, Located, Plan, PlanOptions, plan};
+use super::plan::{self, FirewallSpec, Located, Plan, PlanOptions, plan};
 use super::verify::{CheckOptions, Checker};
 use crate::resolve::Resolution;
 
-/// The plan for `r`, without rules that admit nothing this configuration needs (a network rule
-/// for a tag processed before an application rule for the same hosts, a narrower host under a
-/// wider one). One rule is pruned at a time, so of two rules that cover each other one stays.
+/// The plan for `r`, without rules that admit nothing this configuration needs beside the other
+/// exported rules (a network rule for a tag processed before an application rule for the same
+/// hosts, a narrower host under a wider one). Rules are judged as if outbound were denied, so
+/// the explicit rules that Azure's default rules also cover stay: they document the traffic and
+/// keep working once a deny-all is added. One rule is pruned at a time, so of two rules that
+/// cover each other one stays.
 pub fn export_plan(r: &Resolution, options: &PlanOptions) -> Result<Plan, String> {
-    let mut plan = plan(r, options)?;
-    loop {
-        let set = rule_set(&plan, REGION_MARKER);
-        let report = Checker::new(r.catalog, &set, &CheckOptions::default()).check(r);
-        let Some(first) = report.unneeded.first() else { return Ok(plan) };
-        let before = (plan.nsg.len(), plan.firewall.as_ref().map(|f| f.network.len() + f.application.len()));
-        plan.nsg.retain(|s| !(first.set == "nsg" && s.name == first.rule));
-        if let Some(fw) = plan.firewall.as_mut().filter(|_| first.set != "nsg") {
-            fw.network.retain(|n| n.name != first.rule);
-            fw.application.retain(|a| a.name != first.rule);
-        }
-        let after = (plan.nsg.len(), plan.firewall.as_ref().map(|f| f.network.len() + f.application.len()));
-        if before == after {
-            return Ok(plan);
+    let mut plan = plan(r, &PlanOptions { deny_outbound: true, ..*options })?;
+    while let Some(name) = first_unneeded(r, &plan) {
+        plan.nsg.retain(|s| s.name != name);
+        if let Some(fw) = plan.firewall.as_mut() {
+            fw.network.retain(|n| n.name != name);
+            fw.application.retain(|a| a.name != name);
         }
     }
+    if !options.deny_outbound {
+        let explicit = plan::plan(r, options)?;
+        plan.nsg.retain(|s| s.access == Access::Allow && explicit.nsg.iter().any(|e| e.name == s.name));
+        for spec in plan.nsg.iter_mut().filter(|s| s.direction == NsgDirection::Outbound) {
+            spec.description = plan::covered_description(&spec.description);
+        }
+    }
+    Ok(plan)
+}
+
+/// The name of the first exported rule that the check finds unneeded.
+fn first_unneeded(r: &Resolution, plan: &Plan) -> Option<String> {
+    let set = rule_set(plan, REGION_MARKER);
+    let report = Checker::new(r.catalog, &set, &CheckOptions::default()).check(r);
+    report.unneeded.into_iter().map(|u| u.rule).find(|name| {
+        plan.nsg.iter().any(|s| s.name == *name)
+            || plan.firewall.as_ref().is_some_and(|f| {
+                f.network.iter().any(|n| n.name == *name) || f.application.iter().any(|a| a.name == *name)
+            })
+    })
 }
 
 fn text(l: &Located, region: &str) -> String {

@@ -87,7 +87,8 @@ fn leg<'r>(r: &'r Resolution, flow: &RoutedFlow, f: usize, h: usize, region: Opt
         flow: f,
         hop: h,
         need,
-        out_subnet: filtering_subnet(hop.from, &dst),
+        // A private endpoint's traffic to its service rides Private Link, which no NSG filters.
+        out_subnet: filtering_subnet(hop.from, &dst).filter(|s| *s != ENDPOINTS_SUBNET),
         in_subnet: filtering_subnet(hop.to, &src),
         firewall: hop.from == r.catalog.routing.firewall,
         transports: match hop.protocol {

@@ -296,6 +296,7 @@ fn nsg_spec(
     }
     let (source, destination, protocol) = d.key;
     let far = if direction == NsgDirection::Outbound { &destination } else { &source };
+    let description = if far.0 == "Internet" { internet_description(&d.rules) } else { description(&d.rules) };
     let name = unique_name(
         format!("allow-{}-{}-{}", direction_word(direction), tag_word(far), protocol_word(protocol)),
         names,
@@ -309,7 +310,7 @@ fn nsg_spec(
         source,
         destination,
         ports: d.ports,
-        description: description(&d.rules),
+        description,
     })
 }
 
@@ -347,6 +348,28 @@ pub fn unique_name(base: String, names: &mut Vec<String>) -> String {
     name
 }
 
+/// The description of a rule for `Internet`: the hosts that no service tag covers, which are why
+/// it is there.
+fn internet_description(rules: &[&Rule]) -> String {
+    let untagged: Vec<&Rule> = rules.iter().copied().filter(|r| r.service_tag.is_none()).collect();
+    let hosts: Vec<&str> = untagged.iter().flat_map(|r| r.fqdns.public.iter().map(String::as_str)).collect();
+    if hosts.is_empty() {
+        return description(rules);
+    }
+    let cite = untagged[0].sources.first().map(|s| format!(" [{s}]")).unwrap_or_default();
+    let mut text = String::from("Hosts no service tag covers:");
+    for (i, host) in hosts.iter().enumerate() {
+        let rest = format!(" and {} more", hosts.len() - i);
+        if text.len() + host.len() + 2 + rest.len() + cite.len() > 140 {
+            text.push_str(&rest);
+            break;
+        }
+        text.push_str(if i == 0 { " " } else { ", " });
+        text.push_str(host);
+    }
+    format!("{text}{cite}")
+}
+
 /// A rule's description: the purpose of the traffic and the first source, within Azure's 140
 /// characters.
 pub fn description(rules: &[&Rule]) -> String {
@@ -361,6 +384,20 @@ pub fn description(rules: &[&Rule]) -> String {
         first.purpose.clone()
     };
     format!("{purpose}{more}{cite}")
+}
+
+/// An outbound rule's description when no deny-all is exported: Azure's default rules admit the
+/// same traffic until outbound is denied, which the description says, within 140 characters.
+pub fn covered_description(description: &str) -> String {
+    const NOTE: &str = " Default rules cover it until outbound is denied.";
+    let room = 140 - NOTE.chars().count();
+    let text: String = if description.chars().count() > room {
+        let cut: String = description.chars().take(room - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        description.to_string()
+    };
+    format!("{text}{NOTE}")
 }
 
 /// The firewall rules for legs out of the firewall: application rules for host names on HTTP
