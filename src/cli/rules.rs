@@ -2,6 +2,7 @@
 //! an administrator's rule files against every flow of a configuration.
 
 use super::{Failure, Options, catalog, chosen, usage};
+use crate::model::Catalog;
 use crate::resolve::resolve;
 use crate::ruleset::export::export_plan;
 use crate::ruleset::markdown::markdown;
@@ -64,7 +65,7 @@ pub fn check(args: &[String]) -> Result<(String, i32), Failure> {
     }
     let catalog = catalog()?;
     let (scenario, config) = chosen(&catalog, &options, "check")?;
-    let check_options = check_options(&options)?;
+    let check_options = check_options(&options, &catalog)?;
     let read_options = ReadOptions {
         params: options.all("param").map(|p| pair(p, "--param", "NAME=VALUE")).collect::<Result<_, _>>()?,
         region: check_options.region.clone(),
@@ -106,12 +107,21 @@ fn cidr(text: &str, option: &str) -> Result<Cidr, Failure> {
     Cidr::parse(text).ok_or_else(|| usage(format!("{option}: `{text}` is not an IPv4 prefix such as 10.0.0.0/16")))
 }
 
-fn check_options(options: &Options) -> Result<CheckOptions, Failure> {
+fn check_options(options: &Options, catalog: &Catalog) -> Result<CheckOptions, Failure> {
+    let mut names: Vec<&str> = catalog.nodes.iter().filter_map(|n| n.subnet.as_deref()).collect();
+    names.sort_unstable();
+    names.dedup();
     let region = options.one("region").map(str::to_string).filter(|r| !r.trim().is_empty());
     let vnet = options.all("vnet").map(|v| cidr(v, "--vnet")).collect::<Result<_, _>>()?;
     let mut subnets = Vec::new();
     for text in options.all("subnet") {
         let (name, prefix) = pair(text, "--subnet", "NAME=CIDR")?;
+        if !names.contains(&name.as_str()) {
+            return Err(usage(format!(
+                "--subnet: `{name}` is not a subnet of the data; subnets: {}",
+                names.join(", ")
+            )));
+        }
         subnets.push((name, cidr(&prefix, "--subnet")?));
     }
     Ok(CheckOptions { region, vnet, subnets })

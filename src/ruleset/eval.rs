@@ -272,9 +272,10 @@ impl FirewallOrder {
                 }
                 (id, col.action, m)
             });
-        let outcome = walk(items, touched);
+        // Nothing matched means denied: a last rule that matches everything.
         let default = RuleId::FirewallDefault { firewall: self.firewall };
-        let mut outcome = outcome.unwrap_or(Outcome { verdict: Verdict::Blocked, by: default, why: None });
+        let items = items.chain(std::iter::once((default, Access::Deny, Match::Yes)));
+        let mut outcome = walk(items, touched).unwrap_or(Outcome { verdict: Verdict::Blocked, by: default, why: None });
         if outcome.verdict == Verdict::Blocked {
             outcome.why = outcome.why.or(mistake);
         }

@@ -385,7 +385,7 @@ impl Evaluator<'_> {
     fn region(&mut self, what: &str) -> String {
         match &self.scope.region {
             Some(region) => {
-                self.notes.push(format!("{what} was taken to be the region being checked, {region}"));
+                self.notes.push(format!("{what} was taken to be the region being checked, {region}."));
                 region.clone()
             }
             None => {
@@ -595,7 +595,7 @@ mod tests {
             Some("westeurope"),
             expect![[r#"
                 Str("Storage.westeurope")
-                note: the parameter `location` was taken to be the region being checked, westeurope"#]],
+                note: the parameter `location` was taken to be the region being checked, westeurope."#]],
         );
         check(
             "[resourceGroup().location]",

@@ -350,7 +350,7 @@ mod tests {
             subnet snet-training [10.0.1.0/24] nsg=nsg-training pe=false @/resources/2/properties/subnets/0
             subnet snet-endpoints [10.0.2.0/24] nsg=- pe=true @/resources/2/properties/subnets/1
             subnet snet-compute [10.0.3.0/24] nsg=nsg-training pe=false @/resources/3
-            note: the parameter `location` was taken to be the region being checked, westeurope
+            note: the parameter `location` was taken to be the region being checked, westeurope.
         "#]],
         );
     }

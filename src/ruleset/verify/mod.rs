@@ -387,6 +387,9 @@ pub struct Replay {
     pub host: Option<String>,
 }
 
+/// Which fix a blocked hop needs: where it goes, the data rule (or port) and the transports.
+pub type FixKey = (Filter, String, Vec<crate::ruleset::model::Transport>);
+
 /// What one check gathers on the way.
 #[derive(Default)]
 pub struct Tally {
@@ -395,7 +398,7 @@ pub struct Tally {
     pub decided: Vec<(RuleId, Replay)>,
     /// Fixes written so far, by (filter, data rule, transports), so hops that need the same rule
     /// share it.
-    pub fixes: Vec<((Filter, String, Vec<crate::ruleset::model::Transport>), String)>,
+    pub fixes: Vec<(FixKey, String)>,
     /// Priorities fixes have taken, by the NSG direction or firewall they go in.
     pub claimed: Vec<(Filter, u32)>,
 }
