@@ -9,6 +9,7 @@
 //! - `tidy`: project-wide rules about the source tree itself.
 
 mod cli;
+mod fuzz;
 mod rule_files;
 mod rules;
 mod scene;

@@ -18,7 +18,7 @@ use crate::model::{Catalog, Direction};
 use crate::resolve::Resolution;
 use crate::ruleset::eval::{DEFAULTS, FirewallOrder, NsgOrder, Outcome, Packet, RuleId, Verdict};
 use crate::ruleset::legs::{ENDPOINTS_SUBNET, Leg, legs};
-use crate::ruleset::model::{Cidr, NsgDirection, RuleSet, Subnet};
+use crate::ruleset::model::{Address, Cidr, FirewallRule, NsgDirection, RuleSet, Subnet};
 use crate::ruleset::party::{Env, Party, REGION_MARKER, normalize_region};
 use crate::ruleset::report::{
     CheckReport, DecidedBy, ErrorEntry, FlowCheck, FlowVerdict, HopCheck, HopVerdict, NeedDirection, Needs,
@@ -97,6 +97,7 @@ impl<'s> Checker<'s> {
             }
         }
         let attached = attachments(set, &mapped, &mut notes);
+        notes.extend(dns_proxy_notes(set));
         let policies = mapped.iter().filter(|(_, s)| s.endpoint_policies).filter_map(|(id, _)| id.clone()).collect();
         Checker {
             set,
@@ -445,6 +446,24 @@ fn not_filtered_reason(leg: &Leg) -> String {
     } else {
         "No NSG in the files applies to the subnets on this leg.".into()
     }
+}
+
+/// Network rules that name host names work only with the firewall's DNS proxy on.
+fn dns_proxy_notes(set: &RuleSet) -> Vec<String> {
+    let mut notes = Vec::new();
+    for fw in &set.firewalls {
+        for rule in fw.collections.iter().flat_map(|c| &c.rules) {
+            if let FirewallRule::Network { name, destinations, .. } = rule
+                && destinations.iter().any(|d| matches!(d, Address::Fqdn(_)))
+            {
+                notes.push(format!(
+                    "Network rule {name} of {} names host names: it matches only if the firewall's DNS proxy is on and the clients resolve through it.",
+                    fw.name
+                ));
+            }
+        }
+    }
+    notes
 }
 
 /// The data subnet a file's subnet is: by `--subnet` prefix, Azure's reserved names, or its name.

@@ -1,0 +1,176 @@
+//! Fuzzing on stable Rust: every parser of outside input gets random and mutated input, and must
+//! answer with values or error messages, never a panic. Each target has a fixed budget here;
+//! `VNET_FLOWS_FUZZ=N` multiplies it for a longer run (`VNET_FLOWS_FUZZ=20 cargo test --release
+//! --test it fuzz -- --nocapture` prints the counts).
+//!
+//! Targets: rule files read and checked (`ruleset::read` and `verify`), the URL hash
+//! (`link::parse` and `apply`), the `config` attribute (`link::settings` and `Config::set`), and
+//! the data file loader (`data::load`). The readers' own loop (`ruleset::read` unit tests) adds
+//! 20,000 reads of raw bytes and mutated JSON.
+
+use vnet_flows::config::Config;
+use vnet_flows::link;
+use vnet_flows::resolve::resolve;
+use vnet_flows::ruleset::read::{ReadOptions, read};
+use vnet_flows::ruleset::verify::{CheckOptions, Checker};
+
+use super::catalog;
+
+/// xorshift64*: small, seeded, and the same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        let i = self.below(items.len());
+        &items[i]
+    }
+}
+
+fn budget(base: usize) -> usize {
+    let times = std::env::var("VNET_FLOWS_FUZZ").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(1);
+    base * times.max(1)
+}
+
+/// Tokens that parsers give meaning to, spliced into inputs.
+const TOKENS: [&str; 24] = [
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ",",
+    ":",
+    "=",
+    "&",
+    "|",
+    "%",
+    "%2",
+    "%zz",
+    "vf.",
+    "#",
+    "-",
+    "*",
+    "0.0.0.0/0",
+    "65536",
+    "-1",
+    "[format('",
+    "')]",
+    "\u{202e}",
+    "\u{0}",
+];
+
+/// One random change to `text`: delete, duplicate or replace a run of bytes, or splice a token.
+fn mutate(text: &str, rng: &mut Rng) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for _ in 0..=rng.below(4) {
+        let at = rng.below(bytes.len() + 1);
+        let len = rng.below(16).min(bytes.len() - at.min(bytes.len()));
+        match rng.below(4) {
+            0 => {
+                bytes.drain(at..at + len);
+            }
+            1 => {
+                let run: Vec<u8> = bytes[at..at + len].to_vec();
+                bytes.splice(at..at, run);
+            }
+            2 => {
+                for b in bytes.iter_mut().skip(at).take(len) {
+                    *b = rng.next() as u8;
+                }
+            }
+            _ => {
+                let token = rng.pick(&TOKENS[..]).as_bytes().to_vec();
+                bytes.splice(at..at, token);
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn fixtures() -> Vec<String> {
+    let mut files = Vec::new();
+    for dir in ["tests/fixtures/rulesets", "tests/fixtures/rulesets/real"] {
+        let Ok(entries) = std::fs::read_dir(dir) else { continue };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+        paths.sort();
+        files.extend(paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()));
+    }
+    files
+}
+
+#[test]
+fn rule_files_read_and_check_without_panicking() {
+    let catalog = catalog();
+    let scenario = catalog.scenario("compute").unwrap();
+    let configs = [
+        Config::defaults(&catalog, scenario),
+        Config::with_settings(&catalog, scenario, ["egress=firewall", "compute_public_ip=on"]).unwrap(),
+    ];
+    let resolutions: Vec<_> = configs.iter().map(|c| resolve(&catalog, scenario, c)).collect();
+    let seeds = fixtures();
+    assert!(seeds.len() >= 10, "fixtures missing");
+    let mut rng = Rng(0x5EED_0001);
+    let runs = budget(20_000);
+    for i in 0..runs {
+        let seed = rng.pick(&seeds[..]).clone();
+        let text = mutate(&seed, &mut rng);
+        let options = ReadOptions { params: vec![], region: (i % 2 == 0).then(|| "westeurope".to_string()) };
+        let set = read("fuzz.json", &text, &options);
+        assert!(set.errors.iter().all(|e| !e.message.is_empty()));
+        let check = CheckOptions { region: options.region.clone(), ..CheckOptions::default() };
+        let report = Checker::new(&catalog, &set, &check).check(&resolutions[i % 2]);
+        assert!(!report.flows.is_empty());
+    }
+    eprintln!("rule files: {runs} inputs read and checked");
+}
+
+#[test]
+fn url_hashes_and_config_attributes_never_panic() {
+    let catalog = catalog();
+    let seeds = [
+        "#vf.scenario=compute&vf.compute_public_ip=on&vf.egress=firewall&vf.step=3",
+        "#setup&vf.scenario=studio&vf.access=bastion&vf.step=2",
+        "#vf.step=99",
+        "compute_public_ip=on egress=nat-gateway, cloud=china;dns=hosts-file",
+    ];
+    let mut rng = Rng(0x5EED_0002);
+    let runs = budget(60_000);
+    for _ in 0..runs {
+        let seed = *rng.pick(&seeds[..]);
+        let text = mutate(seed, &mut rng);
+        let applied = link::parse(&text).apply(&catalog, 0, |_, _| 5);
+        assert!(applied.scenario < catalog.scenarios.len());
+        assert!(applied.notices.iter().all(|n| !n.is_empty()));
+        let scenario = &catalog.scenarios[rng.below(catalog.scenarios.len())];
+        let mut config = Config::defaults(&catalog, scenario);
+        for (key, value) in link::settings(&text) {
+            let _ = config.set(&catalog, scenario, &format!("{key}={value}"));
+        }
+    }
+    eprintln!("hashes and config attributes: {runs} inputs");
+}
+
+#[test]
+fn data_files_load_or_explain() {
+    let seed = std::fs::read_to_string("tests/it/fixtures/minimal.toml").unwrap();
+    let mut rng = Rng(0x5EED_0003);
+    let runs = budget(5_000);
+    for _ in 0..runs {
+        let text = mutate(&seed, &mut rng);
+        if let Err(errors) = vnet_flows::data::load(&text) {
+            assert!(errors.iter().all(|e| !e.message.is_empty()));
+        }
+    }
+    eprintln!("data files: {runs} inputs");
+}
