@@ -11,6 +11,9 @@
 //! - [`resolve`]: one pure function from (scenario, configuration) to the flows, rules, steps and
 //!   findings that apply;
 //! - [`export`]: Markdown, CSV and JSON renderings of a resolution;
+//! - [`ruleset`]: rules as code: Azure NSGs and firewalls as a model, readers of ARM, az and
+//!   Terraform files, the check of a configuration's flows against them, and the export of the
+//!   rules a configuration needs;
 //! - [`cli`]: the `vnet-flows` command line;
 //! - [`scene`] and [`paint`]: the diagram as data (layout, frames, hit testing) and its painting
 //!   through plotters on any backend; [`link`]: the shareable state in the URL hash;
