@@ -8,6 +8,8 @@
 //! each of those decides every packet of the leg (TCP and UDP for a hop the docs give as `Any`,
 //! one packet per host name at the firewall). The leg's verdict is the worst of them.
 
+mod attach;
+mod explain;
 mod fix;
 mod unused;
 
@@ -16,12 +18,12 @@ use std::collections::HashSet;
 use crate::export::Pairs;
 use crate::model::{Catalog, Direction};
 use crate::resolve::Resolution;
-use crate::ruleset::eval::{DEFAULTS, FirewallOrder, NsgOrder, Outcome, Packet, RuleId, Verdict};
+use crate::ruleset::eval::{FirewallOrder, NsgOrder, Outcome, Packet, RuleId, Verdict};
 use crate::ruleset::legs::{ENDPOINTS_SUBNET, Leg, legs};
-use crate::ruleset::model::{Address, Cidr, FirewallRule, NsgDirection, RuleSet, Subnet};
+use crate::ruleset::model::{Cidr, NsgDirection, RuleSet, Subnet};
 use crate::ruleset::party::{Env, Party, REGION_MARKER, normalize_region};
 use crate::ruleset::report::{
-    CheckReport, DecidedBy, ErrorEntry, FlowCheck, FlowVerdict, HopCheck, HopVerdict, NeedDirection, Needs,
+    CheckReport, ErrorEntry, FlowCheck, FlowVerdict, HopCheck, HopVerdict, NeedDirection, Needs,
 };
 
 /// What `check` knows besides the files: `--region`, `--vnet`, `--subnet NAME=CIDR`.
@@ -85,7 +87,7 @@ impl<'s> Checker<'s> {
         ids.dedup();
         let mut notes = Vec::new();
         let mapped: Vec<(Option<String>, &Subnet)> =
-            set.subnets.iter().map(|s| (data_subnet(s, &ids, options, &mut notes), s)).collect();
+            set.subnets.iter().map(|s| (attach::data_subnet(s, &ids, options, &mut notes), s)).collect();
         let mut env = Env {
             region: options.region.as_deref().map(normalize_region),
             vnet: options.vnet.clone(),
@@ -96,8 +98,8 @@ impl<'s> Checker<'s> {
                 env.subnets.extend(s.prefixes.iter().map(|p| (id.clone(), *p)));
             }
         }
-        let attached = attachments(set, &mapped, &mut notes);
-        notes.extend(dns_proxy_notes(set));
+        let attached = attach::attachments(set, &mapped, &mut notes);
+        notes.extend(attach::dns_proxy_notes(set));
         let policies = mapped.iter().filter(|(_, s)| s.endpoint_policies).filter_map(|(id, _)| id.clone()).collect();
         Checker {
             set,
@@ -292,91 +294,6 @@ impl<'s> Checker<'s> {
         }
         check
     }
-
-    /// The file, set, name and priority of a rule.
-    pub fn describe(&self, id: RuleId) -> DecidedBy {
-        let nsg = |i: usize| &self.set.nsgs[i];
-        match id {
-            RuleId::Nsg { nsg: n, rule } => {
-                let r = &nsg(n).rules[rule];
-                DecidedBy {
-                    file: r.origin.file.clone(),
-                    set: nsg(n).name.clone(),
-                    rule: r.name.clone(),
-                    priority: Some(r.priority.into()),
-                }
-            }
-            RuleId::NsgDefault { nsg: n, rule } => DecidedBy {
-                file: nsg(n).origin.file.clone(),
-                set: nsg(n).name.clone(),
-                rule: DEFAULTS[rule].name.into(),
-                priority: Some(DEFAULTS[rule].priority.into()),
-            },
-            RuleId::Firewall { firewall, collection, rule } => {
-                let fw = &self.set.firewalls[firewall];
-                let col = &fw.collections[collection];
-                DecidedBy {
-                    file: col.rules[rule].origin().file.clone(),
-                    set: format!("{}/{}/{}", fw.name, col.group, col.name),
-                    rule: col.rules[rule].name().to_string(),
-                    priority: Some(col.priority),
-                }
-            }
-            RuleId::FirewallDefault { firewall } => {
-                let fw = &self.set.firewalls[firewall];
-                DecidedBy {
-                    file: fw.origin.file.clone(),
-                    set: fw.name.clone(),
-                    rule: "(no rule matched: denied)".into(),
-                    priority: None,
-                }
-            }
-        }
-    }
-
-    /// Where a filter is, for reasons: `NSG nsg-training (outbound)`.
-    pub fn place(&self, filter: Filter) -> String {
-        match filter {
-            Filter::NsgOut(i) => format!("NSG {} (outbound)", self.set.nsgs[i].name),
-            Filter::NsgIn(i) => format!("NSG {} (inbound)", self.set.nsgs[i].name),
-            Filter::Firewall(i) => format!("firewall {}", self.set.firewalls[i].name),
-            Filter::NoFirewall => "Azure Firewall".into(),
-        }
-    }
-
-    fn reason(&self, decisions: &[Decision], worst: &Decision) -> String {
-        let verdict = worst.verdict();
-        if verdict == Verdict::Allowed {
-            let mut parts: Vec<String> = Vec::new();
-            for d in decisions {
-                let text = self.decision_text(d);
-                if !parts.contains(&text) {
-                    parts.push(text);
-                }
-            }
-            return parts.join(" ");
-        }
-        self.decision_text(worst)
-    }
-
-    fn decision_text(&self, d: &Decision) -> String {
-        let host = d.host.as_deref().map(|h| format!(" for `{h}`")).unwrap_or_default();
-        let place = self.place(d.filter);
-        let Some(o) = &d.outcome else {
-            return "This leg passes Azure Firewall (egress=firewall), but the files hold no firewall rules to check it against.".into();
-        };
-        let by = self.describe(o.by);
-        let rule = match by.priority {
-            Some(p) => format!("{} (priority {p})", by.rule),
-            None => by.rule.clone(),
-        };
-        let why = o.why.as_deref().map(|w| format!(": {w}")).unwrap_or_default();
-        match o.verdict {
-            Verdict::Allowed => format!("{place}: allowed{host} by {rule}."),
-            Verdict::Blocked => format!("{place}: blocked{host} by {rule}{why}."),
-            Verdict::Unresolved => format!("{place}{host}: {rule} may or may not match{why}."),
-        }
-    }
 }
 
 /// A packet an allow rule decided, kept to ask later whether the rule was needed.
@@ -446,86 +363,4 @@ fn not_filtered_reason(leg: &Leg) -> String {
     } else {
         "No NSG in the files applies to the subnets on this leg.".into()
     }
-}
-
-/// Network rules that name host names work only with the firewall's DNS proxy on.
-fn dns_proxy_notes(set: &RuleSet) -> Vec<String> {
-    let mut notes = Vec::new();
-    for fw in &set.firewalls {
-        for rule in fw.collections.iter().flat_map(|c| &c.rules) {
-            if let FirewallRule::Network { name, destinations, .. } = rule
-                && destinations.iter().any(|d| matches!(d, Address::Fqdn(_)))
-            {
-                notes.push(format!(
-                    "Network rule {name} of {} names host names: it matches only if the firewall's DNS proxy is on and the clients resolve through it.",
-                    fw.name
-                ));
-            }
-        }
-    }
-    notes
-}
-
-/// The data subnet a file's subnet is: by `--subnet` prefix, Azure's reserved names, or its name.
-fn data_subnet(s: &Subnet, ids: &[String], options: &CheckOptions, notes: &mut Vec<String>) -> Option<String> {
-    if let Some((id, _)) = options.subnets.iter().find(|(_, c)| s.prefixes.iter().any(|p| p.overlaps(*c))) {
-        return Some(id.clone());
-    }
-    let lower = s.name.to_ascii_lowercase();
-    let reserved = match lower.as_str() {
-        "gatewaysubnet" => Some("gateway"),
-        "azurebastionsubnet" => Some("bastion"),
-        "azurefirewallsubnet" => Some("firewall"),
-        _ => None,
-    };
-    if let Some(id) = reserved.or_else(|| ids.iter().map(String::as_str).find(|id| *id == lower)) {
-        return Some(id.to_string());
-    }
-    let id = ids.iter().find(|id| lower.contains(id.as_str()))?;
-    notes.push(format!(
-        "Subnet {} is taken to be the scenario's {id} subnet, because its name contains it (use --subnet {id}=CIDR to say otherwise).",
-        s.name
-    ));
-    Some(id.clone())
-}
-
-/// Which data subnets each NSG is attached to, from the files' subnets.
-fn attachments(
-    set: &RuleSet,
-    mapped: &[(Option<String>, &Subnet)],
-    notes: &mut Vec<String>,
-) -> Option<Vec<Vec<String>>> {
-    if set.nsgs.is_empty() {
-        notes.push("The files hold no network security group: only the firewall is checked.".into());
-        return None;
-    }
-    let refers = |nsg: &str, s: &Subnet| s.nsg.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(nsg));
-    if !set.nsgs.iter().any(|n| mapped.iter().any(|(_, s)| refers(&n.name, s))) {
-        let names: Vec<&str> = set.nsgs.iter().map(|n| n.name.as_str()).collect();
-        notes.push(format!(
-            "The files attach no NSG to a subnet, so {} is taken to apply to every subnet of the scenario.",
-            names.join(", ")
-        ));
-        return None;
-    }
-    let lists = set
-        .nsgs
-        .iter()
-        .map(|n| {
-            let subnets: Vec<&(Option<String>, &Subnet)> = mapped.iter().filter(|(_, s)| refers(&n.name, s)).collect();
-            for (id, s) in &subnets {
-                if id.is_none() {
-                    notes.push(format!(
-                        "NSG {} is attached to subnet {}, which is none of the scenario's subnets; use --subnet NAME=CIDR to say which it is.",
-                        n.name, s.name
-                    ));
-                }
-            }
-            if subnets.is_empty() {
-                notes.push(format!("NSG {} is attached to no subnet in the files, so it is not checked.", n.name));
-            }
-            subnets.iter().filter_map(|(id, _)| id.clone()).collect()
-        })
-        .collect();
-    Some(lists)
 }
