@@ -54,9 +54,10 @@ impl Checker<'_> {
 
     /// Whether one allow rule is unneeded, and why.
     fn judge(&self, id: RuleId, legs: &[Leg], tally: &Tally, replays: Option<&Vec<&Replay>>) -> Option<Unneeded> {
-        let by = self.describe(id);
-        let unneeded =
-            |why: String| Some(Unneeded { file: by.file.clone(), set: by.set.clone(), rule: by.rule.clone(), why });
+        let unneeded = |why: String| {
+            let by = self.describe(id);
+            Some(Unneeded { file: by.file, set: by.set, rule: by.rule, why })
+        };
         if !tally.touched.contains(&id) {
             return unneeded("No flow of this configuration reaches it.".into());
         }
