@@ -48,8 +48,21 @@ fn short(d: Duration) -> String {
     }
 }
 
+/// What one case measured, for the table by `egress` value.
+struct Measured {
+    name: String,
+    /// Per configuration: its `egress` value, flows checked, and each round's time.
+    configs: Vec<(String, usize, Vec<Duration>)>,
+}
+
 /// One case's row: read, prepare, check every configuration `rounds` times.
-fn row(name: &str, files: &Files, catalog: &vnet_flows::model::Catalog, resolutions: &[Resolution], rounds: usize) {
+fn row(
+    name: &str,
+    files: &Files,
+    catalog: &vnet_flows::model::Catalog,
+    resolutions: &[Resolution],
+    rounds: usize,
+) -> Measured {
     let options = rules_gen::check_options();
     let (nsg_rules, firewall_rules) = files.counts();
     let read = time(rounds.max(5), || files.read());
@@ -58,6 +71,7 @@ fn row(name: &str, files: &Files, catalog: &vnet_flows::model::Catalog, resoluti
     let checker = Checker::new(catalog, &set, &options);
 
     let (mut flows, mut hops, mut verdicts) = (0_usize, 0_usize, [0_usize; 3]);
+    let mut measured = Measured { name: name.to_string(), configs: Vec::new() };
     for r in resolutions {
         let report = checker.check(r);
         flows += report.flows.len();
@@ -69,14 +83,19 @@ fn row(name: &str, files: &Files, catalog: &vnet_flows::model::Catalog, resoluti
                 FlowVerdict::Blocked => 2,
             }] += 1;
         }
+        let pairs = r.config.pairs(r.catalog, r.scenario);
+        let egress = pairs.iter().find(|(k, _)| *k == "egress").map_or("", |(_, v)| *v);
+        measured.configs.push((egress.to_string(), report.flows.len(), Vec::with_capacity(rounds)));
     }
     let mut per_config = Vec::with_capacity(resolutions.len() * rounds);
     let start = Instant::now();
     for _ in 0..rounds {
-        for r in resolutions {
+        for (r, (_, _, times)) in resolutions.iter().zip(&mut measured.configs) {
             let t = Instant::now();
             black_box(checker.check(r).flows.len());
-            per_config.push(t.elapsed());
+            let elapsed = t.elapsed();
+            per_config.push(elapsed);
+            times.push(elapsed);
         }
     }
     let total = start.elapsed();
@@ -93,6 +112,36 @@ fn row(name: &str, files: &Files, catalog: &vnet_flows::model::Catalog, resoluti
         verdicts[1],
         verdicts[2],
     );
+    measured
+}
+
+/// The same checks split by the `egress` setting: what the firewall's rules cost.
+fn by_egress(all: &[Measured]) {
+    println!();
+    println!("| rules | egress | configs | check per config p50 / p95 | flows per config | per flow |");
+    println!("|---|---|---|---|---|---|");
+    for m in all {
+        let mut values: Vec<&str> = m.configs.iter().map(|(e, _, _)| e.as_str()).collect();
+        values.sort_unstable();
+        values.dedup();
+        for value in values {
+            let configs: Vec<_> = m.configs.iter().filter(|(e, _, _)| e == value).collect();
+            let mut times: Vec<Duration> = configs.iter().flat_map(|(_, _, t)| t.iter().copied()).collect();
+            times.sort_unstable();
+            let total: Duration = times.iter().sum();
+            let rounds = configs.first().map_or(1, |(_, _, t)| t.len()).max(1);
+            let flows: usize = configs.iter().map(|(_, f, _)| f).sum();
+            println!(
+                "| {} | {value} | {} | {} / {} | {:.1} | {:.2} µs |",
+                m.name,
+                configs.len(),
+                short(median(&times)),
+                short(p95(&times)),
+                flows as f64 / configs.len() as f64,
+                total.as_secs_f64() * 1e6 / (flows * rounds).max(1) as f64
+            );
+        }
+    }
 }
 
 fn main() {
@@ -133,8 +182,11 @@ fn main() {
         "| rules | NSG rules | firewall rules | read p50 | Checker::new p50 | configs | check per config p50 / p95 | flows | hops | flows allowed/unresolved/blocked | per flow |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
-    row("exported alone", &small, &catalog, &resolutions, 20);
-    row("1,000 NSG + 500 firewall", &large, &catalog, &resolutions, 3);
+    let measured = [
+        row("exported alone", &small, &catalog, &resolutions, 20),
+        row("1,000 NSG + 500 firewall", &large, &catalog, &resolutions, 3),
+    ];
+    by_egress(&measured);
 
     // What the widget does for one configuration: read both files, prepare, check the default.
     let default = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
