@@ -253,10 +253,10 @@ fn large_nsg(rng: &mut Rng, plan: &Plan, count: usize) -> String {
     let direction = |r: &Value| usize::from(r["properties"]["direction"] == "Outbound");
     let mut rules = Vec::with_capacity(count);
     // The plan's rules keep their order (and the deny-all its 4096) at random priorities.
-    for d in 0..2 {
+    for (d, free) in free.iter_mut().enumerate() {
         let mut mine: Vec<Value> =
             needed.iter().filter(|r| direction(r) == d && r["properties"]["priority"] != 4096).cloned().collect();
-        let mut priorities: Vec<u16> = free[d].split_off(free[d].len() - mine.len());
+        let mut priorities: Vec<u16> = free.split_off(free.len() - mine.len());
         priorities.sort_unstable();
         for (r, p) in mine.iter_mut().zip(priorities) {
             r["properties"]["priority"] = json!(p);
