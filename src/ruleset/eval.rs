@@ -10,6 +10,9 @@
 use super::model::{
     Access, Address, CollectionKind, Firewall, FirewallRule, Nsg, NsgDirection, NsgRule, Origin, PortRange, Transport,
 };
+use std::cell::RefCell;
+
+use super::index::{HostIndex, PortIndex, TagIndex};
 use super::party::{Env, Match, Party, host_covers, takes};
 
 /// One packet of a hop: its transport, destination ports, ends, and the host name it asks for
@@ -35,6 +38,38 @@ pub enum RuleId {
     /// The firewall's implicit deny when no rule matches.
     FirewallDefault { firewall: usize },
 }
+
+/// A quick hasher for rule ids, which are a few small integers: the standard hasher is built to
+/// resist keys chosen by an attacker, which these cannot be.
+#[derive(Default)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// A set of rule ids.
+pub type IdSet = std::collections::HashSet<RuleId, std::hash::BuildHasherDefault<IdHasher>>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
@@ -160,12 +195,17 @@ fn walk(items: impl Iterator<Item = (RuleId, Access, Match)>, touched: &mut dyn 
     None
 }
 
-/// An NSG's rules of one direction, sorted by priority, with its defaults: built once per check.
+/// An NSG's rules of one direction, sorted by priority, with its defaults and an index by port:
+/// built once per check.
 pub struct NsgOrder {
     pub nsg: usize,
     pub direction: NsgDirection,
     /// (id, rule), lowest priority number first.
     pub rules: Vec<(RuleId, NsgRule)>,
+    ports: PortIndex,
+    tags: TagIndex,
+    /// The candidates of the packet being decided, kept to spare an allocation per packet.
+    scratch: RefCell<Vec<u32>>,
 }
 
 impl NsgOrder {
@@ -176,18 +216,29 @@ impl NsgOrder {
         let mut rules: Vec<(RuleId, NsgRule)> =
             custom.chain(defaults).filter(|(_, r)| r.direction == direction).collect();
         rules.sort_by_key(|(_, r)| r.priority);
-        NsgOrder { nsg: index, direction, rules }
+        let ports = PortIndex::new(rules.iter().map(|(_, r)| r.destination_ports.as_slice()));
+        let outbound = direction == NsgDirection::Outbound;
+        let tags =
+            TagIndex::new(rules.iter().map(|(_, r)| if outbound { &r.destinations[..] } else { &r.sources[..] }));
+        NsgOrder { nsg: index, direction, rules, ports, tags, scratch: RefCell::default() }
     }
 
     /// Decides a packet, leaving out `skip`.
     pub fn decide(&self, p: &Packet, env: &Env, skip: Option<RuleId>, touched: &mut dyn FnMut(RuleId)) -> Outcome {
-        let items = self
-            .rules
+        let mut candidates = self.scratch.take();
+        self.ports.candidates(p.ports, &mut candidates);
+        let far = if self.direction == NsgDirection::Outbound { p.dst } else { p.src };
+        self.tags.keep(far.tag(), &mut candidates);
+        let items = candidates
             .iter()
+            .map(|&i| &self.rules[i as usize])
             .filter(|(id, _)| Some(*id) != skip)
             .map(|(id, r)| (*id, r.access, nsg_rule_matches(r, p, env)));
         // DenyAll matches every packet, so the walk always ends in a decision.
-        walk(items, touched).unwrap_or(Outcome { verdict: Verdict::Blocked, by: self.rules[0].0, why: None })
+        let outcome =
+            walk(items, touched).unwrap_or(Outcome { verdict: Verdict::Blocked, by: self.rules[0].0, why: None });
+        self.scratch.replace(candidates);
+        outcome
     }
 }
 
@@ -227,11 +278,18 @@ fn misplaced(rule: &FirewallRule, p: &Packet) -> bool {
     p.host.is_some_and(|h| fqdns.iter().any(|f| host_covers(f, h, true)))
 }
 
-/// A firewall's collections in processing order: built once per check.
+/// A firewall's rules in processing order (network collections by group and collection
+/// priority, then application collections), indexed by port and by host: built once per check.
 pub struct FirewallOrder {
     pub firewall: usize,
-    /// Collection indices: network collections by (group, collection) priority, then application.
-    pub collections: Vec<usize>,
+    /// (collection, rule) of the network rules, then of the application rules.
+    network: Vec<(usize, usize)>,
+    application: Vec<(usize, usize)>,
+    ports: PortIndex,
+    tags: TagIndex,
+    hosts: HostIndex,
+    /// Candidates by port and by host of the packet being decided.
+    scratch: RefCell<(Vec<u32>, Vec<u32>)>,
 }
 
 impl FirewallOrder {
@@ -242,7 +300,25 @@ impl FirewallOrder {
             let col = &firewall.collections[c];
             (col.kind == CollectionKind::Application, col.group_priority, col.priority)
         });
-        FirewallOrder { firewall: index, collections }
+        let rules_of = |kind: CollectionKind| -> Vec<(usize, usize)> {
+            let of_kind = collections.iter().filter(|&&c| firewall.collections[c].kind == kind);
+            of_kind.flat_map(|&c| (0..firewall.collections[c].rules.len()).map(move |r| (c, r))).collect()
+        };
+        let (network, application) = (rules_of(CollectionKind::Network), rules_of(CollectionKind::Application));
+        let rule = |&(c, r): &(usize, usize)| &firewall.collections[c].rules[r];
+        let ports = PortIndex::new(network.iter().map(|e| match rule(e) {
+            FirewallRule::Network { ports, .. } => ports.as_slice(),
+            FirewallRule::Application { .. } => &[],
+        }));
+        let tags = TagIndex::new(network.iter().map(|e| match rule(e) {
+            FirewallRule::Network { destinations, .. } => destinations.as_slice(),
+            FirewallRule::Application { .. } => &[],
+        }));
+        let hosts = HostIndex::new(application.iter().map(|e| match rule(e) {
+            FirewallRule::Application { fqdns, fqdn_tags, .. } => (fqdns.as_slice(), !fqdn_tags.is_empty()),
+            FirewallRule::Network { .. } => (&[][..], true),
+        }));
+        FirewallOrder { firewall: index, network, application, ports, tags, hosts, scratch: RefCell::default() }
     }
 
     /// Decides a packet, leaving out `skip`.
@@ -254,15 +330,23 @@ impl FirewallOrder {
         skip: Option<RuleId>,
         touched: &mut dyn FnMut(RuleId),
     ) -> Outcome {
+        let (mut by_port, mut by_host) = self.scratch.take();
+        by_host.clear();
+        self.ports.candidates(p.ports, &mut by_port);
+        // A network rule that names only host names is indexed as a candidate for every packet.
+        self.tags.keep(p.dst.tag(), &mut by_port);
+        if let Some(host) = p.host {
+            self.hosts.candidates(host, &mut by_host);
+        }
+        let network = by_port.iter().map(|&i| self.network[i as usize]);
+        let application = by_host.iter().map(|&i| self.application[i as usize]);
         let mut mistake = None;
-        let items = self.collections.iter().flat_map(|&c| {
-            let col = &firewall.collections[c];
-            col.rules.iter().enumerate().map(move |(r, rule)| (c, col, r, rule))
-        });
-        let items = items
-            .map(|(c, col, r, rule)| (RuleId::Firewall { firewall: self.firewall, collection: c, rule: r }, col, rule))
+        let items = network
+            .chain(application)
+            .map(|(c, r)| (RuleId::Firewall { firewall: self.firewall, collection: c, rule: r }, c, r))
             .filter(|(id, _, _)| Some(*id) != skip)
-            .map(|(id, col, rule)| {
+            .map(|(id, c, r)| {
+                let (col, rule) = (&firewall.collections[c], &firewall.collections[c].rules[r]);
                 let m = match col.kind {
                     CollectionKind::Application => application_matches(rule, p, env),
                     _ => network_matches(rule, p, env),
@@ -279,6 +363,7 @@ impl FirewallOrder {
         if outcome.verdict == Verdict::Blocked {
             outcome.why = outcome.why.or(mistake);
         }
+        self.scratch.replace((by_port, by_host));
         outcome
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod eval;
 pub mod export;
+pub mod index;
 pub mod legs;
 pub mod markdown;
 pub mod model;

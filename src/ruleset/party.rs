@@ -26,6 +26,16 @@ pub enum Party {
     Service { tag: Option<String>, fqdns: Vec<String>, azure: bool },
 }
 
+impl Party {
+    /// The service tag a public service is known by.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Party::Service { tag, .. } => tag.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 /// What is known about addresses: the region checked and the prefixes of the VNet and its
 /// subnets (from `--vnet`, `--subnet` or the files' subnets).
 #[derive(Clone, Debug, Default)]
@@ -82,20 +92,29 @@ pub fn normalize_region(region: &str) -> String {
 pub const REGION_MARKER: &str = "<region>";
 
 /// Tag suffixes that name a part of a service, not a region.
-const SUBTAGS: [&str; 5] = ["firstparty", "frontend", "backend", "serviceendpoint", "<region>"];
+const SUBTAGS: [&str; 4] = ["firstparty", "frontend", "backend", "serviceendpoint"];
 
-/// A service tag split at its first dot: (`storage`, Some(`westeurope`)), lower case.
-fn split_tag(tag: &str) -> (String, Option<String>) {
-    let lower = tag.to_ascii_lowercase();
-    match lower.split_once('.') {
-        Some((base, rest)) => (base.to_string(), Some(rest.to_string())),
-        None => (lower, None),
+/// A service tag split at its first dot: (`Storage`, Some(`WestEurope`)), as written; compare the
+/// parts with `eq_ignore_ascii_case`. (Matching runs for every rule of every packet, so it does
+/// not allocate.)
+fn split_tag(tag: &str) -> (&str, Option<&str>) {
+    match tag.split_once('.') {
+        Some((base, rest)) => (base, Some(rest)),
+        None => (tag, None),
     }
+}
+
+/// Whether two region spellings are one region: case, spaces and hyphens aside.
+fn same_region(a: &str, b: &str) -> bool {
+    fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_lowercase())
+    }
+    letters(a).eq(letters(b))
 }
 
 /// Whether a rule's region suffix names the region being checked.
 fn region_matches(suffix: &str, env: &Env) -> bool {
-    suffix == REGION_MARKER || env.region.as_deref().is_none_or(|r| normalize_region(suffix) == r)
+    suffix == REGION_MARKER || env.region.as_deref().is_none_or(|r| same_region(suffix, r))
 }
 
 /// Whether the tag written in a rule takes in a service known by `need` (`Storage.<region>`).
@@ -105,22 +124,24 @@ pub fn tag_covers(rule_tag: &str, need: &str, env: &Env) -> bool {
     }
     let (rule_base, rule_suffix) = split_tag(rule_tag);
     let (need_base, need_suffix) = split_tag(need);
-    if rule_base != need_base {
+    if !rule_base.eq_ignore_ascii_case(need_base) {
         return false;
     }
-    match (rule_suffix, need_suffix.as_deref()) {
+    let subtag = |s: &str| SUBTAGS.iter().any(|t| t.eq_ignore_ascii_case(s));
+    match (rule_suffix, need_suffix) {
         // The global tag holds every regional one.
         (None, Some(REGION_MARKER)) => true,
         // A regional tag holds the service's part in that region.
-        (Some(r), Some(REGION_MARKER) | None) => !SUBTAGS[..4].contains(&r.as_str()) && region_matches(&r, env),
+        (Some(r), Some(REGION_MARKER) | None) => !subtag(r) && region_matches(r, env),
         _ => false,
     }
 }
 
 /// The prefixes known for a subnet: its own, else the VNet's.
-fn subnet_prefixes<'e>(env: &'e Env, subnet: &str) -> Vec<&'e Cidr> {
-    let own: Vec<&Cidr> = env.subnets.iter().filter(|(s, _)| s == subnet).map(|(_, c)| c).collect();
-    if own.is_empty() { env.vnet.iter().collect() } else { own }
+fn known_prefixes<'e>(env: &'e Env, subnet: &'e str) -> impl Iterator<Item = &'e Cidr> + Clone + 'e {
+    let own = env.subnets.iter().any(|(s, _)| s == subnet);
+    let own_prefixes = env.subnets.iter().filter(move |(s, _)| own && s == subnet).map(|(_, c)| c);
+    own_prefixes.chain(env.vnet.iter().filter(move |_| !own))
 }
 
 /// A prefix against a party.
@@ -130,14 +151,14 @@ fn cidr_takes(cidr: Cidr, party: &Party, env: &Env) -> Match {
     }
     match party {
         Party::Subnet(subnet) => {
-            let known = subnet_prefixes(env, subnet);
-            if known.is_empty() {
+            let mut known = known_prefixes(env, subnet);
+            if known.clone().next().is_none() {
                 Match::Maybe(format!(
                     "{cidr} may or may not hold the {subnet} subnet: give its prefix with --subnet {subnet}=CIDR or --vnet"
                 ))
-            } else if known.iter().all(|k| cidr.contains(**k)) {
+            } else if known.clone().all(|k| cidr.contains(*k)) {
                 Match::Yes
-            } else if known.iter().all(|k| !cidr.overlaps(**k)) {
+            } else if known.all(|k| !cidr.overlaps(*k)) {
                 Match::No
             } else {
                 Match::Maybe(format!("{cidr} covers only part of the {subnet} subnet's addresses"))
@@ -162,19 +183,19 @@ fn cidr_takes(cidr: Cidr, party: &Party, env: &Env) -> Match {
 
 /// A service tag against a party.
 fn tag_takes(tag: &str, party: &Party, env: &Env) -> Match {
-    let lower = tag.to_ascii_lowercase();
+    let is = |name: &str| tag.eq_ignore_ascii_case(name);
     let yes = |b: bool| if b { Match::Yes } else { Match::No };
     match party {
-        Party::Subnet(_) | Party::OnPremises => yes(lower == "virtualnetwork"),
+        Party::Subnet(_) | Party::OnPremises => yes(is("VirtualNetwork")),
         Party::Platform => Match::No,
-        Party::Internet => yes(lower == "internet"),
+        Party::Internet => yes(is("Internet")),
         Party::Service { tag: need, azure, .. } => {
-            if lower == "internet" {
+            if is("Internet") {
                 return Match::Yes;
             }
             let (base, suffix) = split_tag(tag);
-            if *azure && base == "azurecloud" {
-                return yes(suffix.is_none_or(|s| region_matches(&s, env)));
+            if *azure && base.eq_ignore_ascii_case("AzureCloud") {
+                return yes(suffix.is_none_or(|s| region_matches(s, env)));
             }
             yes(need.as_deref().is_some_and(|n| tag_covers(tag, n, env)))
         }
@@ -195,27 +216,36 @@ pub fn takes(address: &super::model::Address, party: &Party, env: &Env) -> Match
     }
 }
 
+/// Where `needle` first occurs in `hay`, ignoring ASCII case.
+fn find_ignoring_case(hay: &str, needle: &str) -> Option<usize> {
+    (0..=hay.len().checked_sub(needle.len())?).find(|&i| {
+        hay.is_char_boundary(i) && hay.as_bytes()[i..i + needle.len()].eq_ignore_ascii_case(needle.as_bytes())
+    })
+}
+
 /// One label of a needed host against one label of a rule's host: `<storage>` in the need (a
 /// name the reader chooses) matches any label; `ingest-vienna<region>` matches by its fixed parts.
 fn label_matches(rule: &str, need: &str) -> bool {
     if !need.contains('<') {
         return rule.eq_ignore_ascii_case(need);
     }
-    // Split the need into fixed parts around its placeholders and find them in order.
-    let rule = rule.to_ascii_lowercase();
-    let mut rest = rule.as_str();
-    let mut parts = need.split('<').map(|chunk| chunk.split_once('>').map_or(chunk, |(_, fixed)| fixed));
-    let first = parts.next().unwrap_or_default().to_ascii_lowercase();
-    let Some(after) = rest.strip_prefix(first.as_str()) else { return false };
-    rest = after;
-    let fixed: Vec<String> = parts.map(str::to_ascii_lowercase).collect();
-    for (i, part) in fixed.iter().enumerate() {
-        if i + 1 == fixed.len() {
-            return rest.ends_with(part.as_str()) && rest.len() > part.len();
+    // The need's fixed parts, between its placeholders, must appear in order.
+    let mut fixed = need.split('<').map(|chunk| chunk.split_once('>').map_or(chunk, |(_, rest)| rest));
+    let first = fixed.next().unwrap_or_default();
+    if rule.len() < first.len() || !rule.as_bytes()[..first.len()].eq_ignore_ascii_case(first.as_bytes()) {
+        return false;
+    }
+    let mut rest = &rule[first.len()..];
+    let parts: Vec<&str> = fixed.collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i + 1 == parts.len() {
+            let ends = rest.len() > part.len()
+                && rest.as_bytes()[rest.len() - part.len()..].eq_ignore_ascii_case(part.as_bytes());
+            return ends || (part.is_empty() && !rest.is_empty());
         }
-        match rest.find(part.as_str()) {
-            Some(at) if at > 0 || part.is_empty() => rest = &rest[at + part.len()..],
-            _ => return false,
+        match find_ignoring_case(rest.get(1..).unwrap_or_default(), part) {
+            Some(at) => rest = &rest[1 + at + part.len()..],
+            None => return false,
         }
     }
     true
@@ -239,16 +269,15 @@ pub fn host_covers(rule: &str, need: &str, wildcards: bool) -> bool {
         Some(rest) => (true, rest),
         None => (false, need),
     };
-    let r: Vec<&str> = rule_labels.split('.').collect();
-    let n: Vec<&str> = need_labels.split('.').collect();
-    let suffix_ok =
-        |count: usize| n.len() >= count && r.iter().rev().zip(n.iter().rev()).all(|(a, b)| label_matches(a, b));
-    match (rule_wild, need_wild) {
-        (false, false) => r.len() == n.len() && suffix_ok(r.len()),
+    let count = |s: &str| s.bytes().filter(|b| *b == b'.').count() + 1;
+    let (r, n) = (count(rule_labels), count(need_labels));
+    let lengths = match (rule_wild, need_wild) {
+        (false, false) => r == n,
         (false, true) => false,
-        (true, false) => n.len() > r.len() && suffix_ok(r.len()),
-        (true, true) => n.len() >= r.len() && suffix_ok(r.len()),
-    }
+        (true, false) => n > r,
+        (true, true) => n >= r,
+    };
+    lengths && rule_labels.rsplit('.').zip(need_labels.rsplit('.')).all(|(a, b)| label_matches(a, b))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::{Checker, Decision, Filter};
 use crate::ruleset::eval::{DEFAULTS, RuleId, Verdict};
+use crate::ruleset::legs::Leg;
 use crate::ruleset::report::DecidedBy;
 
 impl Checker<'_> {
@@ -57,23 +58,25 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn reason(&self, decisions: &[Decision], worst: &Decision) -> String {
-        let verdict = worst.verdict();
-        if verdict == Verdict::Allowed {
-            let mut parts: Vec<String> = Vec::new();
-            for d in decisions {
-                let text = self.decision_text(d);
-                if !parts.contains(&text) {
-                    parts.push(text);
-                }
-            }
-            return parts.join(" ");
+    pub(super) fn reason(&self, leg: &Leg, decisions: &[Decision], worst: &Decision) -> String {
+        if worst.verdict() != Verdict::Allowed {
+            return self.decision_text(leg, worst);
         }
-        self.decision_text(worst)
+        // Every filter allowed: one sentence per deciding rule, without the host names.
+        let mut seen: Vec<(Filter, RuleId)> = Vec::new();
+        let mut parts: Vec<String> = Vec::new();
+        for d in decisions {
+            let Some(o) = &d.outcome else { continue };
+            if !seen.contains(&(d.filter, o.by)) {
+                seen.push((d.filter, o.by));
+                parts.push(self.decision_text(leg, &Decision { host: None, ..d.clone() }));
+            }
+        }
+        parts.join(" ")
     }
 
-    fn decision_text(&self, d: &Decision) -> String {
-        let host = d.host.as_deref().map(|h| format!(" for `{h}`")).unwrap_or_default();
+    fn decision_text(&self, leg: &Leg, d: &Decision) -> String {
+        let host = d.host.map(|h| format!(" for `{}`", leg.hosts[h])).unwrap_or_default();
         let place = self.place(d.filter);
         let Some(o) = &d.outcome else {
             return "This leg passes Azure Firewall (egress=firewall), but the files hold no firewall rules to check it against.".into();

@@ -13,12 +13,10 @@ mod explain;
 mod fix;
 mod unused;
 
-use std::collections::HashSet;
-
 use crate::export::Pairs;
 use crate::model::{Catalog, Direction};
 use crate::resolve::Resolution;
-use crate::ruleset::eval::{FirewallOrder, NsgOrder, Outcome, Packet, RuleId, Verdict};
+use crate::ruleset::eval::{FirewallOrder, IdSet, NsgOrder, Outcome, Packet, RuleId, Verdict};
 use crate::ruleset::legs::{ENDPOINTS_SUBNET, Leg, legs};
 use crate::ruleset::model::{Cidr, NsgDirection, RuleSet, Subnet};
 use crate::ruleset::party::{Env, Party, REGION_MARKER, normalize_region};
@@ -52,7 +50,8 @@ pub enum Filter {
 pub struct Decision {
     pub filter: Filter,
     pub outcome: Option<Outcome>,
-    pub host: Option<String>,
+    /// Index into the leg's host names of the host the packet asked for.
+    pub host: Option<usize>,
 }
 
 impl Decision {
@@ -118,25 +117,7 @@ impl<'s> Checker<'s> {
     pub fn check(&self, r: &Resolution) -> CheckReport {
         let mut tally = Tally::default();
         let legs = legs(r, self.env.region.as_deref());
-        let mut flows = Vec::new();
-        for (f, flow) in r.flows.iter().enumerate() {
-            let data = &r.catalog.flows[flow.flow];
-            if flow.blocked {
-                tally.assume(format!(
-                    "Flow {} is not checked: a finding says this configuration cannot carry it.",
-                    data.id
-                ));
-                continue;
-            }
-            let hops: Vec<HopCheck> = legs
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.flow == f)
-                .map(|(i, l)| self.hop(r, l, i, &mut tally))
-                .collect();
-            let verdict = flow_verdict(&hops);
-            flows.push(FlowCheck { id: data.id.clone(), purpose: data.purpose.clone(), verdict, hops });
-        }
+        let flows = self.flows(r, &legs, &mut tally);
         let (unneeded, notes) = self.unneeded(&legs, &tally);
         for note in notes {
             tally.assume(note);
@@ -158,6 +139,32 @@ impl<'s> Checker<'s> {
                 .map(|e| ErrorEntry { file: e.file.clone(), at: e.at.clone(), message: e.message.clone() })
                 .collect(),
         }
+    }
+
+    /// The verdict on every flow of `r`, without the rest of the report (unneeded and retired
+    /// rules, assumptions): what a configuration change needs.
+    pub fn verdicts(&self, r: &Resolution) -> Vec<FlowCheck> {
+        let legs = legs(r, self.env.region.as_deref());
+        self.flows(r, &legs, &mut Tally::default())
+    }
+
+    fn flows(&self, r: &Resolution, legs: &[Leg], tally: &mut Tally) -> Vec<FlowCheck> {
+        let mut flows = Vec::new();
+        for (f, flow) in r.flows.iter().enumerate() {
+            let data = &r.catalog.flows[flow.flow];
+            if flow.blocked {
+                tally.assume(format!(
+                    "Flow {} is not checked: a finding says this configuration cannot carry it.",
+                    data.id
+                ));
+                continue;
+            }
+            let hops: Vec<HopCheck> =
+                legs.iter().enumerate().filter(|(_, l)| l.flow == f).map(|(i, l)| self.hop(r, l, i, tally)).collect();
+            let verdict = flow_verdict(&hops);
+            flows.push(FlowCheck { id: data.id.clone(), purpose: data.purpose.clone(), verdict, hops });
+        }
+        flows
     }
 
     fn assumptions(&self, found: Vec<String>) -> Vec<String> {
@@ -230,22 +237,20 @@ impl<'s> Checker<'s> {
     fn decisions(&self, leg: &Leg, index: usize, filters: &[Filter], tally: &mut Tally) -> Vec<Decision> {
         let mut out = Vec::new();
         for &filter in filters {
-            let hosts: Vec<Option<&str>> = match filter {
-                Filter::Firewall(_) if !leg.hosts.is_empty() => leg.hosts.iter().map(|h| Some(h.as_str())).collect(),
-                _ => vec![None],
-            };
+            // One packet per host name at the firewall; an NSG sees no host names.
+            let firewall = matches!(filter, Filter::Firewall(_)) && !leg.hosts.is_empty();
+            let hosts = if firewall { leg.hosts.len() } else { 1 };
             for &transport in &leg.transports {
-                for &host in &hosts {
-                    let p = Packet { transport, ports: leg.ports, src: &leg.src, dst: &leg.dst, host };
+                for host in (0..hosts).map(|h| Some(h).filter(|_| firewall)) {
+                    let name = host.map(|h| leg.hosts[h].as_str());
+                    let p = Packet { transport, ports: leg.ports, src: &leg.src, dst: &leg.dst, host: name };
                     let outcome = self.decide(filter, &p, None, &mut |id| {
                         tally.touched.insert(id);
                     });
                     if let Some(o) = outcome.as_ref().filter(|o| o.verdict == Verdict::Allowed) {
-                        tally
-                            .decided
-                            .push((o.by, Replay { leg: index, filter, transport, host: host.map(str::to_string) }));
+                        tally.decided.push((o.by, Replay { leg: index, filter, transport, host }));
                     }
-                    out.push(Decision { filter, outcome, host: host.map(str::to_string) });
+                    out.push(Decision { filter, outcome, host });
                 }
             }
         }
@@ -282,13 +287,14 @@ impl<'s> Checker<'s> {
             Verdict::Blocked => HopVerdict::Blocked,
         };
         check.decided_by = worst.outcome.as_ref().map(|o| self.describe(o.by));
+        let mut admitted: Vec<RuleId> = Vec::new();
         for o in decisions.iter().filter_map(|d| d.outcome.as_ref()).filter(|o| o.verdict == Verdict::Allowed) {
-            let by = self.describe(o.by);
-            if !check.admitted_by.contains(&by) {
-                check.admitted_by.push(by);
+            if !admitted.contains(&o.by) {
+                admitted.push(o.by);
             }
         }
-        check.reason = self.reason(&decisions, worst);
+        check.admitted_by = admitted.into_iter().map(|id| self.describe(id)).collect();
+        check.reason = self.reason(leg, &decisions, worst);
         if check.verdict == HopVerdict::Blocked {
             check.fix = fix::fix(self, leg, worst, tally);
         }
@@ -302,7 +308,8 @@ pub struct Replay {
     pub leg: usize,
     pub filter: Filter,
     pub transport: crate::ruleset::model::Transport,
-    pub host: Option<String>,
+    /// Index into the leg's host names.
+    pub host: Option<usize>,
 }
 
 /// Which fix a blocked hop needs: where it goes, the data rule (or port) and the transports.
@@ -312,7 +319,7 @@ pub type FixKey = (Filter, String, Vec<crate::ruleset::model::Transport>);
 #[derive(Default)]
 pub struct Tally {
     pub assumptions: Vec<String>,
-    pub touched: HashSet<RuleId>,
+    pub touched: IdSet,
     pub decided: Vec<(RuleId, Replay)>,
     /// Fixes written so far, by (filter, data rule, transports), so hops that need the same rule
     /// share it.

@@ -70,7 +70,7 @@ impl Checker<'_> {
                 ports: leg.ports,
                 src: &leg.src,
                 dst: &leg.dst,
-                host: replay.host.as_deref(),
+                host: replay.host.map(|h| leg.hosts[h].as_str()),
             };
             let outcome = self.decide(replay.filter, &p, Some(id), &mut |_| {})?;
             if outcome.verdict != Verdict::Allowed {
