@@ -25,21 +25,61 @@ const BIGRAM_SHARE: f64 = 0.2;
 
 /// Words so common in any English text that they say nothing about the cause.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do", "for", "from",
-    "had", "has", "have", "if", "in", "into", "is", "it", "its", "may", "no", "not", "of", "on", "or", "so",
-    "than", "that", "the", "their", "then", "there", "these", "this", "to", "was", "were", "when", "which",
-    "while", "with", "you", "your", "http", "https", "www",
+    "a", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do", "for", "from", "had",
+    "has", "have", "if", "in", "into", "is", "it", "its", "may", "no", "not", "of", "on", "or", "so", "than", "that",
+    "the", "their", "then", "there", "these", "this", "to", "was", "were", "when", "which", "while", "with", "you",
+    "your", "http", "https", "www",
 ];
 
 /// Azure region names, which a pasted message carries but no symptom depends on.
 const REGIONS: &[&str] = &[
-    "eastus", "westus", "centralus", "northcentralus", "southcentralus", "westcentralus", "eastasia",
-    "southeastasia", "northeurope", "westeurope", "uksouth", "ukwest", "francecentral", "francesouth",
-    "germanywestcentral", "germanynorth", "switzerlandnorth", "switzerlandwest", "norwayeast", "norwaywest",
-    "swedencentral", "polandcentral", "italynorth", "spaincentral", "japaneast", "japanwest", "koreacentral",
-    "koreasouth", "australiaeast", "australiasoutheast", "australiacentral", "centralindia", "southindia",
-    "westindia", "canadacentral", "canadaeast", "brazilsouth", "southafricanorth", "uaenorth", "qatarcentral",
-    "israelcentral", "mexicocentral", "usgovvirginia", "usgovarizona", "usgovtexas", "chinaeast", "chinanorth",
+    "eastus",
+    "westus",
+    "centralus",
+    "northcentralus",
+    "southcentralus",
+    "westcentralus",
+    "eastasia",
+    "southeastasia",
+    "northeurope",
+    "westeurope",
+    "uksouth",
+    "ukwest",
+    "francecentral",
+    "francesouth",
+    "germanywestcentral",
+    "germanynorth",
+    "switzerlandnorth",
+    "switzerlandwest",
+    "norwayeast",
+    "norwaywest",
+    "swedencentral",
+    "polandcentral",
+    "italynorth",
+    "spaincentral",
+    "japaneast",
+    "japanwest",
+    "koreacentral",
+    "koreasouth",
+    "australiaeast",
+    "australiasoutheast",
+    "australiacentral",
+    "centralindia",
+    "southindia",
+    "westindia",
+    "canadacentral",
+    "canadaeast",
+    "brazilsouth",
+    "southafricanorth",
+    "uaenorth",
+    "qatarcentral",
+    "israelcentral",
+    "mexicocentral",
+    "usgovvirginia",
+    "usgovarizona",
+    "usgovtexas",
+    "chinaeast",
+    "chinanorth",
 ];
 
 /// Which kind of item a symptom belongs to.
@@ -204,10 +244,10 @@ pub fn symptom(catalog: &Catalog, cause: Cause) -> &Symptom {
     &list[cause.symptom]
 }
 
-/// Lower case, without ANSI escape sequences, Azure resource ids, or the paths and query strings
-/// of URLs (their host names stay: they often name the service that failed).
+/// Lower case, without ANSI escape sequences, GUIDs, Azure resource ids, or the paths and query
+/// strings of URLs (their host names stay: they often name the service that failed).
 pub fn normalize(text: &str) -> String {
-    let lower = strip_ansi(text).to_lowercase();
+    let lower = strip_guids(&strip_ansi(text).to_lowercase());
     let mut out = String::with_capacity(lower.len());
     let mut rest = lower.as_str();
     while let Some(at) = next_noise(rest) {
@@ -245,6 +285,32 @@ fn next_noise(text: &str) -> Option<Noise<'_>> {
         (_, Some(i)) => Some(Noise { start: i, end: stop(i), keep: "" }),
         _ => None,
     }
+}
+
+/// Replaces every GUID (`8-4-4-4-12` hex digits) by a space: its groups can be all letters.
+fn strip_guids(text: &str) -> String {
+    const SHAPE: &[u8] = b"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    let fits = |bytes: &[u8]| {
+        bytes.len() >= SHAPE.len()
+            && SHAPE.iter().zip(bytes).all(|(&s, &b)| if s == b'-' { b == b'-' } else { b.is_ascii_hexdigit() })
+            && !bytes.get(SHAPE.len()).is_some_and(|b| b.is_ascii_alphanumeric())
+    };
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        let starts = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        if starts && fits(&bytes[i..]) {
+            out.push_str(&text[copied..i]);
+            out.push(' ');
+            i += SHAPE.len();
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Removes ANSI escape sequences (`ESC [ ... m` and friends), and their remains when a terminal
@@ -350,8 +416,8 @@ pub struct Match<'c> {
     pub cause: Cause,
     /// Index into [`Catalog::scenarios`].
     pub scenario: usize,
-    /// The first configuration (the scenario's defaults, then [`Config::combinations`] order)
-    /// in which the cause applies.
+    /// The first configuration in which the cause applies, trying the scenario's defaults first,
+    /// then [`Config::combinations`] with the fewest keys changed from the defaults first.
     pub config: Config,
 }
 
@@ -373,7 +439,9 @@ pub fn explain<'c>(catalog: &'c Catalog, index: &Index, query: &str, limit: usiz
     out
 }
 
-/// The first configuration of `scenario` in which the cause applies, if it belongs there at all.
+/// The first configuration of `scenario` in which the cause applies, if it belongs there at all:
+/// the defaults if it applies there, otherwise the combination that changes the fewest keys
+/// (the first such in [`Config::combinations`] order), so the reader has little to set.
 pub fn arises(catalog: &Catalog, cause: Cause, scenario: usize) -> Option<Config> {
     let s = &catalog.scenarios[scenario];
     let (members, when) = match cause.kind {
@@ -384,8 +452,12 @@ pub fn arises(catalog: &Catalog, cause: Cause, scenario: usize) -> Option<Config
     if !members.contains(&cause.item) {
         return None;
     }
-    let candidates = std::iter::once(Config::defaults(catalog, s)).chain(Config::combinations(catalog, s));
-    candidates.filter(|c| when.holds(c)).find(|config| {
+    let defaults = Config::defaults(catalog, s);
+    let changes = |c: &Config| s.keys.iter().filter(|sk| c.value(sk.key) != defaults.value(sk.key)).count();
+    let mut candidates = Config::combinations(catalog, s);
+    // Stable: fewest changes from the defaults first, then combinations order.
+    candidates.sort_by_key(changes);
+    candidates.into_iter().filter(|c| when.holds(c)).find(|config| {
         let r = resolve(catalog, s, config);
         let applied = match cause.kind {
             CauseKind::Rule => &r.rules,
