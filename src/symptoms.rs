@@ -329,7 +329,7 @@ fn strip_ansi(text: &str) -> String {
             continue;
         }
         // Parameters and intermediates up to the final byte.
-        while let Some((_, n)) = chars.next() {
+        for (_, n) in chars.by_ref() {
             if n != '[' && ('@'..='~').contains(&n) {
                 break;
             }
