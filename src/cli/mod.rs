@@ -2,7 +2,8 @@
 //!
 //! [`run`] takes the arguments and two writers and returns the exit code, so tests can drive it
 //! without spawning a process. Exit codes: 0 success, 1 the data has errors, 2 bad usage
-//! (unknown command, scenario, key or value; the message lists the valid choices).
+//! (unknown command, scenario, key or value; the message lists the valid choices); `check` and
+//! `why` add their own (see `USAGE`).
 
 mod rules;
 mod why;
