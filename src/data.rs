@@ -14,7 +14,7 @@ use toml::{Spanned, Value};
 use crate::condition::Condition;
 use crate::model::{
     Catalog, Direction, Endpoint, Finding, Flow, Fqdns, Hop, Key, Node, Ports, Protocol, Retired, Routing, Rule,
-    Scenario, ScenarioKey, Severity, Source, Step, StepKind, Zone, well_known,
+    Scenario, ScenarioKey, Severity, Source, Step, StepKind, Symptom, Zone, well_known,
 };
 
 /// One problem in a data file, with where it is.
@@ -150,6 +150,8 @@ struct RawRule {
     sources: Vec<String>,
     #[serde(default)]
     notes: Vec<String>,
+    #[serde(default)]
+    symptoms: Vec<RawSymptom>,
 }
 
 #[derive(Deserialize)]
@@ -161,6 +163,17 @@ struct RawStep {
     text: String,
     #[serde(default)]
     when: String,
+    #[serde(default)]
+    sources: Vec<String>,
+    #[serde(default)]
+    symptoms: Vec<RawSymptom>,
+}
+
+/// `{ text = "...", sources = ["KEY"] }` in the `symptoms` list of a rule, step or finding.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSymptom {
+    text: String,
     #[serde(default)]
     sources: Vec<String>,
 }
@@ -199,6 +212,8 @@ struct RawFinding {
     flows: Vec<String>,
     #[serde(default)]
     sources: Vec<String>,
+    #[serde(default)]
+    symptoms: Vec<RawSymptom>,
 }
 
 #[derive(Deserialize)]
@@ -254,6 +269,25 @@ impl Errors<'_> {
             }
         }
         out
+    }
+
+    /// The line of the `index`-th (0-based) inline table that opens with `text` inside the entry
+    /// at `at`: where a symptom is written. The entry's own line when it cannot be found.
+    fn symptom_line(&self, at: &At, index: usize) -> usize {
+        let opens_symptom = |line: &str| {
+            line.match_indices('{').filter(|(i, _)| line[i + 1..].trim_start().starts_with("text")).count()
+        };
+        let mut seen = 0;
+        for (i, line) in self.text.lines().enumerate().skip(at.line) {
+            if line.trim_start().starts_with("[[") {
+                break;
+            }
+            seen += opens_symptom(line);
+            if seen > index {
+                return i + 1;
+            }
+        }
+        at.line
     }
 
     fn unique_ids<'a>(&mut self, entries: impl IntoIterator<Item = (&'a At, &'a str)>) {
@@ -529,6 +563,28 @@ impl Context<'_> {
         }
     }
 
+    /// Checks each symptom: a text, and at least one source, every one known.
+    fn symptoms(&self, errors: &mut Errors, at: &At, raw: Vec<RawSymptom>) -> Vec<Symptom> {
+        let mut out = Vec::with_capacity(raw.len());
+        for (index, s) in raw.into_iter().enumerate() {
+            let here = At { line: errors.symptom_line(at, index), what: at.what.clone() };
+            let field = format!("symptoms[{}]", index + 1);
+            if s.text.trim().is_empty() {
+                errors.push(&here, &field, "the text is empty");
+            }
+            if s.sources.is_empty() {
+                errors.push(&here, &field, "cites no source; every symptom needs at least one");
+            }
+            for id in &s.sources {
+                if !self.sources.iter().any(|known| known.id == *id) {
+                    errors.push(&here, &field, format!("unknown source `{id}`"));
+                }
+            }
+            out.push(Symptom { text: s.text, sources: s.sources });
+        }
+        out
+    }
+
     fn protocol(&self, errors: &mut Errors, at: &At, field: &str, text: &str) -> Protocol {
         Protocol::from_id(text).unwrap_or_else(|| {
             errors.push(at, field, format!("unknown protocol `{text}` (TCP, UDP or Any)"));
@@ -575,6 +631,7 @@ impl Context<'_> {
         let when = self.when(errors, at, &r.when, &scenarios);
         self.sources(errors, at, &r.sources);
         let condition = r.condition.unwrap_or_else(|| when.describe(self.keys));
+        let symptoms = self.symptoms(errors, at, r.symptoms);
         let rule = Rule {
             id: r.id,
             direction,
@@ -589,6 +646,7 @@ impl Context<'_> {
             condition,
             sources: r.sources,
             notes: r.notes,
+            symptoms,
         };
         (rule, scenarios)
     }
@@ -630,7 +688,8 @@ impl Context<'_> {
         });
         let when = self.when(errors, at, &s.when, &scenarios);
         self.sources(errors, at, &s.sources);
-        (Step { id: s.id, kind, text: s.text, when, sources: s.sources }, scenarios)
+        let symptoms = self.symptoms(errors, at, s.symptoms);
+        (Step { id: s.id, kind, text: s.text, when, sources: s.sources, symptoms }, scenarios)
     }
 
     fn flow(
@@ -724,7 +783,8 @@ impl Context<'_> {
                 found
             })
             .collect();
-        (Finding { id: f.id, severity, text: f.text, when, flows, sources: f.sources }, scenarios)
+        let symptoms = self.symptoms(errors, at, f.symptoms);
+        (Finding { id: f.id, severity, text: f.text, when, flows, sources: f.sources, symptoms }, scenarios)
     }
 }
 

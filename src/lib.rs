@@ -10,6 +10,8 @@
 //!   that need resolution (every crossing hop admitted by a rule, every rule used by a flow);
 //! - [`resolve`]: one pure function from (scenario, configuration) to the flows, rules, steps and
 //!   findings that apply;
+//! - [`symptoms`]: from a pasted error message to the rules, steps and findings whose symptoms
+//!   it matches, and a configuration in which each arises (`vnet-flows why`);
 //! - [`export`]: Markdown, CSV and JSON renderings of a resolution;
 //! - [`ruleset`]: rules as code: Azure NSGs and firewalls as a model, readers of ARM, az and
 //!   Terraform files, the check of a configuration's flows against them, and the export of the
@@ -33,6 +35,7 @@ pub mod paint;
 pub mod resolve;
 pub mod ruleset;
 pub mod scene;
+pub mod symptoms;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

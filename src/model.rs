@@ -235,6 +235,8 @@ pub struct Rule {
     pub condition: String,
     pub sources: Vec<String>,
     pub notes: Vec<String>,
+    /// What a reader sees when this rule is missing.
+    pub symptoms: Vec<Symptom>,
 }
 
 impl Rule {
@@ -294,6 +296,18 @@ pub struct Step {
     pub text: String,
     pub when: Condition,
     pub sources: Vec<String>,
+    /// What a reader sees when this step is skipped.
+    pub symptoms: Vec<Symptom>,
+}
+
+/// An error message or a behaviour a reader sees when a rule is missing, a step is skipped or a
+/// finding's configuration is in place: what `vnet-flows why` matches pasted text against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Symptom {
+    /// The message as Azure prints it, or the behaviour in our words.
+    pub text: String,
+    /// Source ids (docs or public issue threads) that report it; at least one.
+    pub sources: Vec<String>,
 }
 
 /// One end of a hop as written in the data: a node, or the reader's client.
@@ -349,6 +363,8 @@ pub struct Finding {
     /// Indices into [`Catalog::flows`] of the flows it blocks or affects.
     pub flows: Vec<usize>,
     pub sources: Vec<String>,
+    /// What a reader sees in this configuration.
+    pub symptoms: Vec<Symptom>,
 }
 
 /// A rule that older docs asked for and current docs dropped. `vnet-flows check` points out
@@ -384,10 +400,20 @@ pub struct Source {
 }
 
 impl Source {
-    /// The article on GitHub, at the commit the facts were read from when the data gives one.
+    /// The article on GitHub, at the commit the facts were read from when the data gives one;
+    /// a public thread (`issues/N`, `pull/N`) as itself.
     pub fn url(&self) -> String {
+        if self.is_thread() {
+            return format!("https://github.com/{}/{}", self.repo, self.path);
+        }
         let at = self.commit.as_deref().unwrap_or("HEAD");
         format!("https://github.com/{}/blob/{}/{}", self.repo, at, self.path)
+    }
+
+    /// Whether this source is an issue or pull-request thread rather than a document.
+    pub fn is_thread(&self) -> bool {
+        let number = |rest: &str| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+        self.path.strip_prefix("issues/").or_else(|| self.path.strip_prefix("pull/")).is_some_and(number)
     }
 }
 

@@ -1,10 +1,12 @@
-//! The `vnet-flows` command line: argument parsing and the four commands.
+//! The `vnet-flows` command line: argument parsing and the commands.
 //!
 //! [`run`] takes the arguments and two writers and returns the exit code, so tests can drive it
 //! without spawning a process. Exit codes: 0 success, 1 the data has errors, 2 bad usage
-//! (unknown command, scenario, key or value; the message lists the valid choices).
+//! (unknown command, scenario, key or value; the message lists the valid choices); `check` and
+//! `why` add their own (see `USAGE`).
 
 mod rules;
+mod why;
 
 use std::io::Write;
 
@@ -29,6 +31,7 @@ Usage:
   vnet-flows export --scenario ID [--set KEY=VALUE]... [--config TEXT] --format F [--deny-outbound] [--priority-start N]
   vnet-flows check --scenario ID [--set KEY=VALUE]... [--config TEXT] [--region R] [--param NAME=VALUE]...
                    [--vnet CIDR] [--subnet NAME=CIDR]... [--format markdown|json] FILE...
+  vnet-flows why \"TEXT\" [--format text|json] [--limit N]
   vnet-flows check-data FILE
 
 Commands:
@@ -41,12 +44,14 @@ Commands:
   check        check rule files (ARM templates, az output, terraform show -json) against every
                flow of the configuration: which flows they block, the rule that decided each hop,
                the missing rules, and rules that are unneeded or dropped by the docs
+  why          find the known symptoms a pasted error message matches: where each arises (a
+               `rules` command to run), the rule, step or finding behind it, and its sources
   check-data   validate a data file and print every problem with its line
 
 --config takes the text of a <vnet-flows> config attribute (\"key=value key=value\").
 
 Exit codes: 0 success, 1 the data has errors or a file cannot be read, 2 bad usage;
-check: 3 a flow is blocked, 4 none is blocked but some are unresolved.
+check: 3 a flow is blocked, 4 none is blocked but some are unresolved; why: 1 nothing matches.
 ";
 
 /// A failure: what to print on standard error, and the exit code.
@@ -71,6 +76,8 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Some("export") => rules::export(&args[1..]),
         // `check` prints its report whatever it found; the exit code says what that was.
         Some("check") => return finish(rules::check(&args[1..]), out, err),
+        // `why` prints its report whatever it found; exit code 1 says nothing matched.
+        Some("why") => return finish(why::why(&args[1..]), out, err),
         Some(other) => Err(usage(format!("unknown command `{other}`\n\n{USAGE}"))),
     };
     finish(result.map(|text| (text, 0)), out, err)

@@ -17,27 +17,27 @@ use vnet_flows::ruleset::verify::{CheckOptions, Checker};
 use super::catalog;
 
 /// xorshift64*: small, seeded, and the same on every machine.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         let i = self.below(items.len());
         &items[i]
     }
 }
 
-fn budget(base: usize) -> usize {
+pub(super) fn budget(base: usize) -> usize {
     let times = std::env::var("VNET_FLOWS_FUZZ").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(1);
     base * times.max(1)
 }
@@ -71,7 +71,7 @@ const TOKENS: [&str; 24] = [
 ];
 
 /// One random change to `text`: delete, duplicate or replace a run of bytes, or splice a token.
-fn mutate(text: &str, rng: &mut Rng) -> String {
+pub(super) fn mutate(text: &str, rng: &mut Rng) -> String {
     let mut bytes = text.as_bytes().to_vec();
     for _ in 0..=rng.below(4) {
         let at = rng.below(bytes.len() + 1);

@@ -6,7 +6,9 @@
 //! - `toggles`: configuration keys do what the docs say;
 //! - `scene`: the diagram's layout, frames and hit testing on every configuration, and SVG painting;
 //! - `snapshots`: the Markdown table of each scenario in its default configuration;
-//! - `tidy`: project-wide rules about the source tree itself.
+//! - `tidy`: project-wide rules about the source tree itself;
+//! - `why`: the symptom matcher and `vnet-flows why` (own texts, fragments, noisy pastes,
+//!   unrelated text, JSON shape, exit codes, fuzzed queries).
 
 mod cli;
 mod fuzz;
@@ -18,6 +20,7 @@ mod snapshots;
 mod tidy;
 mod toggles;
 mod validation;
+mod why;
 
 use vnet_flows::config::Config;
 use vnet_flows::model::Catalog;

@@ -38,7 +38,8 @@ fn the_model_names_no_web_crate() {
     // The model and everything it needs must build and test natively.
     let web = ["yew", "web_sys", "web-sys", "gloo", "wasm_bindgen", "wasm-bindgen", "plotters", "js_sys"];
     let mut files = Vec::new();
-    for file in ["model.rs", "condition.rs", "config.rs", "data.rs", "check.rs", "resolve.rs", "lib.rs"] {
+    for file in ["model.rs", "condition.rs", "config.rs", "data.rs", "check.rs", "resolve.rs", "symptoms.rs", "lib.rs"]
+    {
         files.push(root().join("src").join(file));
     }
     rust_files(&root().join("src/cli"), &mut files);

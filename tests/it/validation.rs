@@ -126,7 +126,7 @@ colour = "red"
 "#,
         expect![[r#"
             +2: flow "f": invalid type: string "vm to svc", expected a sequence
-            +8: finding "x": unknown field `colour`, expected one of `id`, `scenarios`, `severity`, `text`, `when`, `flows`, `sources`"#]],
+            +8: finding "x": unknown field `colour`, expected one of `id`, `scenarios`, `severity`, `text`, `when`, `flows`, `sources`, `symptoms`"#]],
     );
 }
 
@@ -298,5 +298,37 @@ labels = ["Only one"]
 default = "a"
 "#,
         expect![[r#"+2: key "extra", labels: 1 labels for 2 values: give one per value"#]],
+    );
+}
+
+#[test]
+fn symptoms_need_a_text_and_known_sources_and_say_which_line() {
+    check(
+        r#"
+[[findings]]
+id = "f"
+scenarios = ["demo"]
+severity = "warning"
+text = "x"
+sources = ["S1"]
+symptoms = [
+  { text = "It times out.", sources = ["S1", "S9"] },
+  { text = "It is refused." },
+  { text = " ", sources = ["S1"] },
+]
+
+[[steps]]
+id = "s"
+scenarios = ["demo"]
+kind = "dns"
+text = "x"
+sources = ["S1"]
+symptoms = [{ text = "Nothing resolves.", sources = [], note = "x" }]
+"#,
+        expect![[r#"
+            +9: finding "f", symptoms[1]: unknown source `S9`
+            +10: finding "f", symptoms[2]: cites no source; every symptom needs at least one
+            +11: finding "f", symptoms[3]: the text is empty
+            +14: step "s": unknown field `note`, expected `text` or `sources`"#]],
     );
 }

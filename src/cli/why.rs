@@ -1,0 +1,161 @@
+//! `vnet-flows why "TEXT"`: the symptoms a pasted error message matches, where each arises, the
+//! fix and its sources.
+//!
+//! The matching lives in [`crate::symptoms`]; this file reads the options and renders the
+//! matches as text or JSON. Exit codes: 0 something matched, 1 nothing did, 2 bad usage.
+
+use serde::Serialize;
+
+use super::{Failure, Options, catalog, usage};
+use crate::model::{Catalog, Direction};
+use crate::resolve::resolve;
+use crate::symptoms::{CauseKind, Index, Match, explain};
+
+/// How many matches `why` prints unless `--limit` says otherwise.
+pub const DEFAULT_LIMIT: usize = 5;
+
+/// The JSON document, a public interface.
+#[derive(Serialize)]
+struct Report<'a> {
+    query: &'a str,
+    matches: Vec<MatchInfo<'a>>,
+}
+
+#[derive(Serialize)]
+struct MatchInfo<'a> {
+    symptom: &'a str,
+    score: f64,
+    scenario: &'a str,
+    config: Settings<'a>,
+    cause: CauseInfo<'a>,
+    sources: Vec<String>,
+}
+
+/// The scenario's keys and values, as a JSON object in the scenario's order.
+struct Settings<'a>(Vec<(&'a str, &'a str)>);
+
+impl Serialize for Settings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct CauseInfo<'a> {
+    kind: &'static str,
+    id: &'a str,
+    text: &'a str,
+}
+
+pub fn why(args: &[String]) -> Result<(String, i32), Failure> {
+    let options = Options::parse(args, &["format", "limit"])?;
+    let format = options.format(&["text", "json"])?;
+    let limit = limit(options.one("limit"))?;
+    let query = match options.positional.as_slice() {
+        [query] if !query.trim().is_empty() => query.as_str(),
+        [_] => return Err(usage("why needs a non-empty TEXT: paste the error message in quotes")),
+        [] => return Err(usage("why needs the TEXT of an error message, in quotes")),
+        [_, extra, ..] => return Err(usage(format!("why takes one TEXT in quotes; unexpected `{extra}`"))),
+    };
+    let catalog = catalog()?;
+    let index = Index::new(&catalog);
+    let matches = explain(&catalog, &index, query, limit);
+    let code = if matches.is_empty() { 1 } else { 0 };
+    let infos: Vec<MatchInfo> = matches.iter().map(|m| info(&catalog, m)).collect();
+    let text = if format == "json" { json(query, infos) } else { text(&catalog, &matches, &infos) };
+    Ok((text, code))
+}
+
+fn limit(text: Option<&str>) -> Result<usize, Failure> {
+    match text {
+        None => Ok(DEFAULT_LIMIT),
+        Some(t) => match t.parse::<usize>() {
+            Ok(n) if (1..=100).contains(&n) => Ok(n),
+            _ => Err(usage(format!("--limit must be a whole number from 1 to 100, not `{t}`"))),
+        },
+    }
+}
+
+fn info<'c>(catalog: &'c Catalog, m: &Match<'c>) -> MatchInfo<'c> {
+    let scenario = &catalog.scenarios[m.scenario];
+    let config = Settings(m.config.pairs(catalog, scenario));
+    let (id, text, sources) = cause(catalog, m);
+    let mut cited: Vec<&String> = m.symptom.sources.iter().collect();
+    cited.extend(sources.iter().filter(|s| !m.symptom.sources.contains(s)));
+    MatchInfo {
+        symptom: &m.symptom.text,
+        score: (m.score * 1000.0).round() / 1000.0,
+        scenario: &scenario.id,
+        config,
+        cause: CauseInfo { kind: m.cause.kind.id(), id, text },
+        sources: cited.into_iter().map(|s| catalog.cite(s)).collect(),
+    }
+}
+
+/// The cause's id, its text (a rule's purpose, a step's or finding's text) and its sources.
+fn cause<'c>(catalog: &'c Catalog, m: &Match) -> (&'c str, &'c str, &'c [String]) {
+    let i = m.cause.item;
+    match m.cause.kind {
+        CauseKind::Rule => (&catalog.rules[i].id, &catalog.rules[i].purpose, &catalog.rules[i].sources),
+        CauseKind::Step => (&catalog.steps[i].id, &catalog.steps[i].text, &catalog.steps[i].sources),
+        CauseKind::Finding => (&catalog.findings[i].id, &catalog.findings[i].text, &catalog.findings[i].sources),
+    }
+}
+
+fn json(query: &str, matches: Vec<MatchInfo>) -> String {
+    let mut text = serde_json::to_string_pretty(&Report { query, matches }).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn text(catalog: &Catalog, matches: &[Match], infos: &[MatchInfo]) -> String {
+    if matches.is_empty() {
+        return "No known symptom matches this text. Try a shorter, distinctive part of the message, \
+                or browse the scenarios with `vnet-flows scenarios` and their rules with `vnet-flows rules`.\n"
+            .to_string();
+    }
+    let mut out = String::new();
+    for (n, (m, info)) in matches.iter().zip(infos).enumerate() {
+        out.push_str(&format!("{}. {} (score {:.2})\n", n + 1, info.symptom, info.score));
+        out.push_str(&format!("   arises in: {}\n", command(catalog, m)));
+        out.push_str(&format!("   cause: {} {}\n", info.cause.kind, info.cause.id));
+        out.push_str(&format!("   fix: {}\n", fix(catalog, m, info.cause.text)));
+        out.push_str(&format!("   sources: {}\n\n", info.sources.join(", ")));
+    }
+    out
+}
+
+/// `vnet-flows rules --scenario X --set k=v ...`, with only the settings that differ from the
+/// scenario's defaults.
+fn command(catalog: &Catalog, m: &Match) -> String {
+    let scenario = &catalog.scenarios[m.scenario];
+    let mut line = format!("vnet-flows rules --scenario {}", scenario.id);
+    for sk in &scenario.keys {
+        if m.config.value(sk.key) != sk.default {
+            line.push_str(&format!(" --set {}={}", catalog.keys[sk.key].id, m.config.value_id(catalog, sk.key)));
+        }
+    }
+    line
+}
+
+/// What to do: for a rule, what to allow and why; for a step or finding, its text.
+fn fix(catalog: &Catalog, m: &Match, text: &str) -> String {
+    if m.cause.kind != CauseKind::Rule {
+        return text.to_string();
+    }
+    let rule = &catalog.rules[m.cause.item];
+    let r = resolve(catalog, &catalog.scenarios[m.scenario], &m.config);
+    let ports: Vec<String> = rule.ports.iter().map(|p| p.to_string()).collect();
+    let (from, to) = (r.fill(&rule.source), r.fill(&rule.destination));
+    let traffic = format!("{} {}", rule.protocol.id(), ports.join(", "));
+    if rule.direction == Direction::Private {
+        return format!("let {from} reach {to} privately ({traffic}). {text}");
+    }
+    let tag = rule.service_tag.as_ref().map(|t| format!(" ({t})")).unwrap_or_default();
+    format!("allow {} {traffic} from {from} to {to}{tag}. {text}", rule.direction.id())
+}
