@@ -375,3 +375,96 @@ fn misplaced_note(rule: &str, collection: &str, p: &Packet) -> String {
         p.ports
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ruleset::model::Cidr;
+
+    /// xorshift64*: seeded, the same on every machine.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize
+        }
+
+        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+            let i = self.next() % items.len();
+            &items[i]
+        }
+    }
+
+    const ADDRESSES: [&str; 10] = [
+        "*",
+        "VirtualNetwork",
+        "Internet",
+        "Storage",
+        "Storage.WestEurope",
+        "AzureMachineLearning",
+        "Sql",
+        "10.0.0.0/16",
+        "192.168.0.0/16",
+        "AzureCloud",
+    ];
+    const PORTS: [&str; 7] = ["*", "443", "445", "80-8000", "5831", "44224", "1-442"];
+
+    fn address(rng: &mut Rng) -> Address {
+        Address::parse(ADDRESSES[rng.next() % ADDRESSES.len()])
+    }
+
+    fn random_nsg(rng: &mut Rng) -> Nsg {
+        let rules = (0..60)
+            .map(|i| NsgRule {
+                name: format!("r{i}"),
+                priority: 100 + (rng.next() % 3900) as u16,
+                direction: if rng.next() % 2 == 0 { NsgDirection::Inbound } else { NsgDirection::Outbound },
+                access: if rng.next() % 3 == 0 { Access::Deny } else { Access::Allow },
+                protocol: *rng.pick(&[Transport::Tcp, Transport::Udp, Transport::Any]),
+                sources: vec![address(rng)],
+                source_ports: vec![PortRange::ANY],
+                destinations: vec![address(rng), address(rng)],
+                destination_ports: vec![PortRange::parse(PORTS[rng.next() % PORTS.len()]).unwrap()],
+                origin: Origin::default(),
+            })
+            .collect();
+        Nsg { name: "n".into(), format: crate::ruleset::model::Format::Arm, rules, origin: Origin::default() }
+    }
+
+    #[test]
+    fn the_indexes_decide_as_a_walk_over_every_rule() {
+        let mut rng = Rng(0x1DE5);
+        let env =
+            Env { region: Some("westeurope".into()), vnet: vec![Cidr::parse("10.0.0.0/16").unwrap()], subnets: vec![] };
+        let parties = [
+            Party::Subnet("training".into()),
+            Party::OnPremises,
+            Party::Internet,
+            Party::Service { tag: Some("Storage.<region>".into()), fqdns: vec![], azure: true },
+            Party::Service { tag: Some("AzureMachineLearning".into()), fqdns: vec![], azure: true },
+            Party::Service { tag: None, fqdns: vec![], azure: false },
+        ];
+        for _ in 0..50 {
+            let nsg = random_nsg(&mut rng);
+            for direction in [NsgDirection::Inbound, NsgDirection::Outbound] {
+                let order = NsgOrder::new(0, &nsg, direction);
+                for _ in 0..40 {
+                    let port = *rng.pick(&[443u16, 445, 80, 5831, 44224, 9000, 22]);
+                    let p = Packet {
+                        transport: *rng.pick(&[Transport::Tcp, Transport::Udp]),
+                        ports: PortRange::single(port),
+                        src: rng.pick(&parties),
+                        dst: rng.pick(&parties),
+                        host: None,
+                    };
+                    let everything = order.rules.iter().map(|(id, r)| (*id, r.access, nsg_rule_matches(r, &p, &env)));
+                    let expected = walk(everything, &mut |_| {});
+                    assert_eq!(Some(order.decide(&p, &env, None, &mut |_| {})), expected, "{p:?}");
+                }
+            }
+        }
+    }
+}

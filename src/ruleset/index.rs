@@ -3,6 +3,8 @@
 //! far side, and application rules by the last two labels of their host names. Both return positions in processing order, so the walk
 //! over the candidates decides exactly as the walk over every rule would.
 
+use std::collections::BTreeMap;
+
 use super::model::{Address, PortRange};
 
 /// Rules by the ports they admit: the ones for any port, and for each stretch of ports between
@@ -65,13 +67,39 @@ impl PortIndex {
     }
 }
 
+/// Rule positions filed by a key (a host suffix, a tag's base), and the positions that every key
+/// takes in (rules whose addresses do not narrow them to a key).
+#[derive(Clone, Debug, Default)]
+struct Keyed {
+    always: Vec<u32>,
+    by_key: BTreeMap<String, Vec<u32>>,
+}
+
+impl Keyed {
+    /// Files a rule under its keys, or under every key when it has none.
+    fn add(&mut self, position: u32, keys: Option<Vec<String>>) {
+        match keys.filter(|k| !k.is_empty()) {
+            Some(keys) => {
+                for key in keys {
+                    let list = self.by_key.entry(key).or_default();
+                    if list.last() != Some(&position) {
+                        list.push(position);
+                    }
+                }
+            }
+            None => self.always.push(position),
+        }
+    }
+
+    fn of(&self, key: &str) -> &[u32] {
+        self.by_key.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Application rules by the last two labels of their host names (`windows.net`); rules for
 /// every host (`*`, a one-label suffix, an FQDN tag) are candidates for every packet.
 #[derive(Clone, Debug, Default)]
-pub struct HostIndex {
-    always: Vec<u32>,
-    by_suffix: Vec<(String, Vec<u32>)>,
-}
+pub struct HostIndex(Keyed);
 
 /// The last two labels of a host name, lower case; `None` when it has fewer than two fixed ones.
 fn suffix(host: &str) -> Option<String> {
@@ -86,41 +114,62 @@ fn suffix(host: &str) -> Option<String> {
 impl HostIndex {
     /// Indexes rules given in processing order by (host names, whether they use FQDN tags).
     pub fn new<'a>(rules: impl Iterator<Item = (&'a [String], bool)>) -> HostIndex {
-        let mut index = HostIndex::default();
+        let mut keyed = Keyed::default();
         for (position, (hosts, tags)) in rules.enumerate() {
-            let position = position as u32;
             let suffixes: Option<Vec<String>> = hosts.iter().map(|h| suffix(h)).collect();
-            match suffixes.filter(|_| !tags) {
-                Some(list) => {
-                    for s in list {
-                        match index.by_suffix.iter_mut().find(|(k, _)| *k == s) {
-                            Some((_, positions)) if positions.last() == Some(&position) => {}
-                            Some((_, positions)) => positions.push(position),
-                            None => index.by_suffix.push((s, vec![position])),
-                        }
-                    }
-                }
-                None => index.always.push(position),
-            }
+            keyed.add(position as u32, suffixes.filter(|_| !tags));
         }
-        index.by_suffix.sort_by(|a, b| a.0.cmp(&b.0));
-        index
+        HostIndex(keyed)
     }
 
     /// The positions of the rules that may name `host`, ascending, into `out`.
     pub fn candidates(&self, host: &str, out: &mut Vec<u32>) {
         out.clear();
-        out.extend_from_slice(&self.always);
-        if let Some(s) = suffix(host) {
-            if let Ok(i) = self.by_suffix.binary_search_by(|(k, _)| k.as_str().cmp(&s)) {
-                out.extend_from_slice(&self.by_suffix[i].1);
-            }
-        } else {
+        out.extend_from_slice(&self.0.always);
+        match suffix(host) {
+            Some(s) => out.extend_from_slice(self.0.of(&s)),
             // A host with a placeholder in its last labels could be any rule's.
-            out.extend(self.by_suffix.iter().flat_map(|(_, p)| p.iter().copied()));
+            None => out.extend(self.0.by_key.values().flatten().copied()),
         }
         out.sort_unstable();
         out.dedup();
+    }
+}
+
+/// Rules by the service tags on their far side (the destination of an outbound rule, the source
+/// of an inbound one): a rule that names only specific tags (`Storage.WestEurope`, `Sql`) can
+/// match only a packet whose far end is a service of that tag's base; any other address
+/// (`*`, a prefix, `VirtualNetwork`, `Internet`, `AzureCloud`, an IP group) makes it a candidate
+/// for every packet.
+#[derive(Clone, Debug, Default)]
+pub struct TagIndex(Keyed);
+
+/// The base of a service tag (`storage` for `Storage.WestEurope`), lower case.
+fn base(tag: &str) -> String {
+    tag.split('.').next().unwrap_or_default().to_ascii_lowercase()
+}
+
+/// The base of a specific service tag; `None` for an address that is not one.
+fn specific_base(address: &Address) -> Option<String> {
+    let Address::Tag(tag) = address else { return None };
+    let generic = ["virtualnetwork", "internet", "azurecloud", "azureloadbalancer"];
+    Some(base(tag)).filter(|b| !generic.contains(&b.as_str()))
+}
+
+impl TagIndex {
+    /// Indexes rules given in processing order by the addresses on their far side.
+    pub fn new<'a>(rules: impl Iterator<Item = &'a [Address]>) -> TagIndex {
+        let mut keyed = Keyed::default();
+        for (position, addresses) in rules.enumerate() {
+            keyed.add(position as u32, addresses.iter().map(specific_base).collect());
+        }
+        TagIndex(keyed)
+    }
+
+    /// Keeps in `positions` (ascending) only the rules that may match a far end known by `tag`.
+    pub fn keep(&self, tag: Option<&str>, positions: &mut Vec<u32>) {
+        let tagged = tag.map_or(&[][..], |t| self.0.of(&base(t)));
+        positions.retain(|p| self.0.always.binary_search(p).is_ok() || tagged.binary_search(p).is_ok());
     }
 }
 
@@ -171,58 +220,5 @@ mod tests {
         assert_eq!(out, [1, 3]);
         index.candidates("*.<region>", &mut out);
         assert_eq!(out, [0, 1, 2, 3]);
-    }
-}
-
-/// Rules by the service tags on their far side (the destination of an outbound rule, the source
-/// of an inbound one): a rule that names only specific tags (`Storage.WestEurope`, `Sql`) can
-/// match only a packet whose far end is a service of that tag's base; any other address
-/// (`*`, a prefix, `VirtualNetwork`, `Internet`, `AzureCloud`, an IP group) makes it a candidate
-/// for every packet.
-#[derive(Clone, Debug, Default)]
-pub struct TagIndex {
-    always: Vec<u32>,
-    by_base: Vec<(String, Vec<u32>)>,
-}
-
-/// The base of a specific service tag (`storage` for `Storage.WestEurope`), lower case; `None`
-/// for an address that is not one.
-fn specific_base(address: &Address) -> Option<String> {
-    let Address::Tag(tag) = address else { return None };
-    let base = tag.split('.').next().unwrap_or_default().to_ascii_lowercase();
-    let generic = ["virtualnetwork", "internet", "azurecloud", "azureloadbalancer"];
-    (!generic.contains(&base.as_str())).then_some(base)
-}
-
-impl TagIndex {
-    /// Indexes rules given in processing order by the addresses on their far side.
-    pub fn new<'a>(rules: impl Iterator<Item = &'a [Address]>) -> TagIndex {
-        let mut index = TagIndex::default();
-        for (position, addresses) in rules.enumerate() {
-            let position = position as u32;
-            let bases: Option<Vec<String>> = addresses.iter().map(specific_base).collect();
-            match bases.filter(|b| !b.is_empty()) {
-                Some(bases) => {
-                    for base in bases {
-                        match index.by_base.iter_mut().find(|(k, _)| *k == base) {
-                            Some((_, list)) if list.last() == Some(&position) => {}
-                            Some((_, list)) => list.push(position),
-                            None => index.by_base.push((base, vec![position])),
-                        }
-                    }
-                }
-                None => index.always.push(position),
-            }
-        }
-        index.by_base.sort_by(|a, b| a.0.cmp(&b.0));
-        index
-    }
-
-    /// Keeps in `positions` (ascending) only the rules that may match a far end known by `tag`.
-    pub fn keep(&self, tag: Option<&str>, positions: &mut Vec<u32>) {
-        let base = tag.map(|t| t.split('.').next().unwrap_or_default().to_ascii_lowercase());
-        let tagged = base.and_then(|b| self.by_base.binary_search_by(|(k, _)| k.as_str().cmp(&b)).ok());
-        let tagged: &[u32] = tagged.map_or(&[], |i| &self.by_base[i].1);
-        positions.retain(|p| self.always.binary_search(p).is_ok() || tagged.binary_search(p).is_ok());
     }
 }
