@@ -7,6 +7,9 @@
 //! - every finding names only flows that apply when it does;
 //! - with `access=internet`, no flow reaches into the VNet from the client network unless a
 //!   blocked finding says so;
+//! - no hop passes the firewall while an active route step sends its service tag, or the tag
+//!   of another hop to the same destination, to next hop Internet (the route bypasses the
+//!   firewall, so the flows must too);
 //! - every key a scenario declares changes something in it (so the widget shows no dead
 //!   controls).
 //!
@@ -81,6 +84,51 @@ fn unused_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<String> {
         .collect()
 }
 
+/// Hops that pass the firewall although an active route step sends their destination around it:
+/// either the hop's own rule has a routed tag, or another hop reaches the same node with one.
+fn routed_around(r: &crate::resolve::Resolution) -> Vec<(String, String)> {
+    let catalog = r.catalog;
+    let firewall = catalog.routing.firewall;
+    let route_of = |rule: usize| {
+        let tag = catalog.rules[rule].service_tag.as_deref()?;
+        let step = r.steps.iter().copied().find(|&s| catalog.steps[s].routes_around(tag))?;
+        Some((step, tag))
+    };
+    // Nodes that some hop reaches with a routed tag: (node, step, tag, rule).
+    let mut around: Vec<(usize, usize, &str, usize)> = Vec::new();
+    for routed in &r.flows {
+        for hop in &routed.hops {
+            let Some(rule) = hop.rule.filter(|&i| catalog.rules[i].direction == Direction::Outbound) else {
+                continue;
+            };
+            if let Some((step, tag)) = route_of(rule) {
+                around.push((hop.to, step, tag, rule));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for routed in &r.flows {
+        let flow = &catalog.flows[routed.flow];
+        for hop in routed.hops.iter().filter(|h| h.from == firewall) {
+            let to = &catalog.nodes[hop.to];
+            let from = &catalog.nodes[hop.ends.0];
+            let leg = format!("hop {} → {} ({} {})", from.id, to.id, hop.protocol.id(), hop.port);
+            let own = hop.rule.and_then(|rule| route_of(rule).map(|(s, t)| (s, t, rule)));
+            let other = || around.iter().find(|a| a.0 == hop.to).map(|&(_, s, t, rule)| (s, t, rule));
+            if let Some((step, tag, rule)) = own.or_else(other) {
+                out.push((
+                    format!("flow \"{}\"", flow.id),
+                    format!(
+                        "{leg} passes the firewall, but route step `{}` sends {tag} (rule `{}`) to next hop Internet",
+                        catalog.steps[step].id, catalog.rules[rule].id
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// The problems of one scenario in one configuration, as (where, what) pairs.
 fn problems(catalog: &Catalog, scenario: &Scenario, config: &Config) -> Vec<(String, String)> {
     let r = resolve(catalog, scenario, config);
@@ -139,6 +187,7 @@ fn problems(catalog: &Catalog, scenario: &Scenario, config: &Config) -> Vec<(Str
             }
         }
     }
+    out.extend(routed_around(&r));
     for &index in &r.rules {
         if !used[index] {
             let rule = &catalog.rules[index];

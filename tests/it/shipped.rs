@@ -92,3 +92,18 @@ fn the_encoded_catalog_is_the_loaded_data_file() {
     let decoded = super::catalog();
     assert_eq!(format!("{decoded:?}"), format!("{loaded:?}"));
 }
+
+#[test]
+fn the_azure_machine_learning_route_takes_its_traffic_around_the_firewall() {
+    // With a public IP behind a firewall, the route step sends the AzureMachineLearning tag to
+    // next hop Internet, so no flow may draw that traffic through the firewall; without a public
+    // IP there is no such route and the firewall carries it.
+    let catalog = super::catalog();
+    let firewall = catalog.nodes.iter().position(|n| n.id == "firewall").unwrap();
+    let service = catalog.nodes.iter().position(|n| n.id == "aml-service").unwrap();
+    for (pip, through) in [("compute_public_ip=on", false), ("compute_public_ip=off", true)] {
+        let r = super::resolve_with(&catalog, "compute", &[pip, "egress=firewall", "workspace_pe=on"]);
+        let passes = r.flows.iter().flat_map(|f| &f.hops).any(|h| h.from == firewall && h.to == service);
+        assert_eq!(passes, through, "with {pip}");
+    }
+}
