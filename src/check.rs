@@ -11,7 +11,10 @@
 //!   of another hop to the same destination, to next hop Internet (the route bypasses the
 //!   firewall, so the flows must too);
 //! - every key a scenario declares changes something in it (so the widget shows no dead
-//!   controls).
+//!   controls): some condition names it, and changing it changes what resolves in at least one
+//!   configuration. [`dead_keys`] also counts, per key, the configurations of the other keys in
+//!   which it changes nothing; that is not an error (the widget shows every declared key), but
+//!   the tests pin the counts so a new dead control shows in review.
 //!
 //! A flow named by an active blocked finding is exempt from the first check: it is shown
 //! precisely because nothing admits it.
@@ -39,7 +42,14 @@ pub fn check(catalog: &Catalog, text: &str) -> Vec<DataError> {
         }
     }
     for scenario in &catalog.scenarios {
-        for message in unused_keys(catalog, scenario) {
+        let mut messages = unused_keys(catalog, scenario);
+        if messages.is_empty() {
+            for dead in dead_keys(catalog, scenario).into_iter().filter(|d| d.dead == d.total) {
+                let key = &catalog.keys[dead.key].id;
+                messages.push(format!("key `{key}` changes nothing in this scenario, in any configuration"));
+            }
+        }
+        for message in messages {
             found.insert((format!("scenario \"{}\"", scenario.id), message), (String::new(), 0));
         }
     }
@@ -60,6 +70,54 @@ pub fn check(catalog: &Catalog, text: &str) -> Vec<DataError> {
         .collect();
     errors.sort_by_key(|e| e.line);
     errors
+}
+
+/// How often one key of a scenario changes nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadKey {
+    /// Index into [`Catalog::keys`].
+    pub key: usize,
+    /// Configurations in which no other value of the key changes what resolves.
+    pub dead: usize,
+    /// All configurations of the scenario.
+    pub total: usize,
+}
+
+/// For every key of `scenario`, the configurations in which changing only that key changes
+/// nothing the reader sees: the rules, steps, routed flows, findings, client node and the host
+/// names each rule shows for the cloud (and whether the docs give them for it). One resolution
+/// per configuration.
+pub fn dead_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<DeadKey> {
+    type Seen<'c> =
+        (Vec<usize>, Vec<usize>, Vec<crate::resolve::RoutedFlow>, Vec<usize>, usize, Vec<(&'c [String], bool)>);
+    let configs = Config::combinations(catalog, scenario);
+    let seen: std::collections::HashMap<Vec<usize>, Seen> = configs
+        .iter()
+        .map(|config| {
+            let r = resolve(catalog, scenario, config);
+            let names = r.rules.iter().map(|&i| r.fqdns(&catalog.rules[i])).collect();
+            let values = scenario.keys.iter().map(|sk| config.value(sk.key)).collect();
+            (values, (r.rules, r.steps, r.flows, r.findings, r.client, names))
+        })
+        .collect();
+    scenario
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(k, sk)| {
+            let dead = seen
+                .iter()
+                .filter(|(values, what)| {
+                    sk.values.iter().all(|&v| {
+                        let mut other = (*values).clone();
+                        other[k] = v;
+                        seen.get(&other).is_none_or(|w| w == *what)
+                    })
+                })
+                .count();
+            DeadKey { key: sk.key, dead, total: seen.len() }
+        })
+        .collect()
 }
 
 /// Keys the scenario declares that no condition of its items names. Routing keys (`client`,

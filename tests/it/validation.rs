@@ -283,6 +283,12 @@ fn a_declared_key_must_change_something() {
     let rendered: Vec<String> = consistency(&catalog, &text).iter().map(|e| e.to_string()).collect();
     expect![[r#"line 95: scenario "demo": key `pip` changes nothing in this scenario: no condition names it"#]]
         .assert_eq(&rendered.join("\n"));
+    // Named, but every value has the same effect: the resolutions tell.
+    let text = MINIMAL.replace(r#"when = "pip=on""#, r#"when = "pip=on|off""#);
+    let catalog = load(&text).expect("loads");
+    let rendered: Vec<String> = consistency(&catalog, &text).iter().map(|e| e.to_string()).collect();
+    expect![[r#"line 95: scenario "demo": key `pip` changes nothing in this scenario, in any configuration"#]]
+        .assert_eq(&rendered.join("\n"));
 }
 
 #[test]
