@@ -7,8 +7,14 @@
 //! - every finding names only flows that apply when it does;
 //! - with `access=internet`, no flow reaches into the VNet from the client network unless a
 //!   blocked finding says so;
+//! - no hop passes the firewall while an active route step sends its service tag, or the tag
+//!   of another hop to the same destination, to next hop Internet (the route bypasses the
+//!   firewall, so the flows must too);
 //! - every key a scenario declares changes something in it (so the widget shows no dead
-//!   controls).
+//!   controls): some condition names it, and changing it changes what resolves in at least one
+//!   configuration. [`dead_keys`] also counts, per key, the configurations of the other keys in
+//!   which it changes nothing; that is not an error (the widget shows every declared key), but
+//!   the tests pin the counts so a new dead control shows in review.
 //!
 //! A flow named by an active blocked finding is exempt from the first check: it is shown
 //! precisely because nothing admits it.
@@ -36,7 +42,14 @@ pub fn check(catalog: &Catalog, text: &str) -> Vec<DataError> {
         }
     }
     for scenario in &catalog.scenarios {
-        for message in unused_keys(catalog, scenario) {
+        let mut messages = unused_keys(catalog, scenario);
+        if messages.is_empty() {
+            for dead in dead_keys(catalog, scenario).into_iter().filter(|d| d.dead == d.total) {
+                let key = &catalog.keys[dead.key].id;
+                messages.push(format!("key `{key}` changes nothing in this scenario, in any configuration"));
+            }
+        }
+        for message in messages {
             found.insert((format!("scenario \"{}\"", scenario.id), message), (String::new(), 0));
         }
     }
@@ -59,6 +72,54 @@ pub fn check(catalog: &Catalog, text: &str) -> Vec<DataError> {
     errors
 }
 
+/// How often one key of a scenario changes nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadKey {
+    /// Index into [`Catalog::keys`].
+    pub key: usize,
+    /// Configurations in which no other value of the key changes what resolves.
+    pub dead: usize,
+    /// All configurations of the scenario.
+    pub total: usize,
+}
+
+/// For every key of `scenario`, the configurations in which changing only that key changes
+/// nothing the reader sees: the rules, steps, routed flows, findings, client node and the host
+/// names each rule shows for the cloud (and whether the docs give them for it). One resolution
+/// per configuration.
+pub fn dead_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<DeadKey> {
+    type Seen<'c> =
+        (Vec<usize>, Vec<usize>, Vec<crate::resolve::RoutedFlow>, Vec<usize>, usize, Vec<(&'c [String], bool)>);
+    let configs = Config::combinations(catalog, scenario);
+    let seen: std::collections::HashMap<Vec<usize>, Seen> = configs
+        .iter()
+        .map(|config| {
+            let r = resolve(catalog, scenario, config);
+            let names = r.rules.iter().map(|&i| r.fqdns(&catalog.rules[i])).collect();
+            let values = scenario.keys.iter().map(|sk| config.value(sk.key)).collect();
+            (values, (r.rules, r.steps, r.flows, r.findings, r.client, names))
+        })
+        .collect();
+    scenario
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(k, sk)| {
+            let dead = seen
+                .iter()
+                .filter(|(values, what)| {
+                    sk.values.iter().all(|&v| {
+                        let mut other = (*values).clone();
+                        other[k] = v;
+                        seen.get(&other).is_none_or(|w| w == *what)
+                    })
+                })
+                .count();
+            DeadKey { key: sk.key, dead, total: seen.len() }
+        })
+        .collect()
+}
+
 /// Keys the scenario declares that no condition of its items names. Routing keys (`client`,
 /// `access`, `egress`) and `cloud` (host names per cloud) act without conditions, so they count
 /// as used.
@@ -79,6 +140,51 @@ fn unused_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<String> {
         .filter(|sk| !used.contains(&sk.key))
         .map(|sk| format!("key `{}` changes nothing in this scenario: no condition names it", catalog.keys[sk.key].id))
         .collect()
+}
+
+/// Hops that pass the firewall although an active route step sends their destination around it:
+/// either the hop's own rule has a routed tag, or another hop reaches the same node with one.
+fn routed_around(r: &crate::resolve::Resolution) -> Vec<(String, String)> {
+    let catalog = r.catalog;
+    let firewall = catalog.routing.firewall;
+    let route_of = |rule: usize| {
+        let tag = catalog.rules[rule].service_tag.as_deref()?;
+        let step = r.steps.iter().copied().find(|&s| catalog.steps[s].routes_around(tag))?;
+        Some((step, tag))
+    };
+    // Nodes that some hop reaches with a routed tag: (node, step, tag, rule).
+    let mut around: Vec<(usize, usize, &str, usize)> = Vec::new();
+    for routed in &r.flows {
+        for hop in &routed.hops {
+            let Some(rule) = hop.rule.filter(|&i| catalog.rules[i].direction == Direction::Outbound) else {
+                continue;
+            };
+            if let Some((step, tag)) = route_of(rule) {
+                around.push((hop.to, step, tag, rule));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for routed in &r.flows {
+        let flow = &catalog.flows[routed.flow];
+        for hop in routed.hops.iter().filter(|h| h.from == firewall) {
+            let to = &catalog.nodes[hop.to];
+            let from = &catalog.nodes[hop.ends.0];
+            let leg = format!("hop {} → {} ({} {})", from.id, to.id, hop.protocol.id(), hop.port);
+            let own = hop.rule.and_then(|rule| route_of(rule).map(|(s, t)| (s, t, rule)));
+            let other = || around.iter().find(|a| a.0 == hop.to).map(|&(_, s, t, rule)| (s, t, rule));
+            if let Some((step, tag, rule)) = own.or_else(other) {
+                out.push((
+                    format!("flow \"{}\"", flow.id),
+                    format!(
+                        "{leg} passes the firewall, but route step `{}` sends {tag} (rule `{}`) to next hop Internet",
+                        catalog.steps[step].id, catalog.rules[rule].id
+                    ),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The problems of one scenario in one configuration, as (where, what) pairs.
@@ -139,6 +245,7 @@ fn problems(catalog: &Catalog, scenario: &Scenario, config: &Config) -> Vec<(Str
             }
         }
     }
+    out.extend(routed_around(&r));
     for &index in &r.rules {
         if !used[index] {
             let rule = &catalog.rules[index];

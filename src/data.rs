@@ -167,6 +167,8 @@ struct RawStep {
     sources: Vec<String>,
     #[serde(default)]
     symptoms: Vec<RawSymptom>,
+    #[serde(default)]
+    internet_tags: Vec<String>,
 }
 
 /// `{ text = "...", sources = ["KEY"] }` in the `symptoms` list of a rule, step or finding.
@@ -689,7 +691,16 @@ impl Context<'_> {
         let when = self.when(errors, at, &s.when, &scenarios);
         self.sources(errors, at, &s.sources);
         let symptoms = self.symptoms(errors, at, s.symptoms);
-        (Step { id: s.id, kind, text: s.text, when, sources: s.sources, symptoms }, scenarios)
+        if !s.internet_tags.is_empty() && kind != StepKind::Route {
+            errors.push(at, "internet_tags", "only a `route` step can send service tags to the internet".to_string());
+        }
+        for tag in &s.internet_tags {
+            if tag.is_empty() || tag.contains(char::is_whitespace) {
+                errors.push(at, "internet_tags", format!("`{tag}` is not a service tag"));
+            }
+        }
+        let internet_tags = s.internet_tags;
+        (Step { id: s.id, kind, text: s.text, when, sources: s.sources, symptoms, internet_tags }, scenarios)
     }
 
     fn flow(

@@ -298,6 +298,18 @@ pub struct Step {
     pub sources: Vec<String>,
     /// What a reader sees when this step is skipped.
     pub symptoms: Vec<Symptom>,
+    /// Service tags this (route) step sends to next hop Internet: while it applies, outbound
+    /// hops whose rule has one of these tags (region suffix aside) go around the firewall.
+    pub internet_tags: Vec<String>,
+}
+
+impl Step {
+    /// Whether this step routes `tag` (a rule's service tag, region suffix aside) around the
+    /// firewall.
+    pub fn routes_around(&self, tag: &str) -> bool {
+        let base = |t: &str| t.split('.').next().unwrap_or_default().to_ascii_lowercase();
+        self.internet_tags.iter().any(|t| base(t) == base(tag))
+    }
 }
 
 /// An error message or a behaviour a reader sees when a rule is missing, a step is skipped or a

@@ -5,7 +5,10 @@
 //! configuration puts in their way:
 //!
 //! - client network → VNet goes through the VPN or ExpressRoute gateway (`access`);
-//! - an outbound hop leaving the VNet goes through the firewall or NAT gateway (`egress`).
+//! - an outbound hop leaving the VNet goes through the firewall or NAT gateway (`egress`),
+//!   except that a hop whose rule's service tag an active route step sends to next hop Internet
+//!   (its `internet_tags`) goes around the firewall: the more specific route wins over the
+//!   default route to the firewall, so only the subnet's NSG filters it.
 //!
 //! The rule that admits a hop stays on the segment that crosses the zone boundary, so the
 //! inserted device's segment (inside the VNet) needs no rule of its own.
@@ -88,6 +91,8 @@ pub fn resolve<'c>(catalog: &'c Catalog, scenario: &'c Scenario, config: &Config
         "nat-gateway" => Some(routing.nat_gateway),
         _ => None,
     };
+    // Service tags that an active route step sends around the firewall.
+    let around = |tag: Option<&str>| tag.is_some_and(|tag| steps.iter().any(|&s| catalog.steps[s].routes_around(tag)));
     let zone = |n: usize| catalog.nodes[n].zone;
     let node = |e: Endpoint| match e {
         Endpoint::Node(n) => n,
@@ -113,10 +118,12 @@ pub fn resolve<'c>(catalog: &'c Catalog, scenario: &'c Scenario, config: &Config
                     need: hop.rule,
                 };
                 let outbound = hop.rule.is_some_and(|r| catalog.rules[r].direction == Direction::Outbound);
+                let routed_around = egress == Some(routing.firewall)
+                    && around(hop.rule.and_then(|r| catalog.rules[r].service_tag.as_deref()));
                 let via = if zone(from) == Zone::Client && zone(to) == Zone::Vnet {
                     gateway.map(|g| (g, true))
                 } else if outbound && zone(from) == Zone::Vnet && !matches!(zone(to), Zone::Vnet | Zone::Client) {
-                    egress.filter(|&device| device != from).map(|device| (device, false))
+                    egress.filter(|&device| device != from && !routed_around).map(|device| (device, false))
                 } else {
                     None
                 };

@@ -92,3 +92,41 @@ fn the_encoded_catalog_is_the_loaded_data_file() {
     let decoded = super::catalog();
     assert_eq!(format!("{decoded:?}"), format!("{loaded:?}"));
 }
+
+#[test]
+fn the_azure_machine_learning_route_takes_its_traffic_around_the_firewall() {
+    // With a public IP behind a firewall, the route step sends the AzureMachineLearning tag to
+    // next hop Internet, so no flow may draw that traffic through the firewall; without a public
+    // IP there is no such route and the firewall carries it.
+    let catalog = super::catalog();
+    let firewall = catalog.nodes.iter().position(|n| n.id == "firewall").unwrap();
+    let service = catalog.nodes.iter().position(|n| n.id == "aml-service").unwrap();
+    for (pip, through) in [("compute_public_ip=on", false), ("compute_public_ip=off", true)] {
+        let r = super::resolve_with(&catalog, "compute", &[pip, "egress=firewall", "workspace_pe=on"]);
+        let passes = r.flows.iter().flat_map(|f| &f.hops).any(|h| h.from == firewall && h.to == service);
+        assert_eq!(passes, through, "with {pip}");
+    }
+}
+
+#[test]
+fn keys_that_change_nothing_in_some_configurations_are_known() {
+    // A key may matter only with some values of the others (egress in studio only moves the
+    // jump box's traffic, so it changes nothing unless access=bastion). The widget shows every
+    // declared key, so this is no error; the list is pinned so a new dead control shows here.
+    let catalog = super::catalog();
+    let mut lines = Vec::new();
+    for scenario in &catalog.scenarios {
+        for dead in vnet_flows::check::dead_keys(&catalog, scenario).into_iter().filter(|d| d.dead > 0) {
+            lines.push(format!("{} {}: {} of {}", scenario.id, catalog.keys[dead.key].id, dead.dead, dead.total));
+        }
+    }
+    expect_test::expect![[r#"
+        studio egress: 486 of 648
+        studio-data storage_exception: 144 of 432
+        sdk-cli egress: 486 of 1296
+        docker-images images: 72 of 216
+        docker-images compute_public_ip: 24 of 216
+        online-endpoints egress: 378 of 432
+        online-endpoints cloud: 108 of 432"#]]
+    .assert_eq(&lines.join("\n"));
+}

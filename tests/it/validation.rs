@@ -283,6 +283,12 @@ fn a_declared_key_must_change_something() {
     let rendered: Vec<String> = consistency(&catalog, &text).iter().map(|e| e.to_string()).collect();
     expect![[r#"line 95: scenario "demo": key `pip` changes nothing in this scenario: no condition names it"#]]
         .assert_eq(&rendered.join("\n"));
+    // Named, but every value has the same effect: the resolutions tell.
+    let text = MINIMAL.replace(r#"when = "pip=on""#, r#"when = "pip=on|off""#);
+    let catalog = load(&text).expect("loads");
+    let rendered: Vec<String> = consistency(&catalog, &text).iter().map(|e| e.to_string()).collect();
+    expect![[r#"line 95: scenario "demo": key `pip` changes nothing in this scenario, in any configuration"#]]
+        .assert_eq(&rendered.join("\n"));
 }
 
 #[test]
@@ -330,5 +336,81 @@ symptoms = [{ text = "Nothing resolves.", sources = [], note = "x" }]
             +10: finding "f", symptoms[2]: cites no source; every symptom needs at least one
             +11: finding "f", symptoms[3]: the text is empty
             +14: step "s": unknown field `note`, expected `text` or `sources`"#]],
+    );
+}
+
+#[test]
+fn a_hop_through_the_firewall_contradicts_a_route_around_it() {
+    check(
+        r#"
+[[rules]]
+id = "out-svc-udp"
+scenarios = ["demo"]
+direction = "outbound"
+source = "VM subnet"
+destination = "Service"
+protocol = "UDP"
+ports = ["5831"]
+purpose = "x"
+sources = ["S1"]
+
+[[flows]]
+id = "vm-svc-udp"
+scenarios = ["demo"]
+purpose = "x"
+hops = [{ from = "vm", to = "svc", protocol = "UDP", port = "5831", rule = "out-svc-udp" }]
+
+[[steps]]
+id = "route-svc"
+scenarios = ["demo"]
+kind = "route"
+text = "Send the Svc tag to next hop Internet."
+when = "egress=firewall & pip=on"
+sources = ["S1"]
+internet_tags = ["Svc"]
+
+[[steps]]
+id = "not-a-route"
+scenarios = ["demo"]
+kind = "dns"
+text = "x"
+sources = ["S1"]
+internet_tags = ["Svc", "two words"]
+"#,
+        expect![[r#"
+            +28: step "not-a-route", internet_tags: only a `route` step can send service tags to the internet
+            +28: step "not-a-route", internet_tags: `two words` is not a service tag"#]],
+    );
+    check(
+        r#"
+[[rules]]
+id = "out-svc-udp"
+scenarios = ["demo"]
+direction = "outbound"
+source = "VM subnet"
+destination = "Service"
+protocol = "UDP"
+ports = ["5831"]
+purpose = "x"
+sources = ["S1"]
+
+[[flows]]
+id = "vm-svc-udp"
+scenarios = ["demo"]
+purpose = "x"
+hops = [{ from = "vm", to = "svc", protocol = "UDP", port = "5831", rule = "out-svc-udp" }]
+
+[[steps]]
+id = "route-svc"
+scenarios = ["demo"]
+kind = "route"
+text = "Send the Svc tag to next hop Internet."
+when = "egress=firewall & pip=on"
+sources = ["S1"]
+internet_tags = ["Svc"]
+"#,
+        expect![[
+            r#"+14: flow "vm-svc-udp": hop vm → svc (UDP 5831) passes the firewall, but route step `route-svc` sends Svc (rule `out-svc`) to next hop Internet, in scenario demo with egress=firewall pip=on"#
+        ]],
     );
 }
