@@ -421,8 +421,8 @@ mod tests {
             .map(|i| NsgRule {
                 name: format!("r{i}"),
                 priority: 100 + (rng.next() % 3900) as u16,
-                direction: if rng.next() % 2 == 0 { NsgDirection::Inbound } else { NsgDirection::Outbound },
-                access: if rng.next() % 3 == 0 { Access::Deny } else { Access::Allow },
+                direction: if rng.next().is_multiple_of(2) { NsgDirection::Inbound } else { NsgDirection::Outbound },
+                access: if rng.next().is_multiple_of(3) { Access::Deny } else { Access::Allow },
                 protocol: *rng.pick(&[Transport::Tcp, Transport::Udp, Transport::Any]),
                 sources: vec![address(rng)],
                 source_ports: vec![PortRange::ANY],
