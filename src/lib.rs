@@ -36,6 +36,8 @@ pub mod resolve;
 pub mod ruleset;
 pub mod scene;
 pub mod symptoms;
+#[doc(hidden)]
+pub mod testing;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

@@ -14,6 +14,7 @@ use vnet_flows::ruleset::plan::{Located, Plan, PlanOptions};
 use vnet_flows::ruleset::read::{ReadOptions, read};
 use vnet_flows::ruleset::verify::CheckOptions;
 use vnet_flows::ruleset::write;
+use vnet_flows::testing::Rng;
 
 /// The region written into the exported rules and given to the checker (`--region`).
 pub const REGION: &str = "westeurope";
@@ -88,46 +89,6 @@ fn localize(mut plan: Plan) -> Plan {
 /// The exported files alone: the shipped small case.
 pub fn exported(plan: &Plan) -> Files {
     Files { nsg: write::nsg_json(plan), firewall: write::firewall_json(plan).unwrap_or_default() }
-}
-
-/// xorshift64: small, fast and the same on every target.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    fn percent(&mut self, p: usize) -> bool {
-        self.below(100) < p
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-
-    fn word(&mut self, len: usize) -> String {
-        (0..len).map(|_| (b'a' + self.below(26) as u8) as char).collect()
-    }
 }
 
 /// Ports no compute flow uses, and the ones many do (rules on those name other destinations).

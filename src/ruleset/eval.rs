@@ -380,23 +380,7 @@ fn misplaced_note(rule: &str, collection: &str, p: &Packet) -> String {
 mod tests {
     use super::*;
     use crate::ruleset::model::Cidr;
-
-    /// xorshift64*: seeded, the same on every machine.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> usize {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize
-        }
-
-        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-            let i = self.next() % items.len();
-            &items[i]
-        }
-    }
+    use crate::testing::Rng;
 
     const ADDRESSES: [&str; 10] = [
         "*",
@@ -413,21 +397,21 @@ mod tests {
     const PORTS: [&str; 7] = ["*", "443", "445", "80-8000", "5831", "44224", "1-442"];
 
     fn address(rng: &mut Rng) -> Address {
-        Address::parse(ADDRESSES[rng.next() % ADDRESSES.len()])
+        Address::parse(*rng.pick(&ADDRESSES))
     }
 
     fn random_nsg(rng: &mut Rng) -> Nsg {
         let rules = (0..60)
             .map(|i| NsgRule {
                 name: format!("r{i}"),
-                priority: 100 + (rng.next() % 3900) as u16,
-                direction: if rng.next().is_multiple_of(2) { NsgDirection::Inbound } else { NsgDirection::Outbound },
-                access: if rng.next().is_multiple_of(3) { Access::Deny } else { Access::Allow },
+                priority: 100 + (rng.below(3900)) as u16,
+                direction: if rng.below(2) == 0 { NsgDirection::Inbound } else { NsgDirection::Outbound },
+                access: if rng.below(3) == 0 { Access::Deny } else { Access::Allow },
                 protocol: *rng.pick(&[Transport::Tcp, Transport::Udp, Transport::Any]),
                 sources: vec![address(rng)],
                 source_ports: vec![PortRange::ANY],
                 destinations: vec![address(rng), address(rng)],
-                destination_ports: vec![PortRange::parse(PORTS[rng.next() % PORTS.len()]).unwrap()],
+                destination_ports: vec![PortRange::parse(*rng.pick(&PORTS)).unwrap()],
                 origin: Origin::default(),
             })
             .collect();
@@ -436,7 +420,7 @@ mod tests {
 
     #[test]
     fn the_indexes_decide_as_a_walk_over_every_rule() {
-        let mut rng = Rng(0x1DE5);
+        let mut rng = Rng::new(0x1DE5);
         let env =
             Env { region: Some("westeurope".into()), vnet: vec![Cidr::parse("10.0.0.0/16").unwrap()], subnets: vec![] };
         let parties = [

@@ -15,27 +15,7 @@ use vnet_flows::ruleset::read::{ReadOptions, read};
 use vnet_flows::ruleset::verify::{CheckOptions, Checker};
 
 use super::catalog;
-
-/// xorshift64*: small, seeded, and the same on every machine.
-pub(super) struct Rng(pub(super) u64);
-
-impl Rng {
-    pub(super) fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub(super) fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        let i = self.below(items.len());
-        &items[i]
-    }
-}
+pub(super) use vnet_flows::testing::Rng;
 
 pub(super) fn budget(base: usize) -> usize {
     let times = std::env::var("VNET_FLOWS_FUZZ").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(1);
@@ -120,7 +100,7 @@ fn rule_files_read_and_check_without_panicking() {
     let resolutions: Vec<_> = configs.iter().map(|c| resolve(&catalog, scenario, c)).collect();
     let seeds = fixtures();
     assert!(seeds.len() >= 10, "fixtures missing");
-    let mut rng = Rng(0x5EED_0001);
+    let mut rng = Rng::new(0x5EED_0001);
     let runs = budget(20_000);
     for i in 0..runs {
         let seed = rng.pick(&seeds[..]).clone();
@@ -144,7 +124,7 @@ fn url_hashes_and_config_attributes_never_panic() {
         "#vf.step=99",
         "compute_public_ip=on egress=nat-gateway, cloud=china;dns=hosts-file",
     ];
-    let mut rng = Rng(0x5EED_0002);
+    let mut rng = Rng::new(0x5EED_0002);
     let runs = budget(60_000);
     for _ in 0..runs {
         let seed = *rng.pick(&seeds[..]);
@@ -164,7 +144,7 @@ fn url_hashes_and_config_attributes_never_panic() {
 #[test]
 fn data_files_load_or_explain() {
     let seed = std::fs::read_to_string("tests/it/fixtures/minimal.toml").unwrap();
-    let mut rng = Rng(0x5EED_0003);
+    let mut rng = Rng::new(0x5EED_0003);
     let runs = budget(5_000);
     for _ in 0..runs {
         let text = mutate(&seed, &mut rng);

@@ -232,7 +232,7 @@ fn fuzzed_queries_never_panic_and_scores_keep_their_promises() {
     let index = Index::new(&catalog);
     let texts: Vec<&str> = symptoms(&catalog).map(|(_, s)| s.text.as_str()).collect();
     let words: Vec<&str> = texts.iter().flat_map(|t| t.split_whitespace()).collect();
-    let mut rng = Rng(0x5eed_5a4d_0fc0_de01);
+    let mut rng = Rng::new(0x5eed_5a4d_0fc0_de01);
     for round in 0..super::fuzz::budget(20_000) {
         let query = match rng.below(3) {
             0 => {

@@ -184,6 +184,7 @@ fn duplicate_priorities(r: &mut Reader) {
 mod tests {
     use super::*;
     use crate::ruleset::model::{Address, FirewallRule, NsgRule};
+    use crate::testing::Rng;
     use expect_test::{Expect, expect};
     use std::fmt::Write;
 
@@ -519,22 +520,6 @@ mod tests {
              | the file has 20971521 bytes, more than the 20971520 bytes read"#]].assert_eq(&shown.join("\n"));
     }
 
-    /// A small xorshift generator, so the property test needs no crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-    }
-
     const SOUP: [&str; 24] = [
         "{",
         "}",
@@ -618,7 +603,7 @@ mod tests {
     fn reading_never_panics_and_errors_say_something() {
         let texts: Vec<String> = FIXTURES.iter().map(|f| fixture(f)).collect();
         let values: Vec<Value> = texts.iter().map(|t| serde_json::from_str(t).unwrap()).collect();
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
         let options = ReadOptions { params: vec![("location".into(), "[1,2]".into())], region: None };
         for i in 0..20_000 {
             let pick = rng.below(texts.len());
