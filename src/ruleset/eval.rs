@@ -397,7 +397,13 @@ mod tests {
     const PORTS: [&str; 7] = ["*", "443", "445", "80-8000", "5831", "44224", "1-442"];
 
     fn address(rng: &mut Rng) -> Address {
-        Address::parse(*rng.pick(&ADDRESSES))
+        let text: &&str = rng.pick(&ADDRESSES);
+        Address::parse(text)
+    }
+
+    fn port(rng: &mut Rng) -> &'static str {
+        let text: &&str = rng.pick(&PORTS);
+        text
     }
 
     fn random_nsg(rng: &mut Rng) -> Nsg {
@@ -411,7 +417,7 @@ mod tests {
                 sources: vec![address(rng)],
                 source_ports: vec![PortRange::ANY],
                 destinations: vec![address(rng), address(rng)],
-                destination_ports: vec![PortRange::parse(*rng.pick(&PORTS)).unwrap()],
+                destination_ports: vec![PortRange::parse(port(rng)).unwrap()],
                 origin: Origin::default(),
             })
             .collect();

@@ -66,7 +66,7 @@ pub(super) fn mutate(text: &str, rng: &mut Rng) -> String {
             }
             2 => {
                 for b in bytes.iter_mut().skip(at).take(len) {
-                    *b = rng.next() as u8;
+                    *b = rng.number() as u8;
                 }
             }
             _ => {

@@ -608,7 +608,7 @@ mod tests {
         for i in 0..20_000 {
             let pick = rng.below(texts.len());
             let text = match i % 4 {
-                0 => String::from_utf8_lossy(&(0..rng.below(200)).map(|_| rng.next() as u8).collect::<Vec<_>>())
+                0 => String::from_utf8_lossy(&(0..rng.below(200)).map(|_| rng.number() as u8).collect::<Vec<_>>())
                     .into_owned(),
                 1 => soup(&mut rng),
                 2 => mutate_bytes(&texts[pick], &mut rng),
