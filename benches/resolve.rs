@@ -4,35 +4,18 @@
 //!
 //! Run with `cargo bench --bench resolve`.
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use timing::{median, p95, time};
 use vnet_flows::check::check;
 use vnet_flows::config::Config;
 use vnet_flows::export::{Report, markdown};
 use vnet_flows::resolve::resolve;
 use vnet_flows::scene::{Emphasis, Reach, Traffic, diagram, edge_label_rect, packet_at};
-
-/// Runs `f` `runs` times and returns the sorted durations.
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
-    let mut all: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    all.sort_unstable();
-    all
-}
-
-fn median(sorted: &[Duration]) -> Duration {
-    sorted[sorted.len() / 2]
-}
-
-fn p95(sorted: &[Duration]) -> Duration {
-    sorted[(sorted.len() * 95 / 100).min(sorted.len() - 1)]
-}
 
 fn main() {
     let catalog = match vnet_flows::shipped_catalog() {

@@ -9,35 +9,18 @@
 #[path = "support/rules_gen.rs"]
 mod rules_gen;
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use rules_gen::Files;
+use timing::{median, p95, time};
 use vnet_flows::config::Config;
 use vnet_flows::resolve::{Resolution, resolve};
 use vnet_flows::ruleset::report::FlowVerdict;
 use vnet_flows::ruleset::verify::Checker;
-
-/// Runs `f` `runs` times and returns the sorted durations.
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
-    let mut all: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    all.sort_unstable();
-    all
-}
-
-fn median(sorted: &[Duration]) -> Duration {
-    sorted[sorted.len() / 2]
-}
-
-fn p95(sorted: &[Duration]) -> Duration {
-    sorted[(sorted.len() * 95 / 100).min(sorted.len() - 1)]
-}
 
 /// Milliseconds with two decimals, or microseconds below one millisecond.
 fn short(d: Duration) -> String {
