@@ -51,20 +51,21 @@ fn main() {
         "{:<18} {:>8} {:>14} {:>14} {:>16}",
         "scenario", "configs", "resolve p50", "resolve p95", "report+markdown"
     );
-    for scenario in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
         let configs = Config::combinations(&catalog, scenario);
         let mut all = Vec::with_capacity(configs.len() * 20);
         for _ in 0..20 {
             for config in &configs {
                 let start = Instant::now();
-                black_box(resolve(&catalog, scenario, config));
+                black_box(resolve(&catalog, id, config));
                 all.push(start.elapsed());
             }
         }
         all.sort_unstable();
         let default = Config::defaults(&catalog, scenario);
         let render = time(200, || {
-            let r = resolve(&catalog, scenario, &default);
+            let r = resolve(&catalog, id, &default);
             (Report::new(&r).rules.len(), markdown(&r).len())
         });
         println!(
@@ -85,9 +86,10 @@ fn main() {
         "{:<18} {:>7} {:>12} {:>12} {:>20} {:>10}",
         "scenario", "width", "reach p50", "layout p50", "change p50/p95", "frame p50"
     );
-    for scenario in &catalog.scenarios {
-        let reached = time(10, || Reach::new(&catalog, scenario));
-        let reach = Reach::new(&catalog, scenario);
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
+        let reached = time(10, || Reach::new(&catalog, id));
+        let reach = Reach::new(&catalog, id);
         for width in [360.0, 1280.0] {
             let laid = time(20, || reach.layout(&catalog, width).edges.len());
             let l = reach.layout(&catalog, width);
@@ -96,13 +98,13 @@ fn main() {
                 .iter()
                 .map(|config| {
                     let start = Instant::now();
-                    let t = Traffic::new(&l, &resolve(&catalog, scenario, config));
+                    let t = Traffic::new(&l, &resolve(&catalog, id, config));
                     black_box(diagram(&l, &t, &t, 1.0, &Emphasis { step: Some(0), ..Emphasis::default() }).len());
                     start.elapsed()
                 })
                 .collect();
             change.sort_unstable();
-            let t = Traffic::new(&l, &resolve(&catalog, scenario, &Config::defaults(&catalog, scenario)));
+            let t = Traffic::new(&l, &resolve(&catalog, id, &Config::defaults(&catalog, scenario)));
             let frame = time(1000, || packet_at(&l, &t, 0, 0.37).is_some());
             println!(
                 "{:<18} {:>7} {:>12?} {:>12?} {:>10?}/{:<9?} {:>10?}",
@@ -123,12 +125,14 @@ fn main() {
     if let Ok(text) = std::fs::read_to_string(&large) {
         match vnet_flows::data::load(&text) {
             Ok(big) => {
-                if let Some(scenario) = big.scenario("large") {
-                    let reached = time(3, || Reach::new(&big, scenario));
-                    let reach = Reach::new(&big, scenario);
+                let big = std::rc::Rc::new(big);
+                if let Some(id) = big.scenario_id("large") {
+                    let scenario = &big.scenarios[id];
+                    let reached = time(3, || Reach::new(&big, id));
+                    let reach = Reach::new(&big, id);
                     let laid = time(3, || reach.layout(&big, 1280.0).edges.len());
                     let l = reach.layout(&big, 1280.0);
-                    let r = resolve(&big, scenario, &Config::defaults(&big, scenario));
+                    let r = resolve(&big, id, &Config::defaults(&big, scenario));
                     let traffic = time(5, || Traffic::new(&l, &r).steps.len());
                     let t = Traffic::new(&l, &r);
                     let shapes = time(5, || diagram(&l, &t, &t, 1.0, &Emphasis::default()).len());
@@ -155,10 +159,11 @@ fn main() {
     println!();
     for width in [360.0, 1280.0] {
         let (mut overlapping, mut pairs) = (0_usize, 0_usize);
-        for scenario in &catalog.scenarios {
-            let l = Reach::new(&catalog, scenario).layout(&catalog, width);
+        for id in catalog.scenario_ids() {
+            let scenario = &catalog.scenarios[id];
+            let l = Reach::new(&catalog, id).layout(&catalog, width);
             for config in Config::combinations(&catalog, scenario) {
-                let t = Traffic::new(&l, &resolve(&catalog, scenario, &config));
+                let t = Traffic::new(&l, &resolve(&catalog, id, &config));
                 let rects: Vec<_> = (0..l.edges.len())
                     .filter_map(|e| t.edges[e].as_ref().map(|u| edge_label_rect(&l, e, &u.label)))
                     .collect();

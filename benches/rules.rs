@@ -66,7 +66,7 @@ fn row(
                 FlowVerdict::Blocked => 2,
             }] += 1;
         }
-        let pairs = r.config.pairs(r.catalog, r.scenario);
+        let pairs = r.config.pairs(&r.catalog, r.scenario());
         let egress = pairs.iter().find(|(k, _)| *k == "egress").map_or("", |(_, v)| *v);
         measured.configs.push((egress.to_string(), report.flows.len(), Vec::with_capacity(rounds)));
     }
@@ -146,17 +146,18 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let Some(scenario) = catalog.scenario(rules_gen::SCENARIO) else {
+    let Some(id) = catalog.scenario_id(rules_gen::SCENARIO) else {
         eprintln!("no {} scenario in the shipped data", rules_gen::SCENARIO);
         std::process::exit(1);
     };
+    let scenario = &catalog.scenarios[id];
     let plan = rules_gen::needed(&catalog);
     let small = rules_gen::exported(&plan);
     let generated = Instant::now();
     let large = rules_gen::large(&plan, rules_gen::NSG_RULES, rules_gen::FIREWALL_RULES, rules_gen::SEED);
     let generated = generated.elapsed();
     let configs = Config::combinations(&catalog, scenario);
-    let resolutions: Vec<Resolution> = configs.iter().map(|c| resolve(&catalog, scenario, c)).collect();
+    let resolutions: Vec<Resolution> = configs.iter().map(|c| resolve(&catalog, id, c)).collect();
 
     println!(
         "rule files: exported {} + {} bytes; large {} + {} bytes (generated in {}, seed {:#x}); \
@@ -183,7 +184,7 @@ fn main() {
     by_egress(&measured);
 
     // What the widget does for one configuration: read both files, prepare, check the default.
-    let default = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+    let default = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
     let once = time(10, || {
         let set = large.read();
         Checker::new(&catalog, &set, &rules_gen::check_options()).check(&default).flows.len()

@@ -20,31 +20,34 @@
 //! precisely because nothing admits it.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::config::Config;
 use crate::data::{DataError, line_of_id};
-use crate::model::{Catalog, Direction, Scenario, Zone};
+use crate::model::{Catalog, Direction, Scenario, ScenarioId, Zone};
 use crate::resolve::resolve;
 
 /// Runs every consistency check. `text` is the data file, used only to find line numbers.
 ///
 /// The same problem usually appears in many configurations; each is reported once, with the
 /// first configuration that shows it and how many others do.
-pub fn check(catalog: &Catalog, text: &str) -> Vec<DataError> {
+pub fn check(catalog: &Rc<Catalog>, text: &str) -> Vec<DataError> {
     // (what, message) -> (first configuration, count)
     let mut found: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
-    for scenario in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
         for config in Config::combinations(catalog, scenario) {
             let summary = || format!("scenario {} with {}", scenario.id, config.summary(catalog, scenario));
-            for (what, message) in problems(catalog, scenario, &config) {
+            for (what, message) in problems(catalog, id, &config) {
                 found.entry((what, message)).and_modify(|(_, n)| *n += 1).or_insert_with(|| (summary(), 1));
             }
         }
     }
-    for scenario in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
         let mut messages = unused_keys(catalog, scenario);
         if messages.is_empty() {
-            for dead in dead_keys(catalog, scenario).into_iter().filter(|d| d.dead == d.total) {
+            for dead in dead_keys(catalog, id).into_iter().filter(|d| d.dead == d.total) {
                 let key = &catalog.keys[dead.key].id;
                 messages.push(format!("key `{key}` changes nothing in this scenario, in any configuration"));
             }
@@ -87,14 +90,15 @@ pub struct DeadKey {
 /// nothing the reader sees: the rules, steps, routed flows, findings, client node and the host
 /// names each rule shows for the cloud (and whether the docs give them for it). One resolution
 /// per configuration.
-pub fn dead_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<DeadKey> {
+pub fn dead_keys(catalog: &Rc<Catalog>, id: ScenarioId) -> Vec<DeadKey> {
+    let scenario = &catalog.scenarios[id];
     type Seen<'c> =
         (Vec<usize>, Vec<usize>, Vec<crate::resolve::RoutedFlow>, Vec<usize>, usize, Vec<(&'c [String], bool)>);
     let configs = Config::combinations(catalog, scenario);
     let seen: std::collections::HashMap<Vec<usize>, Seen> = configs
         .iter()
         .map(|config| {
-            let r = resolve(catalog, scenario, config);
+            let r = resolve(catalog, id, config);
             let names = r.rules.iter().map(|&i| r.fqdns(&catalog.rules[i])).collect();
             let values = scenario.keys.iter().map(|sk| config.value(sk.key)).collect();
             (values, (r.rules, r.steps, r.flows, r.findings, r.client, names))
@@ -145,7 +149,7 @@ fn unused_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<String> {
 /// Hops that pass the firewall although an active route step sends their destination around it:
 /// either the hop's own rule has a routed tag, or another hop reaches the same node with one.
 fn routed_around(r: &crate::resolve::Resolution) -> Vec<(String, String)> {
-    let catalog = r.catalog;
+    let catalog = &*r.catalog;
     let firewall = catalog.routing.firewall;
     let route_of = |rule: usize| {
         let tag = catalog.rules[rule].service_tag.as_deref()?;
@@ -188,8 +192,8 @@ fn routed_around(r: &crate::resolve::Resolution) -> Vec<(String, String)> {
 }
 
 /// The problems of one scenario in one configuration, as (where, what) pairs.
-fn problems(catalog: &Catalog, scenario: &Scenario, config: &Config) -> Vec<(String, String)> {
-    let r = resolve(catalog, scenario, config);
+fn problems(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Vec<(String, String)> {
+    let r = resolve(catalog, id, config);
     let mut out = Vec::new();
     let node = |n: usize| &catalog.nodes[n];
     let internet = config.value_id(catalog, catalog.routing.access_key) == "internet";

@@ -42,6 +42,19 @@ impl Config {
         Config { values }
     }
 
+    /// `scenario`'s defaults, with the values this configuration has for the keys the scenario
+    /// shares with it, where the scenario allows them: what the reader keeps when switching.
+    pub fn carried_over(&self, catalog: &Catalog, scenario: &Scenario) -> Config {
+        let mut config = Config::defaults(catalog, scenario);
+        for sk in &scenario.keys {
+            let value = self.value(sk.key);
+            if sk.values.contains(&value) {
+                config.values[sk.key] = value as u8;
+            }
+        }
+        config
+    }
+
     /// The value index of the key at `key`.
     pub fn value(&self, key: usize) -> usize {
         self.values[key] as usize

@@ -19,6 +19,7 @@
 //! - [`cli`]: the `vnet-flows` command line;
 //! - [`scene`] and [`paint`]: the diagram as data (layout, frames, hit testing) and its painting
 //!   through plotters on any backend; [`link`]: the shareable state in the URL hash;
+//! - [`state`]: the widget's state and its one reducer, pure;
 //! - `web` (wasm32 only): the Yew widget.
 //!
 //! Only `web` names a browser crate: everything else is tested natively with `cargo test`.
@@ -35,6 +36,7 @@ pub mod paint;
 pub mod resolve;
 pub mod ruleset;
 pub mod scene;
+pub mod state;
 pub mod symptoms;
 #[doc(hidden)]
 pub mod testing;
@@ -54,8 +56,8 @@ const AML_CATALOG: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/aml.catalog
 /// The test suite also checks it in every configuration. Decoding fails only if the binary and
 /// its encoded data disagree, which is a build problem; callers still get it as an error value
 /// rather than a panic.
-pub fn shipped_catalog() -> Result<model::Catalog, Vec<data::DataError>> {
-    postcard::from_bytes(AML_CATALOG).map_err(|e| {
+pub fn shipped_catalog() -> Result<std::rc::Rc<model::Catalog>, Vec<data::DataError>> {
+    postcard::from_bytes(AML_CATALOG).map(std::rc::Rc::new).map_err(|e| {
         vec![data::DataError {
             line: None,
             location: "the built-in data".into(),

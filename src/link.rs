@@ -6,7 +6,7 @@
 //! recognise is returned as a notice that says what was ignored and why.
 
 use crate::config::Config;
-use crate::model::Catalog;
+use crate::model::{Catalog, ScenarioId};
 
 const PREFIX: &str = "vf.";
 
@@ -26,7 +26,7 @@ pub struct Link {
 /// had to be ignored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
-    pub scenario: usize,
+    pub scenario: ScenarioId,
     pub config: Config,
     pub step: usize,
     pub notices: Vec<String>,
@@ -76,21 +76,46 @@ pub fn format(others: &[String], scenario: &str, pairs: &[(&str, &str)], step: u
 }
 
 impl Link {
+    /// Whether the link chooses anything: a scenario or a setting (a step alone does not).
+    pub fn has_state(&self) -> bool {
+        self.scenario.is_some() || !self.settings.is_empty()
+    }
+
     /// Resolves the link against `catalog`, starting from `fallback` (a scenario index) when the
     /// link names no scenario or an unknown one. `steps(scenario, config)` says how many steps
     /// there are, so an out-of-range step can be reported.
-    pub fn apply(&self, catalog: &Catalog, fallback: usize, steps: impl Fn(usize, &Config) -> usize) -> Applied {
+    pub fn apply(
+        &self,
+        catalog: &Catalog,
+        fallback: ScenarioId,
+        steps: impl Fn(ScenarioId, &Config) -> usize,
+    ) -> Applied {
+        self.apply_over(catalog, fallback, None, steps)
+    }
+
+    /// As [`Link::apply`], but starting from `from` (the keys the scenario shares with it keep
+    /// their values) rather than from the scenario's defaults.
+    pub fn apply_over(
+        &self,
+        catalog: &Catalog,
+        fallback: ScenarioId,
+        from: Option<&Config>,
+        steps: impl Fn(ScenarioId, &Config) -> usize,
+    ) -> Applied {
         let mut notices = Vec::new();
         let scenario = match &self.scenario {
             None => fallback,
-            Some(id) => catalog.scenarios.iter().position(|s| s.id == *id).unwrap_or_else(|| {
+            Some(id) => catalog.scenario_id(id).unwrap_or_else(|| {
                 let ids: Vec<&str> = catalog.scenarios.iter().map(|s| s.id.as_str()).collect();
                 notices.push(format!("Ignored scenario `{id}`: it is not one of {}.", ids.join(", ")));
                 fallback
             }),
         };
         let s = &catalog.scenarios[scenario];
-        let mut config = Config::defaults(catalog, s);
+        let mut config = match from {
+            Some(from) => from.carried_over(catalog, s),
+            None => Config::defaults(catalog, s),
+        };
         for (key, value) in &self.settings {
             if let Err(e) = config.set(catalog, s, &format!("{key}={value}")) {
                 notices.push(format!("Ignored `{key}={value}`: {e}."));

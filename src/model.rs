@@ -357,6 +357,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The words a finding of this severity opens with, wherever it is shown.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Blocked => "Will not work",
+            Severity::Warning => "Watch out",
+        }
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Severity::Blocked => "blocked",
@@ -429,6 +437,19 @@ impl Source {
     }
 }
 
+/// A scenario: an index into [`Catalog::scenarios`], which indexes by it. The other items are
+/// still referred to by bare `usize` indices.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ScenarioId(pub usize);
+
+impl std::ops::Index<ScenarioId> for Vec<Scenario> {
+    type Output = Scenario;
+    fn index(&self, id: ScenarioId) -> &Scenario {
+        &self[id.0]
+    }
+}
+
 /// Everything the data file holds, validated.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Catalog {
@@ -447,6 +468,16 @@ pub struct Catalog {
 impl Catalog {
     pub fn scenario(&self, id: &str) -> Option<&Scenario> {
         self.scenarios.iter().find(|s| s.id == id)
+    }
+
+    /// The scenario whose id is `id`.
+    pub fn scenario_id(&self, id: &str) -> Option<ScenarioId> {
+        self.scenarios.iter().position(|s| s.id == id).map(ScenarioId)
+    }
+
+    /// Every scenario, in the file's order.
+    pub fn scenario_ids(&self) -> impl Iterator<Item = ScenarioId> + use<> {
+        (0..self.scenarios.len()).map(ScenarioId)
     }
 
     pub fn key_index(&self, id: &str) -> Option<usize> {

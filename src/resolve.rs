@@ -13,14 +13,18 @@
 //! The rule that admits a hop stays on the segment that crosses the zone boundary, so the
 //! inserted device's segment (inside the VNet) needs no rule of its own.
 
-use crate::config::Config;
-use crate::model::{Catalog, Direction, Endpoint, Ports, Protocol, Rule, Scenario, Severity, Zone};
+use std::rc::Rc;
 
-/// What applies to one scenario in one configuration. Indices point into the catalog.
+use crate::config::Config;
+use crate::model::{Catalog, Direction, Endpoint, Ports, Protocol, Rule, Scenario, ScenarioId, Severity, Zone};
+
+/// What applies to one scenario in one configuration. Indices point into the catalog, which it
+/// shares: it borrows nothing, so the widget resolves once per change and hands the same `Rc`
+/// to every component.
 #[derive(Clone, Debug)]
-pub struct Resolution<'c> {
-    pub catalog: &'c Catalog,
-    pub scenario: &'c Scenario,
+pub struct Resolution {
+    pub catalog: Rc<Catalog>,
+    pub scenario: ScenarioId,
     pub config: Config,
     /// The node the reader works from (browser, SDK machine or jump box).
     pub client: usize,
@@ -43,6 +47,21 @@ pub struct RoutedFlow {
     pub blocked: bool,
 }
 
+impl RoutedFlow {
+    /// The flow as `A → B → C`: `label` gives each node's text, `after` what follows each hop's
+    /// destination (its port, in the tables that show one). Every rendering of a path uses it.
+    pub fn path(&self, label: impl Fn(usize) -> String, after: impl Fn(&RoutedHop) -> String) -> String {
+        let Some(first) = self.hops.first() else { return String::new() };
+        let mut text = label(first.from);
+        for hop in &self.hops {
+            text.push_str(" → ");
+            text.push_str(&label(hop.to));
+            text.push_str(&after(hop));
+        }
+        text
+    }
+}
+
 /// One leg between two concrete nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RoutedHop {
@@ -60,7 +79,8 @@ pub struct RoutedHop {
 }
 
 /// Resolves `scenario` under `config`.
-pub fn resolve<'c>(catalog: &'c Catalog, scenario: &'c Scenario, config: &Config) -> Resolution<'c> {
+pub fn resolve(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Resolution {
+    let scenario = &catalog.scenarios[id];
     let routing = &catalog.routing;
     let holds = |c: &crate::condition::Condition| c.holds(config);
 
@@ -143,10 +163,27 @@ pub fn resolve<'c>(catalog: &'c Catalog, scenario: &'c Scenario, config: &Config
         })
         .collect();
 
-    Resolution { catalog, scenario, config: config.clone(), client, rules, steps, flows, findings }
+    Resolution { catalog: catalog.clone(), scenario: id, config: config.clone(), client, rules, steps, flows, findings }
 }
 
-impl Resolution<'_> {
+/// Equal when made from the same catalog (the same allocation) with the same outcome.
+impl PartialEq for Resolution {
+    fn eq(&self, other: &Resolution) -> bool {
+        Rc::ptr_eq(&self.catalog, &other.catalog)
+            && (self.scenario, &self.config, self.client) == (other.scenario, &other.config, other.client)
+            && (&self.rules, &self.steps, &self.flows, &self.findings)
+                == (&other.rules, &other.steps, &other.flows, &other.findings)
+    }
+}
+
+impl Eq for Resolution {}
+
+impl Resolution {
+    /// The scenario resolved.
+    pub fn scenario(&self) -> &Scenario {
+        &self.catalog.scenarios[self.scenario]
+    }
+
     /// Whether any active finding says the scenario cannot work.
     pub fn is_blocked(&self) -> bool {
         self.findings.iter().any(|&f| self.catalog.findings[f].severity == Severity::Blocked)
@@ -155,7 +192,7 @@ impl Resolution<'_> {
     /// The host names of `rule` for the configured cloud, and whether the docs give them for
     /// that cloud. When they do not, the public-cloud names are returned with `false`.
     pub fn fqdns<'r>(&self, rule: &'r Rule) -> (&'r [String], bool) {
-        let cloud = self.catalog.routing.cloud_key.map(|k| self.config.value_id(self.catalog, k));
+        let cloud = self.catalog.routing.cloud_key.map(|k| self.config.value_id(&self.catalog, k));
         let sovereign = match cloud {
             Some("usgov") => Some(&rule.fqdns.usgov),
             Some("china") => Some(&rule.fqdns.china),

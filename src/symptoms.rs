@@ -12,9 +12,10 @@
 //! which the cause applies.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use crate::config::Config;
-use crate::model::{Catalog, Symptom};
+use crate::model::{Catalog, ScenarioId, Symptom};
 use crate::resolve::resolve;
 
 /// Below this score a symptom does not match.
@@ -414,8 +415,7 @@ pub struct Match<'c> {
     pub symptom: &'c Symptom,
     pub score: f64,
     pub cause: Cause,
-    /// Index into [`Catalog::scenarios`].
-    pub scenario: usize,
+    pub scenario: ScenarioId,
     /// The first configuration in which the cause applies, trying the scenario's defaults first,
     /// then [`Config::combinations`] with the fewest keys changed from the defaults first.
     pub config: Config,
@@ -423,10 +423,10 @@ pub struct Match<'c> {
 
 /// The best `limit` matches for `query`: one per symptom and scenario the cause belongs to, best
 /// first.
-pub fn explain<'c>(catalog: &'c Catalog, index: &Index, query: &str, limit: usize) -> Vec<Match<'c>> {
+pub fn explain<'c>(catalog: &'c Rc<Catalog>, index: &Index, query: &str, limit: usize) -> Vec<Match<'c>> {
     let mut out = Vec::new();
     for hit in index.search(query) {
-        for scenario in 0..catalog.scenarios.len() {
+        for scenario in catalog.scenario_ids() {
             if out.len() >= limit {
                 return out;
             }
@@ -442,7 +442,7 @@ pub fn explain<'c>(catalog: &'c Catalog, index: &Index, query: &str, limit: usiz
 /// The first configuration of `scenario` in which the cause applies, if it belongs there at all:
 /// the defaults if it applies there, otherwise the combination that changes the fewest keys
 /// (the first such in [`Config::combinations`] order), so the reader has little to set.
-pub fn arises(catalog: &Catalog, cause: Cause, scenario: usize) -> Option<Config> {
+pub fn arises(catalog: &Rc<Catalog>, cause: Cause, scenario: ScenarioId) -> Option<Config> {
     let s = &catalog.scenarios[scenario];
     let (members, when) = match cause.kind {
         CauseKind::Rule => (&s.rules, &catalog.rules[cause.item].when),
@@ -458,7 +458,7 @@ pub fn arises(catalog: &Catalog, cause: Cause, scenario: usize) -> Option<Config
     // Stable: fewest changes from the defaults first, then combinations order.
     candidates.sort_by_key(changes);
     candidates.into_iter().filter(|c| when.holds(c)).find(|config| {
-        let r = resolve(catalog, s, config);
+        let r = resolve(catalog, scenario, config);
         let applied = match cause.kind {
             CauseKind::Rule => &r.rules,
             CauseKind::Step => &r.steps,

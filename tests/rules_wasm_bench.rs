@@ -65,16 +65,17 @@ fn rules_in_wasm() {
         console_log!("the shipped data does not load");
         return;
     };
-    let Some(scenario) = catalog.scenario(rules_gen::SCENARIO) else { return };
+    let Some(id) = catalog.scenario_id(rules_gen::SCENARIO) else { return };
+    let scenario = &catalog.scenarios[id];
     let plan = rules_gen::needed(&catalog);
     let small = rules_gen::exported(&plan);
     let large = rules_gen::large(&plan, rules_gen::NSG_RULES, rules_gen::FIREWALL_RULES, rules_gen::SEED);
     let (nsg_rules, firewall_rules) = large.counts();
     let options = rules_gen::check_options();
-    let default = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+    let default = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
     let exported = Config::with_settings(&catalog, scenario, [rules_gen::EXPORTED])
         .unwrap_or_else(|_| Config::defaults(&catalog, scenario));
-    let exported = resolve(&catalog, scenario, &exported);
+    let exported = resolve(&catalog, id, &exported);
     let size = format!("{nsg_rules} NSG + {firewall_rules} firewall rules");
 
     let end_to_end = |files: &rules_gen::Files, r| {

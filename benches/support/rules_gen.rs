@@ -3,6 +3,8 @@
 //! the rules `vnet-flows export` writes for it hidden among them. Shared by `benches/rules.rs`
 //! and `tests/rules_wasm_bench.rs` through `#[path]`.
 
+use std::rc::Rc;
+
 use serde_json::{Value, json};
 
 use vnet_flows::config::Config;
@@ -58,10 +60,11 @@ pub fn check_options() -> CheckOptions {
 
 /// What `vnet-flows export --scenario compute --set egress=firewall --deny-outbound` plans,
 /// with the region written in.
-pub fn needed(catalog: &Catalog) -> Plan {
-    let scenario = catalog.scenario(SCENARIO).expect("the compute scenario is shipped");
-    let config = Config::with_settings(catalog, scenario, [EXPORTED]).expect("egress=firewall is a compute setting");
-    let r = resolve(catalog, scenario, &config);
+pub fn needed(catalog: &Rc<Catalog>) -> Plan {
+    let id = catalog.scenario_id(SCENARIO).expect("the compute scenario is shipped");
+    let config = Config::with_settings(catalog, &catalog.scenarios[id], [EXPORTED])
+        .expect("egress=firewall is a compute setting");
+    let r = resolve(catalog, id, &config);
     let plan = export_plan(&r, &PlanOptions { deny_outbound: true, priority_start: 100 }).expect("compute exports");
     localize(plan)
 }

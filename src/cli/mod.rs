@@ -9,6 +9,7 @@ mod rules;
 mod why;
 
 use std::io::Write;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -16,7 +17,7 @@ use crate::check::check;
 use crate::config::Config;
 use crate::data::{DataError, load};
 use crate::export::{Report, csv, html, markdown, mermaid};
-use crate::model::{Catalog, Scenario};
+use crate::model::{Catalog, ScenarioId};
 use crate::paint::{Palette, svg};
 use crate::resolve::resolve;
 use crate::scene::{self, Emphasis, Reach, Traffic};
@@ -164,7 +165,7 @@ impl Options {
     }
 }
 
-fn catalog() -> Result<Catalog, Failure> {
+fn catalog() -> Result<Rc<Catalog>, Failure> {
     crate::shipped_catalog().map_err(|e| data_failure("the built-in data", &e))
 }
 
@@ -235,18 +236,18 @@ fn scenarios(args: &[String]) -> Result<String, Failure> {
 }
 
 /// The scenario named by `--scenario` and the configuration `--set` describes.
-fn chosen<'c>(catalog: &'c Catalog, options: &Options, command: &str) -> Result<(&'c Scenario, Config), Failure> {
+fn chosen(catalog: &Catalog, options: &Options, command: &str) -> Result<(ScenarioId, Config), Failure> {
     let ids = || catalog.scenarios.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ");
     let id =
         options.one("scenario").ok_or_else(|| usage(format!("{command} needs --scenario; scenarios: {}", ids())))?;
     let scenario =
-        catalog.scenario(id).ok_or_else(|| usage(format!("unknown scenario `{id}`; scenarios: {}", ids())))?;
+        catalog.scenario_id(id).ok_or_else(|| usage(format!("unknown scenario `{id}`; scenarios: {}", ids())))?;
     // `--config` takes the `config` attribute's text, read as the widget reads it; `--set`s
     // apply after it.
     let from_attribute: Vec<String> =
         options.all("config").flat_map(crate::link::settings).map(|(key, value)| format!("{key}={value}")).collect();
     let settings = from_attribute.iter().map(String::as_str).chain(options.all("set"));
-    let config = Config::with_settings(catalog, scenario, settings)
+    let config = Config::with_settings(catalog, &catalog.scenarios[scenario], settings)
         .map_err(|errors| usage(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n")))?;
     Ok((scenario, config))
 }
@@ -288,7 +289,7 @@ fn diagram(args: &[String]) -> Result<String, Failure> {
     let layout = Reach::new(&catalog, scenario).layout(&catalog, width);
     let traffic = Traffic::new(&layout, &resolution);
     let shapes = scene::diagram(&layout, &traffic, &traffic, 1.0, &Emphasis::default());
-    let title = scene::summary(scenario, &traffic);
+    let title = scene::summary(&catalog.scenarios[scenario], &traffic);
     let mut text = svg(&shapes, &Palette::default(), layout.width, layout.height, &title);
     if !text.ends_with('\n') {
         text.push('\n');
@@ -307,6 +308,7 @@ fn check_data(args: &[String]) -> Result<String, Failure> {
         failure.message.push_str("The consistency checks (rules against flows) run once these are fixed.\n");
         failure
     })?;
+    let catalog = Rc::new(catalog);
     let problems = check(&catalog, &text);
     if !problems.is_empty() {
         return Err(data_failure(path, &problems));

@@ -113,7 +113,7 @@ fn json(query: &str, matches: Vec<MatchInfo>) -> String {
     text
 }
 
-fn text(catalog: &Catalog, matches: &[Match], infos: &[MatchInfo]) -> String {
+fn text(catalog: &std::rc::Rc<Catalog>, matches: &[Match], infos: &[MatchInfo]) -> String {
     if matches.is_empty() {
         return "No known symptom matches this text. Try a shorter, distinctive part of the message, \
                 or browse the scenarios with `vnet-flows scenarios` and their rules with `vnet-flows rules`.\n"
@@ -144,12 +144,12 @@ fn command(catalog: &Catalog, m: &Match) -> String {
 }
 
 /// What to do: for a rule, what to allow and why; for a step or finding, its text.
-fn fix(catalog: &Catalog, m: &Match, text: &str) -> String {
+fn fix(catalog: &std::rc::Rc<Catalog>, m: &Match, text: &str) -> String {
     if m.cause.kind != CauseKind::Rule {
         return text.to_string();
     }
     let rule = &catalog.rules[m.cause.item];
-    let r = resolve(catalog, &catalog.scenarios[m.scenario], &m.config);
+    let r = resolve(catalog, m.scenario, &m.config);
     let ports: Vec<String> = rule.ports.iter().map(|p| p.to_string()).collect();
     let (from, to) = (r.fill(&rule.source), r.fill(&rule.destination));
     let traffic = format!("{} {}", rule.protocol.id(), ports.join(", "));

@@ -13,13 +13,13 @@ use crate::resolve::Resolution;
 /// Renders the resolution as an HTML fragment (a `<section>`), headed at level 3.
 pub fn html(r: &Resolution) -> String {
     let report = Report::new(r);
-    let catalog = r.catalog;
+    let catalog = &*r.catalog;
     let mut out = String::new();
     let settings: Vec<String> =
         report.config.0.iter().map(|(k, v)| format!("<code>{}={}</code>", escape(k), escape(v))).collect();
     // Writing to a String cannot fail; the results of write! are ignored below for that reason.
     let _ = writeln!(out, "<section class=\"vf-static\" data-scenario=\"{}\">", escape(&report.scenario));
-    let _ = writeln!(out, "<h3>{}</h3>", escape(&r.scenario.title));
+    let _ = writeln!(out, "<h3>{}</h3>", escape(&r.scenario().title));
     let _ = writeln!(out, "<p>Configuration: {}</p>", settings.join(", "));
     for f in &report.findings {
         let label = if f.severity == "blocked" { "Will not work" } else { "Watch out" };
@@ -29,7 +29,7 @@ pub fn html(r: &Resolution) -> String {
     if report.rules.is_empty() {
         out.push_str("<p>No inbound or outbound rules are needed.</p>\n");
     } else {
-        let _ = writeln!(out, "<table>\n<caption>Network rules for {}</caption>", escape(&r.scenario.title));
+        let _ = writeln!(out, "<table>\n<caption>Network rules for {}</caption>", escape(&r.scenario().title));
         out.push_str("<thead><tr>");
         for head in [
             "#",
@@ -85,10 +85,7 @@ pub fn html(r: &Resolution) -> String {
         out.push_str("<h4>Traffic, in order</h4>\n<ol>\n");
         for flow in &r.flows {
             let label = |n: usize| escape(&catalog.nodes[n].label);
-            let mut path = flow.hops.first().map(|h| label(h.from)).unwrap_or_default();
-            for hop in &flow.hops {
-                let _ = write!(path, " → {} ({} {})", label(hop.to), hop.protocol.id(), hop.port);
-            }
+            let path = flow.path(label, |hop| format!(" ({} {})", hop.protocol.id(), hop.port));
             let blocked = if flow.blocked { " <strong>Blocked in this configuration.</strong>" } else { "" };
             let _ = writeln!(out, "<li>{path}: {}{blocked}</li>", escape(&catalog.flows[flow.flow].purpose));
         }

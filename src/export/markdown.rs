@@ -13,7 +13,7 @@ pub fn markdown(r: &Resolution) -> String {
     let mut out = String::new();
     let settings: Vec<String> = report.config.0.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
     // Writing to a String cannot fail; the results of writeln! are ignored below for that reason.
-    let _ = writeln!(out, "### {}\n", r.scenario.title);
+    let _ = writeln!(out, "### {}\n", r.scenario().title);
     let _ = writeln!(out, "Configuration: {}\n", settings.join(", "));
 
     for f in report.findings.iter().filter(|f| f.severity == "blocked") {
@@ -101,20 +101,13 @@ pub fn markdown(r: &Resolution) -> String {
 
 /// `**A → B → C** (TCP 443).`, or with a port after each hop when they differ.
 fn path(r: &Resolution, flow: &crate::resolve::RoutedFlow) -> String {
-    let label = |n: usize| r.catalog.nodes[n].label.as_str();
+    let label = |n: usize| r.catalog.nodes[n].label.clone();
     let Some(first) = flow.hops.first() else { return String::new() };
     let uniform = flow.hops.iter().all(|h| h.protocol == first.protocol && h.port == first.port);
-    let mut text = format!("**{}", label(first.from));
-    for hop in &flow.hops {
-        text.push_str(" → ");
-        text.push_str(label(hop.to));
-        if !uniform {
-            let _ = write!(text, " ({} {})", hop.protocol.id(), hop.port);
-        }
-    }
-    text.push_str("**");
+    let port = |hop: &crate::resolve::RoutedHop| format!(" ({} {})", hop.protocol.id(), hop.port);
+    let mut text = format!("**{}**", flow.path(label, |hop| if uniform { String::new() } else { port(hop) }));
     if uniform {
-        let _ = write!(text, " ({} {})", first.protocol.id(), first.port);
+        text.push_str(&port(first));
     }
     text.push('.');
     text
@@ -126,8 +119,8 @@ fn rule_sources(r: &Resolution, i: usize) -> String {
 }
 
 /// Every source that the rules, steps and findings of `r` cite, in catalog order.
-fn cited_sources<'c>(r: &Resolution<'c>) -> Vec<&'c crate::model::Source> {
-    let catalog = r.catalog;
+fn cited_sources(r: &Resolution) -> Vec<&crate::model::Source> {
+    let catalog = &*r.catalog;
     let mut ids: Vec<&str> = Vec::new();
     ids.extend(r.rules.iter().flat_map(|&i| catalog.rules[i].sources.iter().map(String::as_str)));
     ids.extend(r.steps.iter().flat_map(|&i| catalog.steps[i].sources.iter().map(String::as_str)));

@@ -28,7 +28,7 @@ struct Edge {
 
 /// Renders the resolution as a Mermaid 11+ flowchart (edge ids and `animate` need 11.6 or later).
 pub fn mermaid(r: &Resolution) -> String {
-    let catalog = r.catalog;
+    let catalog = &*r.catalog;
     // Edges in order of first use: (from, to, kind), with step numbers and port labels.
     let mut edges: Vec<Edge> = Vec::new();
     let mut used = vec![false; catalog.nodes.len()];
@@ -69,7 +69,7 @@ pub fn mermaid(r: &Resolution) -> String {
     let id = |n: usize| format!("n_{}", catalog.nodes[n].id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
     let mut out = String::new();
     // Writing to a String cannot fail; the results of write! are ignored below for that reason.
-    let title = r.scenario.title.replace('\\', "\\\\").replace('"', "\\\"");
+    let title = r.scenario().title.replace('\\', "\\\\").replace('"', "\\\"");
     let _ = writeln!(out, "---\ntitle: \"{title}\"\n---");
     out.push_str("flowchart LR\n");
     for zone in Zone::ALL {

@@ -91,7 +91,7 @@ pub const PUBLIC_NAMES_ONLY: &str =
 
 impl Report {
     pub fn new(r: &Resolution) -> Report {
-        let catalog = r.catalog;
+        let catalog = &*r.catalog;
         let cite = |ids: &[String]| ids.iter().map(|id| catalog.cite(id)).collect::<Vec<_>>();
         let rules = r
             .rules
@@ -156,8 +156,8 @@ impl Report {
                 }
             })
             .collect();
-        let config = r.config.pairs(catalog, r.scenario).into_iter().map(|(k, v)| (k.into(), v.into())).collect();
-        Report { scenario: r.scenario.id.clone(), config: Pairs(config), rules, steps, flows, findings }
+        let config = r.config.pairs(catalog, r.scenario()).into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        Report { scenario: r.scenario().id.clone(), config: Pairs(config), rules, steps, flows, findings }
     }
 
     /// Pretty-printed JSON, ending in a newline.

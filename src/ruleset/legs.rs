@@ -125,7 +125,7 @@ fn party(r: &Resolution, node: usize, dst: bool, need: Option<&Rule>, region: Op
             None => Party::Platform,
         },
         Zone::Client => {
-            let access = r.config.value_id(r.catalog, r.catalog.routing.access_key);
+            let access = r.config.value_id(&r.catalog, r.catalog.routing.access_key);
             if matches!(access, "vpn" | "expressroute") { Party::OnPremises } else { Party::Internet }
         }
         Zone::Azure | Zone::Managed => service(true),

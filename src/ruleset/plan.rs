@@ -158,9 +158,9 @@ pub fn plan(r: &Resolution, options: &PlanOptions) -> Result<Plan, String> {
                     .into(),
         });
     }
-    let pairs = r.config.pairs(r.catalog, r.scenario);
+    let pairs = r.config.pairs(&r.catalog, r.scenario());
     Ok(Plan {
-        scenario: r.scenario.id.clone(),
+        scenario: r.scenario().id.clone(),
         config: pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         nsg,
         firewall: firewall_spec(&legs),

@@ -162,7 +162,7 @@ impl Traffic {
     /// What `resolution` shows on `layout`. Hops the layout does not know (a layout made for
     /// another scenario) are skipped rather than trusted.
     pub fn new(layout: &Layout, resolution: &Resolution) -> Traffic {
-        let catalog = resolution.catalog;
+        let catalog = &*resolution.catalog;
         let mut traffic = Traffic::empty(layout);
         let mut ports: Vec<Vec<(crate::model::Protocol, crate::model::Ports)>> = vec![Vec::new(); layout.edges.len()];
         for (step, flow) in resolution.flows.iter().enumerate() {

@@ -10,10 +10,11 @@
 //! groups; narrow ones stack the zones from top to bottom.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::geom::{Point, Rect, RectIndex, text_width, wrap};
 use crate::config::Config;
-use crate::model::{Catalog, Direction, Ports, Protocol, Scenario, Zone};
+use crate::model::{Catalog, Direction, Ports, Protocol, ScenarioId, Zone};
 use crate::resolve::{RoutedHop, resolve};
 
 /// Node box height, in CSS pixels.
@@ -185,7 +186,7 @@ pub struct Reach {
 }
 
 impl Reach {
-    pub fn new(catalog: &Catalog, scenario: &Scenario) -> Reach {
+    pub fn new(catalog: &Rc<Catalog>, scenario: ScenarioId) -> Reach {
         let (nodes, edges) = reachable(catalog, scenario);
         Reach { nodes, edges }
     }
@@ -197,7 +198,8 @@ impl Reach {
 }
 
 /// Nodes in catalog order, and edges with every protocol and port that uses them.
-fn reachable(catalog: &Catalog, scenario: &Scenario) -> (Vec<usize>, Vec<EdgeSpec>) {
+fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<usize>, Vec<EdgeSpec>) {
+    let scenario = &catalog.scenarios[id];
     // Every combination, unless a generated file has so many keys that a key-at-a-time sweep
     // must stand in for it.
     let total = scenario.keys.iter().try_fold(1_usize, |n, k| n.checked_mul(k.values.len()));
@@ -219,7 +221,7 @@ fn reachable(catalog: &Catalog, scenario: &Scenario) -> (Vec<usize>, Vec<EdgeSpe
     let mut edges: BTreeMap<(usize, usize, Kind), Vec<(Protocol, Ports)>> = BTreeMap::new();
     let mut order: Vec<(usize, usize, Kind)> = Vec::new();
     for config in &configs {
-        for flow in resolve(catalog, scenario, config).flows {
+        for flow in resolve(catalog, id, config).flows {
             for hop in &flow.hops {
                 used[hop.from] = true;
                 used[hop.to] = true;
@@ -319,7 +321,7 @@ fn grid(zones: &[(Zone, Vec<usize>)], wide: Option<(usize, usize)>) -> Grid {
 }
 
 /// Lays out `scenario` at `width` CSS pixels: [`Reach::new`] then [`Reach::layout`].
-pub fn layout(catalog: &Catalog, scenario: &Scenario, width: f64) -> Layout {
+pub fn layout(catalog: &Rc<Catalog>, scenario: ScenarioId, width: f64) -> Layout {
     Reach::new(catalog, scenario).layout(catalog, width)
 }
 

@@ -258,7 +258,8 @@ fn rules_as_html_is_a_semantic_table() {
 #[test]
 fn every_scenario_renders_as_html_and_svg() {
     let catalog = super::catalog();
-    for s in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let s = &catalog.scenarios[id];
         let (code, html, err) = cli(&["rules", "--scenario", &s.id, "--format", "html"]);
         assert_eq!(code, 0, "{}: {err}", s.id);
         assert_well_formed(&html);
@@ -276,7 +277,7 @@ fn every_scenario_renders_as_html_and_svg() {
                 .filter_map(|t| Some(&t[t.find('>')? + 1..t.find("</text>")?]))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let r = vnet_flows::resolve::resolve(&catalog, s, &vnet_flows::config::Config::defaults(&catalog, s));
+            let r = vnet_flows::resolve::resolve(&catalog, id, &vnet_flows::config::Config::defaults(&catalog, s));
             for flow in &r.flows {
                 for hop in &flow.hops {
                     for word in catalog.nodes[hop.to].label.split_whitespace() {
@@ -312,7 +313,8 @@ fn diagram_follows_the_configuration_and_rejects_bad_options() {
 #[test]
 fn diagram_as_mermaid_is_an_animated_flowchart() {
     let catalog = super::catalog();
-    for s in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let s = &catalog.scenarios[id];
         let (code, text, err) = cli(&["diagram", "--scenario", &s.id, "--format", "mermaid"]);
         assert_eq!(code, 0, "{}: {err}", s.id);
         assert!(text.starts_with("---\ntitle: \"") && text.contains("\nflowchart LR\n"), "{}", s.id);
@@ -327,7 +329,7 @@ fn diagram_as_mermaid_is_an_animated_flowchart() {
             assert_eq!(line.matches('"').count(), 2, "{line}");
         }
         // Every place of every flow is a node of the chart.
-        let r = vnet_flows::resolve::resolve(&catalog, s, &vnet_flows::config::Config::defaults(&catalog, s));
+        let r = vnet_flows::resolve::resolve(&catalog, id, &vnet_flows::config::Config::defaults(&catalog, s));
         for hop in r.flows.iter().flat_map(|f| &f.hops) {
             let id = format!("n_{}[", catalog.nodes[hop.to].id.replace('-', "_"));
             assert!(text.contains(&id), "{}: {id}", s.id);

@@ -10,6 +10,7 @@
 
 use vnet_flows::config::Config;
 use vnet_flows::link;
+use vnet_flows::model::ScenarioId;
 use vnet_flows::resolve::resolve;
 use vnet_flows::ruleset::read::{ReadOptions, read};
 use vnet_flows::ruleset::verify::{CheckOptions, Checker};
@@ -92,12 +93,13 @@ fn fixtures() -> Vec<String> {
 #[test]
 fn rule_files_read_and_check_without_panicking() {
     let catalog = catalog();
-    let scenario = catalog.scenario("compute").unwrap();
+    let id = catalog.scenario_id("compute").unwrap();
+    let scenario = &catalog.scenarios[id];
     let configs = [
         Config::defaults(&catalog, scenario),
         Config::with_settings(&catalog, scenario, ["egress=firewall", "compute_public_ip=on"]).unwrap(),
     ];
-    let resolutions: Vec<_> = configs.iter().map(|c| resolve(&catalog, scenario, c)).collect();
+    let resolutions: Vec<_> = configs.iter().map(|c| resolve(&catalog, id, c)).collect();
     let seeds = fixtures();
     assert!(seeds.len() >= 10, "fixtures missing");
     let mut rng = Rng::new(0x5EED_0001);
@@ -129,8 +131,8 @@ fn url_hashes_and_config_attributes_never_panic() {
     for _ in 0..runs {
         let seed = *rng.pick(&seeds[..]);
         let text = mutate(seed, &mut rng);
-        let applied = link::parse(&text).apply(&catalog, 0, |_, _| 5);
-        assert!(applied.scenario < catalog.scenarios.len());
+        let applied = link::parse(&text).apply(&catalog, ScenarioId(0), |_, _| 5);
+        assert!(applied.scenario.0 < catalog.scenarios.len());
         assert!(applied.notices.iter().all(|n| !n.is_empty()));
         let scenario = &catalog.scenarios[rng.below(catalog.scenarios.len())];
         let mut config = Config::defaults(&catalog, scenario);

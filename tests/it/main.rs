@@ -6,6 +6,7 @@
 //! - `toggles`: configuration keys do what the docs say;
 //! - `scene`: the diagram's layout, frames and hit testing on every configuration, and SVG painting;
 //! - `snapshots`: the Markdown table of each scenario in its default configuration;
+//! - `state`: the widget's reducer, every action and the interleavings of reader, player and host;
 //! - `tidy`: project-wide rules about the source tree itself;
 //! - `why`: the symptom matcher and `vnet-flows why` (own texts, fragments, noisy pastes,
 //!   unrelated text, JSON shape, exit codes, fuzzed queries).
@@ -17,17 +18,20 @@ mod rules;
 mod scene;
 mod shipped;
 mod snapshots;
+mod state;
 mod tidy;
 mod toggles;
 mod validation;
 mod why;
+
+use std::rc::Rc;
 
 use vnet_flows::config::Config;
 use vnet_flows::model::Catalog;
 use vnet_flows::resolve::{Resolution, resolve};
 
 /// The shipped catalog; the tests fail here, with every problem listed, if it does not load.
-pub fn catalog() -> Catalog {
+pub fn catalog() -> Rc<Catalog> {
     match vnet_flows::shipped_catalog() {
         Ok(c) => c,
         Err(errors) => {
@@ -38,9 +42,9 @@ pub fn catalog() -> Catalog {
 }
 
 /// Resolves `scenario` with `settings` (`key=value`) on top of its defaults.
-pub fn resolve_with<'c>(catalog: &'c Catalog, scenario: &str, settings: &[&str]) -> Resolution<'c> {
-    let scenario = catalog.scenario(scenario).unwrap_or_else(|| panic!("no scenario {scenario}"));
-    let config = Config::with_settings(catalog, scenario, settings.iter().copied())
+pub fn resolve_with(catalog: &Rc<Catalog>, scenario: &str, settings: &[&str]) -> Resolution {
+    let id = catalog.scenario_id(scenario).unwrap_or_else(|| panic!("no scenario {scenario}"));
+    let config = Config::with_settings(catalog, &catalog.scenarios[id], settings.iter().copied())
         .unwrap_or_else(|e| panic!("bad settings {settings:?}: {e:?}"));
-    resolve(catalog, scenario, &config)
+    resolve(catalog, id, &config)
 }

@@ -42,8 +42,9 @@ fn the_exported_plan_passes_check_everywhere() {
     let options = PlanOptions { deny_outbound: true, ..PlanOptions::default() };
     let mut checked = 0;
     for (id, config) in every_configuration() {
-        let scenario = catalog.scenario(&id).unwrap();
-        let r = resolve(&catalog, scenario, &config);
+        let sid = catalog.scenario_id(&id).unwrap();
+        let scenario = &catalog.scenarios[sid];
+        let r = resolve(&catalog, sid, &config);
         let plan = export_plan(&r, &options).unwrap();
         for region in [None, Some("westeurope")] {
             let set = rule_set(&plan, region.unwrap_or("<region>"));
@@ -68,7 +69,7 @@ fn app_protocols_are_web_only() {
     // A sanity check of the plan's firewall: application rules carry only HTTP or HTTPS.
     let catalog = catalog();
     for (id, config) in every_configuration() {
-        let r = resolve(&catalog, catalog.scenario(&id).unwrap(), &config);
+        let r = resolve(&catalog, catalog.scenario_id(&id).unwrap(), &config);
         if let Some(fw) = export_plan(&r, &PlanOptions::default()).unwrap().firewall {
             for a in &fw.application {
                 assert!(
@@ -92,8 +93,9 @@ fn every_export_format_reads_back_and_passes_check() {
     let options = PlanOptions { deny_outbound: true, ..PlanOptions::default() };
     let read_options = ReadOptions::default();
     for (id, config) in every_configuration() {
-        let scenario = catalog.scenario(&id).unwrap();
-        let r = resolve(&catalog, scenario, &config);
+        let sid = catalog.scenario_id(&id).unwrap();
+        let scenario = &catalog.scenarios[sid];
+        let r = resolve(&catalog, sid, &config);
         let plan = export_plan(&r, &options).unwrap();
         let at = || format!("{id} {}", config.summary(&catalog, scenario));
         let nsg_json = write::nsg_json(&plan);
@@ -122,8 +124,9 @@ fn removing_one_exported_rule_blocks_exactly_the_hops_it_admitted() {
     let options = PlanOptions { deny_outbound: true, ..PlanOptions::default() };
     let mut removals = 0;
     for (id, config) in some_configurations(5) {
-        let scenario = catalog.scenario(&id).unwrap();
-        let r = resolve(&catalog, scenario, &config);
+        let sid = catalog.scenario_id(&id).unwrap();
+        let scenario = &catalog.scenarios[sid];
+        let r = resolve(&catalog, sid, &config);
         let plan = export_plan(&r, &options).unwrap();
         let full = rule_set(&plan, "<region>");
         let base = Checker::new(&catalog, &full, &CheckOptions::default()).check(&r);

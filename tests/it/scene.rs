@@ -71,16 +71,17 @@ fn check_shapes(name: &str, l: &Layout, shapes: &[Shape]) {
 fn every_scenario_in_every_configuration_at_two_widths() {
     let catalog = catalog();
     let mut configurations = 0;
-    for scenario in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
         for width in WIDTHS {
-            let l = layout(&catalog, scenario, width);
+            let l = layout(&catalog, id, width);
             let name = format!("{} at {width}px", scenario.id);
             assert_eq!(l.width, width, "{name}");
             assert_eq!(l.stacked, width < 560.0, "{name}: stacking");
             check_layout(&name, &l);
             for config in Config::combinations(&catalog, scenario) {
                 configurations += 1;
-                let r = resolve(&catalog, scenario, &config);
+                let r = resolve(&catalog, id, &config);
                 let traffic = Traffic::new(&l, &r);
                 let name = format!("{name} with {}", config.summary(&catalog, scenario));
                 // Every hop of every flow has its edge: the layout covers every configuration.
@@ -131,11 +132,12 @@ fn every_scenario_in_every_configuration_at_two_widths() {
 #[test]
 fn edge_labels_do_not_overlap_in_default_configurations() {
     let catalog = catalog();
-    for scenario in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
         for width in WIDTHS {
             let wide = width >= 1000.0;
-            let l = layout(&catalog, scenario, width);
-            let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+            let l = layout(&catalog, id, width);
+            let r = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
             let t = Traffic::new(&l, &r);
             let rects: Vec<Rect> = t
                 .edges
@@ -167,10 +169,11 @@ fn scenes_paint_to_svg() {
     let catalog = catalog();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/scenes");
     std::fs::create_dir_all(&dir).unwrap();
-    for scenario in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
         for width in WIDTHS {
-            let l = layout(&catalog, scenario, width);
-            let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+            let l = layout(&catalog, id, width);
+            let r = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
             let t = Traffic::new(&l, &r);
             let shapes = diagram(&l, &t, &t, 1.0, &Emphasis { step: Some(0), ..Emphasis::default() });
             let mut svg = String::new();
@@ -194,13 +197,14 @@ fn small_and_empty_scenarios_lay_out() {
         "{}\n[[scenarios]]\nid = \"empty\"\ntitle = \"Empty\"\nsummary = \"Nothing flows.\"\nkeys = []\n",
         include_str!("fixtures/minimal.toml")
     );
-    let catalog = vnet_flows::data::load(&text).unwrap_or_else(|e| panic!("{e:?}"));
-    for scenario in &catalog.scenarios {
+    let catalog = std::rc::Rc::new(vnet_flows::data::load(&text).unwrap_or_else(|e| panic!("{e:?}")));
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
         for width in [0.0, 320.0, 1280.0] {
-            let l = layout(&catalog, scenario, width);
+            let l = layout(&catalog, id, width);
             assert!(l.width.is_finite() && l.height.is_finite() && l.height >= 0.0, "{} at {width}", scenario.id);
             check_layout(&scenario.id, &l);
-            let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+            let r = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
             let t = Traffic::new(&l, &r);
             check_shapes(&scenario.id, &l, &diagram(&l, &t, &t, 1.0, &Emphasis::default()));
             assert_eq!(packet_position(&l, &t, 0, 0.5).is_some(), !r.flows.is_empty());
@@ -214,11 +218,12 @@ fn small_and_empty_scenarios_lay_out() {
 #[test]
 fn a_change_fades_edges_in_and_out() {
     let catalog = catalog();
-    let scenario = catalog.scenario("compute").unwrap();
-    let l = layout(&catalog, scenario, 1280.0);
+    let id = catalog.scenario_id("compute").unwrap();
+    let scenario = &catalog.scenarios[id];
+    let l = layout(&catalog, id, 1280.0);
     let at = |settings: &[&str]| {
         let config = Config::with_settings(&catalog, scenario, settings.iter().copied()).unwrap();
-        Traffic::new(&l, &resolve(&catalog, scenario, &config))
+        Traffic::new(&l, &resolve(&catalog, id, &config))
     };
     let (before, after) = (at(&["compute_public_ip=off"]), at(&["compute_public_ip=on"]));
     let appearing: Vec<usize> =
@@ -262,9 +267,10 @@ fn palette_colours_parse_as_browsers_report_them() {
 #[test]
 fn packet_bounds_cover_what_is_drawn() {
     let catalog = catalog();
-    for scenario in &catalog.scenarios {
-        let l = layout(&catalog, scenario, 1280.0);
-        let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
+        let l = layout(&catalog, id, 1280.0);
+        let r = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
         let t = Traffic::new(&l, &r);
         for step in 0..t.steps.len() {
             for progress in [0.0, 0.33, 0.9] {
@@ -296,10 +302,11 @@ fn packet_bounds_cover_what_is_drawn() {
 #[test]
 fn the_step_highlight_is_the_steps_edges() {
     let catalog = catalog();
-    for scenario in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
         for width in [360.0, 1280.0] {
-            let l = layout(&catalog, scenario, width);
-            let r = resolve(&catalog, scenario, &Config::defaults(&catalog, scenario));
+            let l = layout(&catalog, id, width);
+            let r = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
             let t = Traffic::new(&l, &r);
             for (step, edges) in t.steps.iter().enumerate() {
                 let shapes = vnet_flows::scene::highlight(&l, &t, step);

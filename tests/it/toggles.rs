@@ -6,7 +6,7 @@ use vnet_flows::resolve::Resolution;
 
 use super::{catalog, resolve_with};
 
-fn rule_ids<'a>(r: &'a Resolution) -> Vec<&'a str> {
+fn rule_ids(r: &Resolution) -> Vec<&str> {
     r.rules.iter().map(|&i| r.catalog.rules[i].id.as_str()).collect()
 }
 
@@ -15,7 +15,7 @@ fn inbound(r: &Resolution) -> usize {
 }
 
 /// Every node a resolution's flows pass through, by id.
-fn nodes_on_path<'a>(r: &'a Resolution) -> Vec<&'a str> {
+fn nodes_on_path(r: &Resolution) -> Vec<&str> {
     r.flows.iter().flat_map(|f| &f.hops).flat_map(|h| [h.from, h.to]).map(|n| r.catalog.nodes[n].id.as_str()).collect()
 }
 
@@ -229,10 +229,11 @@ fn the_workspace_private_endpoint_switches_client_paths() {
 #[test]
 fn resolution_is_deterministic_and_blocked_findings_come_first() {
     let catalog = catalog();
-    for scenario in &catalog.scenarios {
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
         for config in vnet_flows::config::Config::combinations(&catalog, scenario) {
-            let a = vnet_flows::resolve::resolve(&catalog, scenario, &config);
-            let b = vnet_flows::resolve::resolve(&catalog, scenario, &config);
+            let a = vnet_flows::resolve::resolve(&catalog, id, &config);
+            let b = vnet_flows::resolve::resolve(&catalog, id, &config);
             assert_eq!((&a.rules, &a.steps, &a.flows, &a.findings), (&b.rules, &b.steps, &b.flows, &b.findings));
             let severities: Vec<Severity> = a.findings.iter().map(|&f| catalog.findings[f].severity).collect();
             assert!(severities.is_sorted(), "{severities:?}");

@@ -1,6 +1,8 @@
 //! Broken data files: each test appends broken entries to a minimal valid file and checks the
 //! full list of reported problems, with their lines, through `vnet-flows check-data`'s logic.
 
+use std::rc::Rc;
+
 use expect_test::{Expect, expect};
 use vnet_flows::check::check as consistency;
 use vnet_flows::data::load;
@@ -13,7 +15,7 @@ fn check(extra: &str, expected: Expect) {
     let text = format!("{MINIMAL}\n{extra}");
     let offset = MINIMAL.lines().count() + 1;
     let errors = match load(&text) {
-        Ok(catalog) => consistency(&catalog, &text),
+        Ok(catalog) => consistency(&Rc::new(catalog), &text),
         Err(errors) => errors,
     };
     let rendered: Vec<String> = errors
@@ -279,13 +281,13 @@ fn a_declared_key_must_change_something() {
     let text = MINIMAL
         .replace(r#"keys = ["egress", "pip"]"#, r#"keys = ["egress", "pip", "client"]"#)
         .replace(r#"when = "pip=on""#, "");
-    let catalog = load(&text).expect("loads");
+    let catalog = Rc::new(load(&text).expect("loads"));
     let rendered: Vec<String> = consistency(&catalog, &text).iter().map(|e| e.to_string()).collect();
     expect![[r#"line 95: scenario "demo": key `pip` changes nothing in this scenario: no condition names it"#]]
         .assert_eq(&rendered.join("\n"));
     // Named, but every value has the same effect: the resolutions tell.
     let text = MINIMAL.replace(r#"when = "pip=on""#, r#"when = "pip=on|off""#);
-    let catalog = load(&text).expect("loads");
+    let catalog = Rc::new(load(&text).expect("loads"));
     let rendered: Vec<String> = consistency(&catalog, &text).iter().map(|e| e.to_string()).collect();
     expect![[r#"line 95: scenario "demo": key `pip` changes nothing in this scenario, in any configuration"#]]
         .assert_eq(&rendered.join("\n"));

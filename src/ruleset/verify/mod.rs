@@ -123,9 +123,9 @@ impl<'s> Checker<'s> {
             tally.assume(note);
         }
         let obsolete = self.obsolete(r);
-        let pairs = r.config.pairs(r.catalog, r.scenario);
+        let pairs = r.config.pairs(&r.catalog, r.scenario());
         CheckReport {
-            scenario: r.scenario.id.clone(),
+            scenario: r.scenario().id.clone(),
             config: Pairs(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
             region: self.region.clone(),
             assumptions: self.assumptions(tally.assumptions),

@@ -84,9 +84,8 @@ impl Checker<'_> {
 
     /// Rules in the files that admit traffic the docs have dropped.
     pub(super) fn obsolete(&self, r: &Resolution) -> Vec<Obsolete> {
-        let scenario = r.catalog.scenarios.iter().position(|s| s.id == r.scenario.id);
         let mut out = Vec::new();
-        for retired in r.catalog.retired.iter().filter(|x| scenario.is_some_and(|s| x.scenarios.contains(&s))) {
+        for retired in r.catalog.retired.iter().filter(|x| x.scenarios.contains(&r.scenario.0)) {
             let entry = |id: RuleId| {
                 let by = self.describe(id);
                 Obsolete {

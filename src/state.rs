@@ -1,0 +1,367 @@
+//! The widget's state and its one reducer. Everything the reader, the player and the host do is
+//! an [`Action`]; [`State::update`] is the only code that changes the state, and it resolves the
+//! configuration once per change, into an `Rc` every component shares.
+//!
+//! Pure like the model: no web names, natively tested (`tests/it/state.rs`). The web layer runs
+//! it through Yew's `use_reducer` and derives from it what it tells the host ([`State::report`])
+//! and what it writes into the URL hash ([`State::hash`]).
+//!
+//! Two meanings of "step" meet here: the data's setup *steps* (`Catalog::steps`, what an
+//! administrator does), and the animation's position in the flows. This module calls the second
+//! the *flow on show* (`State::flow`); only the host interface and the hash say `step` for it.
+
+use std::rc::Rc;
+
+use crate::config::Config;
+use crate::link::{self, Link};
+use crate::model::{Catalog, ScenarioId};
+use crate::resolve::{Resolution, resolve};
+
+/// A host's request: a scenario, settings, or both.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Request {
+    pub scenario: Option<String>,
+    pub settings: Vec<(String, String)>,
+    /// Start from the current configuration (`setConfig`, a new scenario) rather than from the
+    /// scenario's defaults (the `config` attribute).
+    pub merge: bool,
+}
+
+/// The state a host can read: ids as in the hash and the command line, and a 1-based step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub scenario: String,
+    pub config: Vec<(String, String)>,
+    pub step: usize,
+}
+
+/// Who made a change. Only the reader's changes are announced to the host as events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    Reader,
+    /// The animation moving on by itself.
+    Player,
+    Host,
+}
+
+/// A move in a list that wraps round at its ends: the flows, the tabs, the diagram's places.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Move {
+    To(usize),
+    /// The one before, wrapping round to the last.
+    Previous,
+    /// The one after, wrapping round to the first.
+    Next,
+    Last,
+}
+
+impl Move {
+    /// The move an arrow key, Home or End asks for (`key` as the browser names it).
+    pub fn of_key(key: &str) -> Option<Move> {
+        match key {
+            "ArrowRight" | "ArrowDown" => Some(Move::Next),
+            "ArrowLeft" | "ArrowUp" => Some(Move::Previous),
+            "Home" => Some(Move::To(0)),
+            "End" => Some(Move::Last),
+            _ => None,
+        }
+    }
+
+    /// Where the move leads from `at` in a list of `count` items (0 when it is empty).
+    pub fn from(self, at: usize, count: usize) -> usize {
+        let count = count.max(1);
+        match self {
+            Move::To(n) => n.min(count - 1),
+            Move::Previous => (at.min(count - 1) + count - 1) % count,
+            Move::Next => (at + 1) % count,
+            Move::Last => count - 1,
+        }
+    }
+}
+
+/// Everything that changes the state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The reader chose value `value` of key `key` (indices into the catalog).
+    SetValue {
+        key: usize,
+        value: usize,
+    },
+    /// The reader chose a scenario; the keys it shares with the old one keep their values.
+    SetScenario(ScenarioId),
+    /// Show another flow.
+    Step {
+        to: Move,
+        by: By,
+    },
+    /// The reader picked a flow in the list: show it and stop playing.
+    Pick(usize),
+    Play,
+    Pause,
+    Speed(f64),
+    /// The system's motion preference (or the host's `still`): reduced stops the player.
+    ReducedMotion(bool),
+    /// The rules of what the pointer or focus is on in the diagram (empty when nothing).
+    Hover(Vec<usize>),
+    /// A rule chosen in the table or on the diagram, or none.
+    ChooseRule(Option<usize>),
+    /// The host's requests so far, oldest first; those not seen yet are applied in order.
+    HostRequests(Rc<Vec<Request>>),
+    /// The URL hash changed (the reader edited it, or went back).
+    HashChanged(String),
+    DismissNotices,
+    /// The first render is on screen: what sits below the diagram may render now.
+    Settled,
+}
+
+/// The reader's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    /// The scenario, configuration and what applies to them, resolved once per change.
+    pub resolution: Rc<Resolution>,
+    /// The flow on show: an index into `resolution.flows` (0 when there are none).
+    pub flow: usize,
+    pub playing: bool,
+    pub speed: f64,
+    pub reduced_motion: bool,
+    /// The rules of what the pointer or focus is on in the diagram.
+    pub hovered_rules: Vec<usize>,
+    pub chosen_rule: Option<usize>,
+    /// What the last host request or link had to ignore.
+    pub notices: Vec<String>,
+    /// The text for the live region: new findings after a change, a flow chosen by hand.
+    pub announcement: String,
+    /// How many of the host's requests have been applied.
+    pub requests_seen: usize,
+    /// Counts changes of scenario, configuration or flow on show; 0 is the starting state.
+    pub revision: u64,
+    /// Who made the change that `revision` counts.
+    pub changed_by: By,
+    /// Whether the first render is on screen (see [`Action::Settled`]).
+    pub settled: bool,
+}
+
+/// How a widget starts.
+pub struct Start<'a> {
+    pub catalog: Rc<Catalog>,
+    /// The page's URL hash, when the widget keeps its state there.
+    pub hash: Option<&'a str>,
+    /// The host's requests so far (the first is the element's attributes).
+    pub requests: &'a [Request],
+    pub reduced_motion: bool,
+}
+
+impl State {
+    /// The starting state: from a link in the hash, when the widget owns the hash and the link
+    /// says something; otherwise from the host's requests, in order.
+    pub fn new(start: Start) -> State {
+        let catalog = &start.catalog;
+        let link = start.hash.map(link::parse).filter(Link::has_state);
+        let (scenario, config, flow, notices) = match link {
+            Some(link) => {
+                let applied = link.apply(catalog, ScenarioId(0), |s, c| resolve(catalog, s, c).flows.len());
+                (applied.scenario, applied.config, applied.step, applied.notices)
+            }
+            None => {
+                let first = start.requests.first().cloned().unwrap_or_default();
+                let (scenario, config, mut notices) = apply_request(catalog, None, &first);
+                let mut at = (scenario, config);
+                for request in start.requests.iter().skip(1) {
+                    let (s, c, mut more) = apply_request(catalog, Some(&at), request);
+                    at = (s, c);
+                    notices.append(&mut more);
+                }
+                (at.0, at.1, 0, notices)
+            }
+        };
+        let resolution = Rc::new(resolve(catalog, scenario, &config));
+        State {
+            flow: flow.min(resolution.flows.len().saturating_sub(1)),
+            resolution,
+            playing: !start.reduced_motion,
+            speed: 1.0,
+            reduced_motion: start.reduced_motion,
+            hovered_rules: Vec::new(),
+            chosen_rule: None,
+            notices,
+            announcement: String::new(),
+            requests_seen: start.requests.len().max(1),
+            revision: 0,
+            changed_by: By::Host,
+            settled: false,
+        }
+    }
+
+    pub fn catalog(&self) -> &Rc<Catalog> {
+        &self.resolution.catalog
+    }
+
+    pub fn scenario(&self) -> ScenarioId {
+        self.resolution.scenario
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.resolution.config
+    }
+
+    /// Whether the animation runs: playing, and motion not reduced.
+    pub fn moving(&self) -> bool {
+        self.playing && !self.reduced_motion
+    }
+
+    /// Applies `action`.
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::SetValue { key, value } => self.set_value(key, value),
+            Action::SetScenario(to) => {
+                if to.0 < self.catalog().scenarios.len() && to != self.scenario() {
+                    let config = self.config().carried_over(self.catalog(), &self.catalog().scenarios[to]);
+                    self.choose(to, config, 0, By::Reader);
+                }
+            }
+            Action::Step { to, by } => self.step(to, by),
+            Action::Pick(flow) => {
+                self.playing = false;
+                self.step(Move::To(flow), By::Reader);
+            }
+            Action::Play => self.playing = !self.reduced_motion,
+            Action::Pause => self.playing = false,
+            Action::Speed(speed) if speed.is_finite() && speed > 0.0 => self.speed = speed,
+            Action::Speed(_) => {}
+            Action::ReducedMotion(reduced) => {
+                self.reduced_motion = reduced;
+                self.playing &= !reduced;
+            }
+            Action::Hover(rules) => self.hovered_rules = rules,
+            Action::ChooseRule(rule) => self.chosen_rule = rule,
+            Action::HostRequests(requests) => self.host_requests(&requests),
+            Action::HashChanged(hash) => self.hash_changed(&hash),
+            Action::DismissNotices => self.notices.clear(),
+            Action::Settled => self.settled = true,
+        }
+    }
+
+    /// What the host is told: the state, and whether the reader made the last change.
+    pub fn report(&self) -> (Snapshot, bool) {
+        let catalog = self.catalog();
+        let scenario = &catalog.scenarios[self.scenario()];
+        let config = self.config().pairs(catalog, scenario);
+        let config = config.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        (Snapshot { scenario: scenario.id.clone(), config, step: self.flow + 1 }, self.changed_by == By::Reader)
+    }
+
+    /// The URL hash for this state, keeping the parts of `current` that are not the widget's.
+    pub fn hash(&self, current: &str) -> String {
+        let catalog = self.catalog();
+        let scenario = &catalog.scenarios[self.scenario()];
+        let pairs = self.config().pairs(catalog, scenario);
+        link::format(&link::parse(current).others, &scenario.id, &pairs, self.flow)
+    }
+
+    /// The rules the diagram lights up in the table: the flow on show's and the hovered ones.
+    pub fn highlighted_rules(&self) -> Vec<usize> {
+        let flow = self.resolution.flows.get(self.flow);
+        let own = flow.into_iter().flat_map(|f| f.hops.iter().filter_map(|h| h.rule));
+        own.chain(self.hovered_rules.iter().copied()).collect()
+    }
+
+    fn set_value(&mut self, key: usize, value: usize) {
+        let catalog = self.catalog().clone();
+        let Some(id) = catalog.keys.get(key).and_then(|k| Some((&k.id, k.values.get(value)?))) else { return };
+        let mut config = self.config().clone();
+        let scenario = &catalog.scenarios[self.scenario()];
+        if config.set(&catalog, scenario, &format!("{}={}", id.0, id.1)).is_err() || config == *self.config() {
+            return;
+        }
+        let before = self.resolution.findings.clone();
+        self.choose(self.scenario(), config, self.flow, By::Reader);
+        // A new finding is announced: the reader changed a select and may not see it appear.
+        let news: Vec<String> = self
+            .resolution
+            .findings
+            .iter()
+            .filter(|f| !before.contains(f))
+            .map(|&f| format!("{}: {}", catalog.findings[f].severity.label(), catalog.findings[f].text))
+            .collect();
+        if !news.is_empty() {
+            self.announcement = news.join(" ");
+        }
+    }
+
+    fn step(&mut self, to: Move, by: By) {
+        let flow = to.from(self.flow, self.resolution.flows.len());
+        // Moving by hand is announced; the player's own moves are not, so autoplay stays quiet.
+        if by == By::Reader
+            && let Some(f) = self.resolution.flows.get(flow)
+        {
+            let purpose = &self.catalog().flows[f.flow].purpose;
+            self.announcement = format!("Step {} of {}: {purpose}", flow + 1, self.resolution.flows.len());
+        }
+        if flow != self.flow {
+            self.flow = flow;
+            self.changed(by);
+        }
+    }
+
+    fn host_requests(&mut self, requests: &[Request]) {
+        let from = std::mem::replace(&mut self.requests_seen, requests.len().max(1));
+        let Some(new) = requests.get(from..).filter(|new| !new.is_empty()) else { return };
+        let catalog = self.catalog().clone();
+        let mut at = (self.scenario(), self.config().clone());
+        let mut notices = Vec::new();
+        for request in new {
+            let (s, c, mut more) = apply_request(&catalog, Some(&at), request);
+            at = (s, c);
+            notices.append(&mut more);
+        }
+        self.notices = notices;
+        let flow = if at == (self.scenario(), self.config().clone()) { self.flow } else { 0 };
+        self.choose(at.0, at.1, flow, By::Host);
+    }
+
+    fn hash_changed(&mut self, hash: &str) {
+        let link = link::parse(hash);
+        if !link.has_state() {
+            return;
+        }
+        let catalog = self.catalog().clone();
+        let applied = link.apply(&catalog, ScenarioId(0), |s, c| resolve(&catalog, s, c).flows.len());
+        self.notices = applied.notices;
+        self.choose(applied.scenario, applied.config, applied.step, By::Reader);
+    }
+
+    /// Moves to `scenario` and `config`, showing flow `flow` (or the last one there is).
+    fn choose(&mut self, scenario: ScenarioId, config: Config, flow: usize, by: By) {
+        let same = scenario == self.scenario() && config == *self.config();
+        if !same {
+            self.resolution = Rc::new(resolve(self.catalog(), scenario, &config));
+            self.chosen_rule = None;
+            self.hovered_rules.clear();
+        }
+        let flow = flow.min(self.resolution.flows.len().saturating_sub(1));
+        if !same || flow != self.flow {
+            self.flow = flow;
+            self.changed(by);
+        }
+    }
+
+    fn changed(&mut self, by: By) {
+        self.revision += 1;
+        self.changed_by = by;
+    }
+}
+
+/// Where the host's `request` leads from `current` (the starting state when `None`), and what it
+/// had to ignore. A new scenario keeps the values of the keys it shares with the old one, when
+/// the request merges; the settings then apply in order, as a link's do.
+fn apply_request(
+    catalog: &Rc<Catalog>,
+    current: Option<&(ScenarioId, Config)>,
+    request: &Request,
+) -> (ScenarioId, Config, Vec<String>) {
+    let link = Link { scenario: request.scenario.clone(), settings: request.settings.clone(), ..Link::default() };
+    let fallback = current.map_or(ScenarioId(0), |c| c.0);
+    let from = current.filter(|_| request.merge).map(|c| &c.1);
+    let applied = link.apply_over(catalog, fallback, from, |_, _| 1);
+    (applied.scenario, applied.config, applied.notices)
+}

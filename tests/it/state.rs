@@ -1,0 +1,302 @@
+//! The widget's reducer (`src/state.rs`): every action, and the interleavings of reader, player,
+//! host and URL hash that the browser tests also guard.
+
+use std::rc::Rc;
+
+use vnet_flows::model::{Catalog, ScenarioId};
+use vnet_flows::state::{Action, By, Move, Request, Start, State};
+
+use crate::catalog;
+
+fn start(hash: Option<&str>, requests: &[Request]) -> State {
+    State::new(Start { catalog: catalog(), hash, requests, reduced_motion: false })
+}
+
+/// A widget on `scenario` in its defaults, as the element's attributes ask.
+fn on(scenario: &str) -> State {
+    start(None, &[ask(Some(scenario), &[], false)])
+}
+
+fn ask(scenario: Option<&str>, settings: &[(&str, &str)], merge: bool) -> Request {
+    Request {
+        scenario: scenario.map(str::to_string),
+        settings: settings.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        merge,
+    }
+}
+
+/// The action that sets `key` to `value` (ids, as the reader sees them in a select).
+fn set(catalog: &Catalog, key: &str, value: &str) -> Action {
+    let k = catalog.keys.iter().position(|k| k.id == key).expect("a key");
+    let v = catalog.keys[k].values.iter().position(|v| v == value).expect("a value");
+    Action::SetValue { key: k, value: v }
+}
+
+fn scenario_id(state: &State) -> &str {
+    &state.catalog().scenarios[state.scenario()].id
+}
+
+fn value<'s>(state: &'s State, key: &str) -> &'s str {
+    let k = state.catalog().keys.iter().position(|k| k.id == key).expect("a key");
+    state.config().value_id(state.catalog(), k)
+}
+
+fn host(state: &mut State, requests: &mut Vec<Request>, request: Request) {
+    requests.push(request);
+    state.update(Action::HostRequests(Rc::new(requests.clone())));
+}
+
+#[test]
+fn starts_from_the_hosts_requests_in_order() {
+    let first = ask(Some("compute"), &[("egress", "firewall")], false);
+    let second = ask(None, &[("compute_public_ip", "on")], true);
+    let s = start(None, &[first, second]);
+    assert_eq!(scenario_id(&s), "compute");
+    assert_eq!((value(&s, "egress"), value(&s, "compute_public_ip")), ("firewall", "on"));
+    assert_eq!((s.flow, s.revision, s.requests_seen), (0, 0, 2));
+    assert!(s.playing && !s.settled && s.notices.is_empty());
+    assert!(!s.report().1, "the starting state is not the reader's change");
+}
+
+#[test]
+fn a_link_in_the_hash_wins_over_the_attributes_and_a_link_without_state_does_not() {
+    let attrs = [ask(Some("compute"), &[], false)];
+    let s = start(Some("#vf.scenario=aks&vf.step=2"), &attrs);
+    assert_eq!((scenario_id(&s), s.flow), ("aks", 1));
+    let s = start(Some("#intro&vf.step=2"), &attrs);
+    assert_eq!((scenario_id(&s), s.flow), ("compute", 0));
+}
+
+#[test]
+fn starting_with_reduced_motion_does_not_play() {
+    let s = State::new(Start { catalog: catalog(), hash: None, requests: &[], reduced_motion: true });
+    assert!(!s.playing && !s.moving());
+    assert_eq!(s.scenario(), ScenarioId(0));
+}
+
+#[test]
+fn set_value_resolves_once_and_announces_new_findings() {
+    let mut s = on("compute");
+    let before = s.resolution.clone();
+    let catalog = s.catalog().clone();
+    s.update(set(&catalog, "workspace_pe", "off"));
+    assert_eq!(value(&s, "workspace_pe"), "off");
+    assert!(!Rc::ptr_eq(&before, &s.resolution));
+    assert_eq!(s.resolution.config, *s.config());
+    assert_eq!((s.revision, s.changed_by), (1, By::Reader));
+    assert!(s.report().1);
+    assert!(s.announcement.starts_with("Will not work: "), "{}", s.announcement);
+}
+
+#[test]
+fn set_value_ignores_what_changes_nothing_or_is_not_there() {
+    let mut s = on("compute");
+    let catalog = s.catalog().clone();
+    let same = s.clone();
+    s.update(set(&catalog, "workspace_pe", "on"));
+    s.update(Action::SetValue { key: 999, value: 0 });
+    s.update(Action::SetValue { key: 0, value: 999 });
+    // `aks_private` is not a key of `compute`.
+    s.update(set(&catalog, "aks_private", "on"));
+    assert_eq!(s, same);
+    assert!(Rc::ptr_eq(&s.resolution, &same.resolution));
+}
+
+#[test]
+fn set_scenario_keeps_the_shared_keys_and_ignores_an_unknown_scenario() {
+    let mut s = on("compute");
+    let catalog = s.catalog().clone();
+    s.update(set(&catalog, "egress", "firewall"));
+    s.update(Action::Step { to: Move::To(3), by: By::Reader });
+    s.update(Action::SetScenario(catalog.scenario_id("aks").unwrap()));
+    assert_eq!((scenario_id(&s), value(&s, "egress"), s.flow), ("aks", "firewall", 0));
+    assert_eq!(s.changed_by, By::Reader);
+    let same = s.clone();
+    s.update(Action::SetScenario(ScenarioId(catalog.scenarios.len())));
+    s.update(Action::SetScenario(s.scenario()));
+    assert_eq!(s, same);
+}
+
+#[test]
+fn steps_wrap_round_and_only_the_readers_are_announced() {
+    let mut s = on("compute");
+    let count = s.resolution.flows.len();
+    s.update(Action::Step { to: Move::Previous, by: By::Player });
+    assert_eq!((s.flow, s.changed_by), (count - 1, By::Player));
+    assert!(s.announcement.is_empty(), "the player moves quietly");
+    assert!(!s.report().1);
+    s.update(Action::Step { to: Move::Next, by: By::Reader });
+    assert_eq!(s.flow, 0);
+    assert!(s.announcement.starts_with(&format!("Step 1 of {count}: ")), "{}", s.announcement);
+    assert_eq!(s.report().0.step, 1);
+    s.update(Action::Step { to: Move::Last, by: By::Host });
+    assert_eq!((s.flow, s.changed_by), (count - 1, By::Host));
+    let revision = s.revision;
+    s.update(Action::Step { to: Move::To(count + 10), by: By::Reader });
+    assert_eq!((s.flow, s.revision), (count - 1, revision), "past the end is the last, and no change");
+}
+
+#[test]
+fn pick_shows_the_flow_and_stops_playing() {
+    let mut s = on("compute");
+    s.update(Action::Pick(2));
+    assert_eq!((s.flow, s.playing, s.changed_by), (2, false, By::Reader));
+}
+
+#[test]
+fn play_pause_speed_and_reduced_motion() {
+    let mut s = on("compute");
+    s.update(Action::Pause);
+    assert!(!s.playing);
+    s.update(Action::Play);
+    assert!(s.moving());
+    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        s.update(Action::Speed(bad));
+        assert_eq!(s.speed, 1.0);
+    }
+    s.update(Action::Speed(2.0));
+    assert_eq!(s.speed, 2.0);
+    s.update(Action::ReducedMotion(true));
+    assert!(!s.playing);
+    s.update(Action::Play);
+    assert!(!s.playing && !s.moving(), "reduced motion keeps the player still");
+    s.update(Action::ReducedMotion(false));
+    s.update(Action::Play);
+    assert!(s.moving());
+    assert_eq!(s.revision, 0, "none of these changes the scenario, configuration or flow");
+}
+
+#[test]
+fn hover_and_chosen_rule_light_up_rules_until_the_configuration_changes() {
+    let mut s = on("compute");
+    let catalog = s.catalog().clone();
+    let own: Vec<usize> = s.resolution.flows[0].hops.iter().filter_map(|h| h.rule).collect();
+    s.update(Action::Hover(vec![999_999]));
+    s.update(Action::ChooseRule(Some(3)));
+    let lit = s.highlighted_rules();
+    assert!(own.iter().all(|r| lit.contains(r)) && lit.contains(&999_999));
+    s.update(set(&catalog, "egress", "firewall"));
+    assert!(s.hovered_rules.is_empty() && s.chosen_rule.is_none());
+    s.update(Action::ChooseRule(Some(1)));
+    s.update(Action::ChooseRule(None));
+    assert_eq!(s.chosen_rule, None);
+}
+
+#[test]
+fn host_requests_apply_only_the_new_ones_and_report_no_reader_change() {
+    let mut requests = vec![ask(Some("compute"), &[], false)];
+    let mut s = start(None, &requests);
+    host(&mut s, &mut requests, ask(None, &[("egress", "nat-gateway")], true));
+    assert_eq!((value(&s, "egress"), s.changed_by, s.requests_seen), ("nat-gateway", By::Host, 2));
+    assert!(!s.report().1);
+    // The reader changes a key; replaying the same list must not undo it.
+    let catalog = s.catalog().clone();
+    s.update(set(&catalog, "egress", "firewall"));
+    s.update(Action::HostRequests(Rc::new(requests.clone())));
+    assert_eq!(value(&s, "egress"), "firewall");
+    // The `config` attribute starts from the defaults; `setConfig` merges.
+    host(&mut s, &mut requests, ask(None, &[("compute_public_ip", "on")], false));
+    assert_eq!((value(&s, "egress"), value(&s, "compute_public_ip")), ("default", "on"));
+}
+
+#[test]
+fn a_host_request_with_unknown_keys_gets_notices_that_the_reader_can_dismiss() {
+    let mut requests = vec![ask(Some("compute"), &[], false)];
+    let mut s = start(None, &requests);
+    host(&mut s, &mut requests, ask(Some("nope"), &[("colour", "blue"), ("egress", "teleport")], true));
+    assert_eq!(scenario_id(&s), "compute");
+    assert_eq!(s.notices.len(), 3, "{:?}", s.notices);
+    s.update(Action::DismissNotices);
+    assert!(s.notices.is_empty());
+}
+
+#[test]
+fn hash_changes_apply_as_the_readers_and_a_hash_without_state_is_ignored() {
+    let mut s = on("compute");
+    s.update(Action::HashChanged("#vf.scenario=aks&vf.egress=firewall&vf.step=3".into()));
+    assert_eq!((scenario_id(&s), value(&s, "egress"), s.flow), ("aks", "firewall", 2));
+    assert_eq!(s.changed_by, By::Reader);
+    let same = s.clone();
+    s.update(Action::HashChanged("#top".into()));
+    s.update(Action::HashChanged(String::new()));
+    assert_eq!(s, same);
+    s.update(Action::HashChanged("#vf.scenario=aks&vf.colour=blue".into()));
+    assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
+}
+
+#[test]
+fn the_hash_of_a_state_starts_the_same_state_and_keeps_the_pages_own_parts() {
+    let mut s = on("compute");
+    let catalog = s.catalog().clone();
+    s.update(set(&catalog, "egress", "firewall"));
+    s.update(Action::Step { to: Move::To(4), by: By::Reader });
+    let hash = s.hash("#intro&vf.scenario=studio");
+    assert!(hash.starts_with("#intro&vf.scenario=compute&"), "{hash}");
+    let again = start(Some(&hash), &[]);
+    assert_eq!((again.scenario(), again.config(), again.flow), (s.scenario(), s.config(), 4));
+}
+
+#[test]
+fn settled_is_set_once() {
+    let mut s = on("compute");
+    s.update(Action::Settled);
+    s.update(Action::Settled);
+    assert!(s.settled);
+    assert_eq!(s.revision, 0);
+}
+
+#[test]
+fn a_host_request_during_playback_keeps_playing_from_the_first_flow() {
+    let mut requests = vec![ask(Some("compute"), &[], false)];
+    let mut s = start(None, &requests);
+    s.update(Action::Step { to: Move::To(5), by: By::Player });
+    host(&mut s, &mut requests, ask(None, &[("egress", "firewall")], true));
+    assert!(s.moving());
+    assert_eq!((s.flow, s.changed_by), (0, By::Host));
+    // A request that changes nothing leaves the player where it is.
+    s.update(Action::Step { to: Move::To(3), by: By::Player });
+    host(&mut s, &mut requests, ask(None, &[("egress", "firewall")], true));
+    assert_eq!((s.flow, s.changed_by), (3, By::Player));
+}
+
+#[test]
+fn a_hash_change_between_host_requests_is_kept_and_the_next_request_builds_on_it() {
+    let mut requests = vec![ask(Some("compute"), &[], false)];
+    let mut s = start(None, &requests);
+    host(&mut s, &mut requests, ask(None, &[("egress", "firewall")], true));
+    s.update(Action::HashChanged("#vf.scenario=aks&vf.egress=nat-gateway".into()));
+    assert_eq!((scenario_id(&s), value(&s, "egress")), ("aks", "nat-gateway"));
+    host(&mut s, &mut requests, ask(None, &[("aks_private", "on")], true));
+    assert_eq!((scenario_id(&s), value(&s, "egress"), value(&s, "aks_private")), ("aks", "nat-gateway", "on"));
+    assert_eq!(s.requests_seen, 3);
+}
+
+#[test]
+fn a_key_changed_while_playing_keeps_playing_and_keeps_the_flow_in_range() {
+    let mut s = on("compute");
+    let catalog = s.catalog().clone();
+    s.update(Action::Step { to: Move::Last, by: By::Player });
+    let last = s.flow;
+    s.update(set(&catalog, "workspace_pe", "off"));
+    assert!(s.moving());
+    assert!(s.flow < s.resolution.flows.len());
+    assert!(s.flow <= last);
+    assert_eq!(s.changed_by, By::Reader);
+}
+
+#[test]
+fn moves_wrap_round_and_keys_name_them() {
+    assert_eq!(Move::Next.from(4, 5), 0);
+    assert_eq!(Move::Previous.from(0, 5), 4);
+    assert_eq!(Move::Previous.from(9, 5), 3, "from past the end, the one before the last");
+    assert_eq!(Move::To(7).from(0, 5), 4);
+    assert_eq!(Move::Last.from(0, 5), 4);
+    for m in [Move::Next, Move::Previous, Move::To(3), Move::Last] {
+        assert_eq!(m.from(0, 0), 0, "an empty list stays at 0");
+    }
+    assert_eq!(Move::of_key("ArrowDown"), Some(Move::Next));
+    assert_eq!(Move::of_key("ArrowLeft"), Some(Move::Previous));
+    assert_eq!(Move::of_key("Home"), Some(Move::To(0)));
+    assert_eq!(Move::of_key("End"), Some(Move::Last));
+    assert_eq!(Move::of_key("a"), None);
+}
