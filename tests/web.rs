@@ -30,7 +30,7 @@ fn host() -> Element {
 /// The widget over a data file's text (loaded as the command line's `check-data` loads it).
 fn still(data: &'static str) -> Props {
     Props {
-        data: Data::from(vnet_flows::data::load(data)),
+        data: Data::from(vnet_flows::data::load(data).map(std::rc::Rc::new)),
         hash_state: false,
         still: true,
         theme: "light".into(),

@@ -4,23 +4,24 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::Shared;
-use crate::config::Config;
+use std::rc::Rc;
+
+use crate::resolve::Resolution;
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub catalog: Shared,
-    pub scenario: usize,
-    pub config: Config,
-    /// (key index, value index)
-    pub on_set: Callback<(usize, usize)>,
+    /// The scenario and configuration shown.
+    pub resolution: Rc<Resolution>,
+    pub send: Callback<Action>,
     pub id: AttrValue,
 }
 
 #[component]
 pub fn ConfigPanel(props: &Props) -> Html {
-    let catalog = &props.catalog;
-    let scenario = &catalog.scenarios[props.scenario];
+    let catalog = &props.resolution.catalog;
+    let scenario = props.resolution.scenario();
+    let config = &props.resolution.config;
     html! {
         <form class="vf-config" aria-label="Your configuration" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <h3 class="vf-heading">{ "Your configuration" }</h3>
@@ -28,14 +29,14 @@ pub fn ConfigPanel(props: &Props) -> Html {
                 let key = &catalog.keys[sk.key];
                 let id = format!("{}-{}", props.id, key.id);
                 let help = format!("{id}-help");
-                let on_set = props.on_set.clone();
+                let send = props.send.clone();
                 let k = sk.key;
                 let ids = key.values.clone();
                 let onchange = Callback::from(move |e: Event| {
                     if let Some(select) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
                         && let Some(v) = ids.iter().position(|id| *id == select.value())
                     {
-                        on_set.emit((k, v));
+                        send.emit(Action::SetValue { key: k, value: v });
                     }
                 });
                 html! {
@@ -43,7 +44,7 @@ pub fn ConfigPanel(props: &Props) -> Html {
                         <label for={id.clone()}>{ key.label.clone() }</label>
                         <select id={id} aria-describedby={help.clone()} {onchange} data-key={key.id.clone()}>
                             { for sk.values.iter().map(|&v| html! {
-                                <option value={key.values[v].clone()} selected={props.config.value(sk.key) == v}>
+                                <option value={key.values[v].clone()} selected={config.value(sk.key) == v}>
                                     { key.labels[v].clone() }
                                 </option>
                             }) }

@@ -18,37 +18,36 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use super::canvas::Canvas;
-use super::{Shared, dom};
-use crate::config::Config;
+use super::dom;
+use crate::model::{Catalog, ScenarioId};
 use crate::paint::{Palette, paint};
-use crate::resolve::resolve;
+use crate::resolve::Resolution;
 use crate::scene::geom::Point;
 use crate::scene::{
     Band, Emphasis, Hit, Kind, Layout, Reach, Shape, TALL, Traffic, advance, bands, diagram, edge_label_rect,
     highlight, hit, packet_at, packet_badge,
 };
+use crate::state::{Action, By, Move};
 
 /// How long flows take to fade in or out after a change, in milliseconds.
 const FADE_MS: f64 = 350.0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub catalog: Shared,
+    /// What to show: the scenario, configuration and flows.
+    pub resolution: Rc<Resolution>,
     /// The theme in effect; the canvas colours are read again when it changes.
     pub theme: AttrValue,
-    pub scenario: usize,
-    pub config: Config,
-    pub step: usize,
+    /// The flow on show.
+    pub flow: usize,
     pub playing: bool,
     pub speed: f64,
     pub reduced: bool,
     pub chosen_rule: Option<usize>,
-    /// The player moved on by itself.
-    pub on_step: Callback<usize>,
-    /// The rules of what the pointer or focus is on (empty when nothing).
-    pub on_hover_rules: Callback<Vec<usize>>,
-    /// An edge was clicked or chosen with Enter: its first rule (or nothing, with Escape).
-    pub on_choose_rule: Callback<Option<usize>>,
+    /// Where the diagram's actions go: the player moving on (`Step` by the player), the rules of
+    /// what the pointer or focus is on (`Hover`), an edge clicked or chosen with Enter
+    /// (`ChooseRule`, none with Escape).
+    pub send: Callback<Action>,
     /// The id of the step list the canvas's label points to.
     pub steps_id: AttrValue,
 }
@@ -77,7 +76,7 @@ struct Anim {
     /// Where the overlay was painted last (CSS pixels): what the next step clears.
     overlay_marks: Option<crate::scene::geom::Rect>,
     packet: Option<Packet>,
-    on_step: Callback<usize>,
+    send: Callback<Action>,
     ticker: Ticker,
     /// Whether the first complete frame has been marked for performance measurements.
     marked: bool,
@@ -523,14 +522,14 @@ fn tick(anim: &Rc<RefCell<Anim>>, now: f64) {
         }
     }
     if let Some(step) = moved_to {
-        let on_step = anim.borrow().on_step.clone();
-        on_step.emit(step);
+        let send = anim.borrow().send.clone();
+        send.emit(Action::Step { to: Move::To(step), by: By::Player });
     }
     schedule(anim);
 }
 
 /// Words for a node or an edge, for tooltips and screen readers.
-fn describe(catalog: &crate::model::Catalog, layout: &Layout, traffic: &Traffic, hit: Hit) -> String {
+fn describe(catalog: &Catalog, layout: &Layout, traffic: &Traffic, hit: Hit) -> String {
     match hit {
         Hit::Node(slot) => {
             let node = &catalog.nodes[layout.nodes[slot].node];
@@ -596,11 +595,11 @@ pub fn Diagram(props: &Props) -> Html {
     // The keyboard targets' elements and where they were last placed.
     let placed = use_mut_ref(Vec::<(web_sys::HtmlElement, crate::scene::geom::Rect)>::new);
 
-    let catalog = props.catalog.clone();
-    let scenario = props.scenario;
+    let catalog = props.resolution.catalog.clone();
+    let scenario = props.resolution.scenario;
     // What the scenario can show is worked out once per scenario, when first laid out (not in
     // the first render, which has no width yet); only its arrangement follows the width.
-    let reach = use_mut_ref(|| None::<(usize, Rc<Reach>)>);
+    let reach = use_mut_ref(|| None::<(ScenarioId, Rc<Reach>)>);
     // A layout made by the first drawing, before the measured width reached a render.
     let early = use_mut_ref(|| None::<(u64, Rc<Layout>)>);
     let layout: Rc<Layout> = {
@@ -616,9 +615,8 @@ pub fn Diagram(props: &Props) -> Html {
         });
         (*memo).clone()
     };
-    let resolution = resolve(&catalog, &catalog.scenarios[scenario], &props.config);
     // Shared by the callbacks below, so each one holds a pointer rather than a copy.
-    let traffic = Rc::new(Traffic::new(&layout, &resolution));
+    let traffic = Rc::new(Traffic::new(&layout, &props.resolution));
 
     let anim = use_mut_ref(|| Anim {
         layout: layout.clone(),
@@ -626,7 +624,7 @@ pub fn Diagram(props: &Props) -> Html {
         after: Traffic::empty(&layout),
         fade_from: None,
         emphasis: Emphasis::default(),
-        step: props.step,
+        step: props.flow,
         progress: 0.0,
         last: None,
         playing: props.playing,
@@ -640,16 +638,13 @@ pub fn Diagram(props: &Props) -> Html {
         overlay: None,
         overlay_marks: None,
         packet: None,
-        on_step: props.on_step.clone(),
+        send: props.send.clone(),
         ticker: Ticker::default(),
         marked: false,
         drawn: None,
         highlighted: None,
         pending: None,
     });
-
-    // The loop always calls this render's callback.
-    anim.borrow_mut().on_step = props.on_step.clone();
 
     // A hover or keyboard position from another scenario means nothing here.
     {
@@ -745,7 +740,7 @@ pub fn Diagram(props: &Props) -> Html {
         });
     }
 
-    let emphasis = emphasis_of(&layout, &traffic, props.step, hovered, props.chosen_rule);
+    let emphasis = emphasis_of(&layout, &traffic, props.flow, hovered, props.chosen_rule);
 
     // The canvas colours come from the theme's custom properties; read them again only when
     // the theme may have changed. (Declared first, so it runs before the drawing effect.)
@@ -767,16 +762,15 @@ pub fn Diagram(props: &Props) -> Html {
             layout.clone(),
             traffic.clone(),
             emphasis.clone(),
-            props.step,
+            props.flow,
             props.playing,
             props.speed.to_bits(),
             props.reduced,
             (*generation, props.theme.clone()),
             *width > 0.0,
         );
-        let on_step = props.on_step.clone();
-        let (container, reach, catalog, config) =
-            (container.clone(), reach.clone(), catalog.clone(), props.config.clone());
+        let (container, reach, catalog, resolution) =
+            (container.clone(), reach.clone(), catalog.clone(), props.resolution.clone());
         let chosen_rule = props.chosen_rule;
         use_effect_with(deps, move |(layout, traffic, emphasis, step, playing, speed, reduced, _, measured)| {
             let (layout, traffic, emphasis) = if *measured {
@@ -790,7 +784,6 @@ pub fn Diagram(props: &Props) -> Html {
                 let Some(w) = container.cast::<web_sys::Element>().map(measure).filter(|w| *w > 0.0) else { return };
                 let layout = Rc::new(reach_of(&reach, &catalog, scenario).layout(&catalog, w));
                 *early.borrow_mut() = Some((w.to_bits(), layout.clone()));
-                let resolution = resolve(&catalog, &catalog.scenarios[scenario], &config);
                 let traffic = Rc::new(Traffic::new(&layout, &resolution));
                 let emphasis = emphasis_of(&layout, &traffic, *step, None, chosen_rule);
                 (layout, traffic, emphasis)
@@ -798,7 +791,6 @@ pub fn Diagram(props: &Props) -> Html {
             let (layout, traffic, emphasis) = (&layout, &traffic, &emphasis);
             {
                 let mut a = anim.borrow_mut();
-                a.on_step = on_step;
                 let now = dom::now();
                 if !Rc::ptr_eq(&a.layout, layout) {
                     a.layout = layout.clone();
@@ -840,32 +832,32 @@ pub fn Diagram(props: &Props) -> Html {
         let hover = hover.clone();
         let layout = layout.clone();
         let traffic = traffic.clone();
-        let on_hover_rules = props.on_hover_rules.clone();
+        let send = props.send.clone();
         Callback::from(move |e: MouseEvent| {
             let found = hit(&layout, &traffic, Point::new(e.offset_x() as f64, e.offset_y() as f64));
             if found != *hover {
                 hover.set(found);
-                on_hover_rules.emit(rules_of(&layout, &traffic, found));
+                send.emit(Action::Hover(rules_of(&layout, &traffic, found)));
             }
         })
     };
     let on_leave = {
         let hover = hover.clone();
-        let on_hover_rules = props.on_hover_rules.clone();
+        let send = props.send.clone();
         Callback::from(move |_: MouseEvent| {
             hover.set(None);
-            on_hover_rules.emit(Vec::new());
+            send.emit(Action::Hover(Vec::new()));
         })
     };
     // Clicking an edge chooses its rule, as choosing the row in the table does.
     let on_click = {
         let layout = layout.clone();
         let traffic = traffic.clone();
-        let on_choose_rule = props.on_choose_rule.clone();
+        let send = props.send.clone();
         Callback::from(move |e: MouseEvent| {
             if let Some(Hit::Edge(edge)) = hit(&layout, &traffic, Point::new(e.offset_x() as f64, e.offset_y() as f64))
             {
-                on_choose_rule.emit(traffic.edges[edge].as_ref().and_then(|u| u.rules.first().copied()));
+                send.emit(Action::ChooseRule(first_rule(&traffic, edge)));
             }
         })
     };
@@ -873,10 +865,10 @@ pub fn Diagram(props: &Props) -> Html {
         let hover = hover.clone();
         let layout = layout.clone();
         let traffic = traffic.clone();
-        let on_hover_rules = props.on_hover_rules.clone();
+        let send = props.send.clone();
         Callback::from(move |_: FocusEvent| {
             hover.set(target);
-            on_hover_rules.emit(rules_of(&layout, &traffic, target));
+            send.emit(Action::Hover(rules_of(&layout, &traffic, target)));
         })
     };
 
@@ -888,31 +880,29 @@ pub fn Diagram(props: &Props) -> Html {
         let cursor = cursor.clone();
         let hover = hover.clone();
         let traffic = traffic.clone();
-        let on_choose_rule = props.on_choose_rule.clone();
-        let on_hover_rules = props.on_hover_rules.clone();
+        let send = props.send.clone();
         Callback::from(move |e: KeyboardEvent| {
             let next = match e.key().as_str() {
-                "ArrowRight" | "ArrowDown" => (cursor_at + 1) % count.max(1),
-                "ArrowLeft" | "ArrowUp" => (cursor_at + count.max(1) - 1) % count.max(1),
-                "Home" => 0,
-                "End" => count.saturating_sub(1),
                 "Enter" | " " => {
                     e.prevent_default();
                     if let Some(Hit::Edge(edge)) = *hover {
-                        on_choose_rule.emit(traffic.edges[edge].as_ref().and_then(|u| u.rules.first().copied()));
+                        send.emit(Action::ChooseRule(first_rule(&traffic, edge)));
                     }
                     return;
                 }
                 "Escape" => {
                     hover.set(None);
-                    on_hover_rules.emit(Vec::new());
-                    on_choose_rule.emit(None);
+                    send.emit(Action::Hover(Vec::new()));
+                    send.emit(Action::ChooseRule(None));
                     if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
                         let _ = el.blur();
                     }
                     return;
                 }
-                _ => return,
+                key => match Move::of_key(key) {
+                    Some(m) => m.from(cursor_at, count),
+                    None => return,
+                },
             };
             e.prevent_default();
             cursor.set(next);
@@ -1029,15 +1019,15 @@ pub fn Diagram(props: &Props) -> Html {
 
 /// What `scenario` can show, from `cache` or worked out (and kept) now.
 fn reach_of(
-    cache: &RefCell<Option<(usize, Rc<Reach>)>>,
-    catalog: &crate::model::Catalog,
-    scenario: usize,
+    cache: &RefCell<Option<(ScenarioId, Rc<Reach>)>>,
+    catalog: &Rc<Catalog>,
+    scenario: ScenarioId,
 ) -> Rc<Reach> {
     let mut cache = cache.borrow_mut();
     match &*cache {
         Some((s, reach)) if *s == scenario => reach.clone(),
         _ => {
-            let reach = Rc::new(Reach::new(catalog, &catalog.scenarios[scenario]));
+            let reach = Rc::new(Reach::new(catalog, scenario));
             *cache = Some((scenario, reach.clone()));
             reach
         }
@@ -1068,6 +1058,11 @@ fn emphasis_of(layout: &Layout, traffic: &Traffic, step: usize, hovered: Option<
         }
     }
     emphasis
+}
+
+/// The rule a click or Enter on `edge` chooses: its first.
+fn first_rule(traffic: &Traffic, edge: usize) -> Option<usize> {
+    traffic.edges[edge].as_ref().and_then(|u| u.rules.first().copied())
 }
 
 /// How many diagram items the keyboard can reach: used nodes, then used edges.

@@ -1,12 +1,15 @@
 //! The browser widget: Yew components over the model and the scene.
 //!
-//! This is the only code that touches the DOM, web-sys, gloo or wasm-bindgen. Components hold
-//! UI state only (scenario, configuration, step, player, hover, what is expanded); everything
-//! they show is computed by [`crate::resolve`], [`crate::scene`] and [`crate::export`].
+//! This is the only code that touches the DOM, web-sys, gloo or wasm-bindgen. The reader's state
+//! lives in one reducer ([`crate::state`]); components keep only what is theirs (what the
+//! pointer is on, what is expanded) and send actions; everything they show is computed by
+//! [`crate::resolve`] (once per change), [`crate::scene`] and [`crate::export`].
 //!
 //! - [`element`]: the `<vnet-flows>` custom element (shadow root, attributes, properties,
 //!   events) over one app per element;
-//! - [`app`]: loads the data, owns the state, syncs it with the URL hash and the host;
+//! - [`app`]: shows the data or its errors, and the widget: the state's reducer
+//!   ([`crate::state`]) and the components it feeds;
+//! - [`sync`]: the hooks that keep the state in step with the system, the host and the hash;
 //! - [`tabs`], [`config_panel`], [`player`], [`steps`], [`rules_table`], [`setup`]: one
 //!   component each;
 //! - [`diagram`]: the canvases (the base, the step's highlight, the moving packet, the
@@ -24,6 +27,7 @@ pub mod player;
 pub mod rules_table;
 pub mod setup;
 pub mod steps;
+pub mod sync;
 pub mod tabs;
 
 use yew::AppHandle;
@@ -63,10 +67,10 @@ impl Data {
     }
 }
 
-impl From<Result<crate::model::Catalog, Vec<crate::data::DataError>>> for Data {
-    fn from(loaded: Result<crate::model::Catalog, Vec<crate::data::DataError>>) -> Data {
+impl From<Result<std::rc::Rc<crate::model::Catalog>, Vec<crate::data::DataError>>> for Data {
+    fn from(loaded: Result<std::rc::Rc<crate::model::Catalog>, Vec<crate::data::DataError>>) -> Data {
         match loaded {
-            Ok(catalog) => Data::Ready(Shared(std::rc::Rc::new(catalog))),
+            Ok(catalog) => Data::Ready(Shared(catalog)),
             Err(errors) => Data::Broken(std::rc::Rc::new(errors)),
         }
     }

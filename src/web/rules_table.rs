@@ -3,28 +3,27 @@
 
 use yew::prelude::*;
 
-use super::Shared;
-use crate::config::Config;
+use std::rc::Rc;
+
 use crate::export;
 use crate::model::Direction;
-use crate::resolve::resolve;
+use crate::resolve::Resolution;
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub catalog: Shared,
-    pub scenario: usize,
-    pub config: Config,
+    pub resolution: Rc<Resolution>,
     /// Rules lit up by the current step or by what the pointer is on.
     pub highlighted: Vec<usize>,
     /// The rule whose flows the diagram emphasises.
     pub chosen: Option<usize>,
-    pub on_choose: Callback<Option<usize>>,
+    pub send: Callback<Action>,
 }
 
 #[component]
 pub fn RulesTable(props: &Props) -> Html {
-    let catalog = &props.catalog;
-    let r = resolve(catalog, &catalog.scenarios[props.scenario], &props.config);
+    let r = &props.resolution;
+    let catalog = &r.catalog;
     let collapsed = use_state(Vec::<Direction>::new);
     let expanded = use_state(Vec::<usize>::new);
     let copied = use_state(String::new);
@@ -39,10 +38,10 @@ pub fn RulesTable(props: &Props) -> Html {
     };
     // The Markdown is rendered when the reader asks for it, not on every render.
     let on_copy = {
-        let (catalog, scenario, config) = (props.catalog.clone(), props.scenario, props.config.clone());
+        let r = r.clone();
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
-            let markdown = export::markdown(&resolve(&catalog, &catalog.scenarios[scenario], &config));
+            let markdown = export::markdown(&r);
             let Some(window) = web_sys::window() else { return };
             // Pages served over plain http have no clipboard API at all.
             let navigator = window.navigator();
@@ -101,7 +100,7 @@ pub fn RulesTable(props: &Props) -> Html {
                                     </tr>
                                 </thead>
                                 <tbody role="rowgroup">
-                                    { for rules.iter().map(|&i| row(props, &r, i, expanded.contains(&i), toggle_row(i))) }
+                                    { for rules.iter().map(|&i| row(props, r, i, expanded.contains(&i), toggle_row(i))) }
                                 </tbody>
                             </table>
                         }
@@ -113,14 +112,14 @@ pub fn RulesTable(props: &Props) -> Html {
 }
 
 fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_toggle: Callback<MouseEvent>) -> Html {
-    let catalog = r.catalog;
+    let catalog = &r.catalog;
     let rule = &catalog.rules[i];
     let (fqdns, exact) = r.fqdns(rule);
     let lit = props.highlighted.contains(&i);
     let chosen = props.chosen == Some(i);
     let on_choose = {
-        let on_choose = props.on_choose.clone();
-        Callback::from(move |_: MouseEvent| on_choose.emit(if chosen { None } else { Some(i) }))
+        let send = props.send.clone();
+        Callback::from(move |_: MouseEvent| send.emit(Action::ChooseRule(if chosen { None } else { Some(i) })))
     };
     let hosts = match fqdns.len() {
         0 => "—".to_string(),

@@ -2,21 +2,19 @@
 
 use yew::prelude::*;
 
-use super::Shared;
-use crate::config::Config;
-use crate::resolve::resolve;
+use std::rc::Rc;
+
+use crate::resolve::Resolution;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub catalog: Shared,
-    pub scenario: usize,
-    pub config: Config,
+    pub resolution: Rc<Resolution>,
 }
 
 #[component]
 pub fn Setup(props: &Props) -> Html {
-    let catalog = &props.catalog;
-    let r = resolve(catalog, &catalog.scenarios[props.scenario], &props.config);
+    let r = &props.resolution;
+    let catalog = &r.catalog;
     if r.steps.is_empty() {
         return html! {};
     }

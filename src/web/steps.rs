@@ -2,25 +2,25 @@
 
 use yew::prelude::*;
 
-use super::Shared;
-use crate::config::Config;
-use crate::resolve::resolve;
+use std::rc::Rc;
+
+use crate::resolve::Resolution;
 use crate::scene::{hop_ports, ports_label};
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub catalog: Shared,
-    pub scenario: usize,
-    pub config: Config,
-    pub step: usize,
-    pub on_select: Callback<usize>,
+    pub resolution: Rc<Resolution>,
+    /// The flow on show.
+    pub flow: usize,
+    pub send: Callback<Action>,
     pub id: AttrValue,
 }
 
 #[component]
 pub fn StepList(props: &Props) -> Html {
-    let catalog = &props.catalog;
-    let r = resolve(catalog, &catalog.scenarios[props.scenario], &props.config);
+    let r = &props.resolution;
+    let catalog = &r.catalog;
     html! {
         <div class="vf-steps">
             <h3 class="vf-heading" id={format!("{}-title", props.id)}>{ "The traffic, step by step" }</h3>
@@ -30,21 +30,18 @@ pub fn StepList(props: &Props) -> Html {
             <ol id={props.id.clone()} aria-labelledby={format!("{}-title", props.id)}>
                 { for r.flows.iter().enumerate().map(|(i, f)| {
                     let flow = &catalog.flows[f.flow];
-                    let mut path: Vec<&str> = f.hops.iter().map(|h| catalog.nodes[h.from].label.as_str()).collect();
-                    if let Some(last) = f.hops.last() {
-                        path.push(&catalog.nodes[last.to].label);
-                    }
+                    let path = f.path(|n| catalog.nodes[n].label.clone(), |_| String::new());
                     // The ports the rules need, as the table and the diagram give them.
                     let ports = ports_label(&f.hops.iter().flat_map(|h| hop_ports(catalog, h)).collect::<Vec<_>>());
-                    let current = i == props.step;
-                    let on_select = props.on_select.clone();
+                    let current = i == props.flow;
+                    let send = props.send.clone();
                     let purpose = format!("{}-{i}", props.id);
                     html! {
                         <li key={flow.id.clone()} class={classes!("vf-step", current.then_some("vf-current"), f.blocked.then_some("vf-blocked-step"))}
                             aria-current={current.then_some("step")}>
                             <button type="button" class="vf-steplink" aria-describedby={purpose.clone()}
-                                onclick={Callback::from(move |_| on_select.emit(i))}>
-                                <span class="vf-path">{ path.join(" → ") }</span>
+                                onclick={Callback::from(move |_| send.emit(Action::Pick(i)))}>
+                                <span class="vf-path">{ path }</span>
                                 <span class="vf-ports">{ ports }</span>
                             </button>
                             <span class="vf-purpose" id={purpose}>{ flow.purpose.clone() }</span>

@@ -4,19 +4,25 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{Shared, dom};
+use crate::model::ScenarioId;
+use crate::state::{Action, Move};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub catalog: Shared,
-    pub current: usize,
-    pub on_select: Callback<usize>,
+    pub current: ScenarioId,
+    pub send: Callback<Action>,
     pub id: AttrValue,
 }
 
 #[component]
 pub fn Tabs(props: &Props) -> Html {
+    let on_select = {
+        let send = props.send.clone();
+        Callback::from(move |i: usize| send.emit(Action::SetScenario(ScenarioId(i))))
+    };
     let on_change = {
-        let on_select = props.on_select.clone();
+        let on_select = on_select.clone();
         Callback::from(move |e: Event| {
             if let Some(select) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
                 && let Ok(i) = select.value().parse::<usize>()
@@ -25,21 +31,14 @@ pub fn Tabs(props: &Props) -> Html {
             }
         })
     };
-    // Arrow keys move between tabs, as in any tab list.
+    // Arrow keys move between tabs, as in any tab list; focus follows the selection.
     let on_key = {
-        let on_select = props.on_select.clone();
-        let (current, count) = (props.current, props.catalog.scenarios.len());
+        let on_select = on_select.clone();
+        let (current, count) = (props.current.0, props.catalog.scenarios.len());
         Callback::from(move |e: KeyboardEvent| {
-            let next = match e.key().as_str() {
-                "ArrowRight" => (current + 1) % count,
-                "ArrowLeft" => (current + count - 1) % count,
-                "Home" => 0,
-                "End" => count - 1,
-                _ => return,
-            };
+            let Some(next) = Move::of_key(&e.key()).map(|m| m.from(current, count)) else { return };
             e.prevent_default();
             on_select.emit(next);
-            // Focus follows the selection, as in any tab list.
             dom::focus_sibling(&e, next);
         })
     };
@@ -48,8 +47,8 @@ pub fn Tabs(props: &Props) -> Html {
         <nav class="vf-tabs" aria-label="Scenarios">
             <div class="vf-tablist" role="tablist" onkeydown={on_key}>
                 { for props.catalog.scenarios.iter().enumerate().map(|(i, s)| {
-                    let selected = i == props.current;
-                    let on_select = props.on_select.clone();
+                    let selected = i == props.current.0;
+                    let on_select = on_select.clone();
                     html! {
                         <button type="button" role="tab" class="vf-tab" id={format!("{}-{i}", props.id)}
                             aria-controls={format!("{}-panel", props.id)}
@@ -65,7 +64,7 @@ pub fn Tabs(props: &Props) -> Html {
                 <label for={select_id.clone()}>{ "Scenario" }</label>
                 <select id={select_id} onchange={on_change}>
                     { for props.catalog.scenarios.iter().enumerate().map(|(i, s)| html! {
-                        <option value={i.to_string()} selected={i == props.current}>{ s.title.clone() }</option>
+                        <option value={i.to_string()} selected={i == props.current.0}>{ s.title.clone() }</option>
                     }) }
                 </select>
             </div>

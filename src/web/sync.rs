@@ -1,0 +1,92 @@
+//! The hooks that keep the widget's state in step with the world around it: the system's
+//! motion preference, the host (its requests in, every new state out) and the URL hash. Each
+//! turns outside events into actions and state changes into outside effects; none decides
+//! anything the reducer does not.
+
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use yew::prelude::*;
+
+use super::dom;
+use crate::link;
+use crate::state::{Action, Request, Snapshot, State};
+
+/// The page's URL hash, with its `#`.
+pub fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Follows the system's motion preference as it changes (`still` holds it at reduced).
+#[hook]
+pub fn use_motion_preference(still: bool, send: Callback<Action>) {
+    use_effect_with((), move |_| {
+        let query = web_sys::window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten());
+        let listener = query.map(|q| {
+            EventListener::new(&q, "change", move |_| send.emit(Action::ReducedMotion(still || dom::reduced_motion())))
+        });
+        move || drop(listener)
+    });
+}
+
+/// Applies the host's new requests, once each and in order, and tells the host every new state,
+/// marked with whether the reader made it. What had to be ignored goes to the console too.
+#[hook]
+pub fn use_host(
+    state: &UseReducerHandle<State>,
+    requests: Rc<Vec<Request>>,
+    on_change: Option<Callback<(Snapshot, bool)>>,
+    send: Callback<Action>,
+) {
+    use_effect_with(requests, move |requests| send.emit(Action::HostRequests(requests.clone())));
+    use_effect_with(state.notices.clone(), |notices| {
+        for notice in notices {
+            gloo::console::warn!(format!("vnet-flows: {notice}"));
+        }
+    });
+    let state = state.clone();
+    use_effect_with(state.revision, move |_| {
+        if let Some(on_change) = on_change {
+            on_change.emit(state.report());
+        }
+    });
+}
+
+/// The hash: written after every change, read back when the reader edits it or goes back.
+///
+/// The starting state is not written, so a page's own anchor (`#dns`) stays as it came until
+/// something changes, unless the hash already holds the widget's entries. The page's history
+/// state is kept. Writing waits until changes pause for a moment: `history.replaceState` costs
+/// about a millisecond, too much for every step of a quick succession of changes.
+#[hook]
+pub fn use_hash(state: &UseReducerHandle<State>, owned: bool, send: Callback<Action>) {
+    let timer = use_mut_ref(|| None::<Timeout>);
+    let state = state.clone();
+    use_effect_with(state.revision, move |&revision| {
+        let ours = || {
+            let link = link::parse(&current_hash());
+            link.has_state() || link.step.is_some()
+        };
+        if owned && (revision > 0 || ours()) {
+            let write = move || {
+                let hash = state.hash(&current_hash());
+                if hash != current_hash()
+                    && let Some(history) = web_sys::window().and_then(|w| w.history().ok())
+                {
+                    let data = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+                    let _ = history.replace_state_with_url(&data, "", Some(&hash));
+                }
+            };
+            // Replacing the timeout cancels the write it would have made.
+            *timer.borrow_mut() = Some(Timeout::new(150, write));
+        }
+    });
+    use_effect_with(owned, move |&owned| {
+        let listener = owned.then(|| {
+            let window = web_sys::window().expect("a window");
+            EventListener::new(&window, "hashchange", move |_| send.emit(Action::HashChanged(current_hash())))
+        });
+        move || drop(listener)
+    });
+}
