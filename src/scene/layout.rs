@@ -197,6 +197,42 @@ impl Reach {
     }
 }
 
+/// The diagram's layout memo: the layout of a scenario at a width, the same `Rc` for as long as
+/// neither changes. What the scenario can show ([`Reach`]) is kept per scenario, so a new width
+/// only arranges again. A width of 0 or less (not measured yet) has the empty layout.
+#[derive(Debug, Default)]
+pub struct Layouts {
+    reach: Option<(ScenarioId, Rc<Reach>)>,
+    last: Option<((ScenarioId, u64), Rc<Layout>)>,
+}
+
+impl Layouts {
+    /// The layout of `scenario` at `width` CSS pixels.
+    pub fn get(&mut self, catalog: &Rc<Catalog>, scenario: ScenarioId, width: f64) -> Rc<Layout> {
+        let key = (scenario, width.to_bits());
+        if let Some((k, layout)) = &self.last
+            && *k == key
+        {
+            return layout.clone();
+        }
+        let layout = if width > 0.0 { self.reach(catalog, scenario).layout(catalog, width) } else { Layout::empty() };
+        let layout = Rc::new(layout);
+        self.last = Some((key, layout.clone()));
+        layout
+    }
+
+    fn reach(&mut self, catalog: &Rc<Catalog>, scenario: ScenarioId) -> Rc<Reach> {
+        match &self.reach {
+            Some((s, reach)) if *s == scenario => reach.clone(),
+            _ => {
+                let reach = Rc::new(Reach::new(catalog, scenario));
+                self.reach = Some((scenario, reach.clone()));
+                reach
+            }
+        }
+    }
+}
+
 /// Nodes in catalog order, and edges with every protocol and port that uses them.
 fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<usize>, Vec<EdgeSpec>) {
     let scenario = &catalog.scenarios[id];

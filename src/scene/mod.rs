@@ -18,7 +18,7 @@ pub use frame::{
 };
 pub use hit::{Hit, TOLERANCE, hit};
 pub use layout::{
-    EDGE_LABEL_HEIGHT, Edge, Kind, Layout, NODE_FONT, NODE_HEIGHT, NodeBox, Reach, ZoneBox, hop_ports, layout,
+    EDGE_LABEL_HEIGHT, Edge, Kind, Layout, Layouts, NODE_FONT, NODE_HEIGHT, NodeBox, Reach, ZoneBox, hop_ports, layout,
     ports_label,
 };
 

@@ -2,6 +2,8 @@
 //! width: nodes apart and inside the canvas, edges from node side to node side through gutters
 //! only, labels inside the canvas, packets on their hops, hit testing finding what is drawn.
 
+use std::rc::Rc;
+
 use vnet_flows::config::Config;
 use vnet_flows::paint::{self, paint};
 use vnet_flows::resolve::resolve;
@@ -350,4 +352,21 @@ fn tall_diagrams_paint_the_bands_on_screen_first_and_every_band_once() {
     let (now, later) = bands(1300.0, (5000.0, 5900.0));
     assert_eq!(now, vec![(1200.0, 1300.0)]);
     assert_eq!(later, vec![(600.0, 1200.0), (0.0, 600.0)]);
+}
+
+#[test]
+fn the_layout_memo_keeps_one_layout_per_scenario_and_width() {
+    use vnet_flows::scene::Layouts;
+    let catalog = catalog();
+    let (compute, aks) = (catalog.scenario_id("compute").unwrap(), catalog.scenario_id("aks").unwrap());
+    let mut layouts = Layouts::default();
+    let unmeasured = layouts.get(&catalog, compute, 0.0);
+    assert!(unmeasured.nodes.is_empty(), "no width, nothing laid out");
+    let wide = layouts.get(&catalog, compute, 960.0);
+    assert!(Rc::ptr_eq(&wide, &layouts.get(&catalog, compute, 960.0)), "asked again, the same layout");
+    assert_eq!(*wide, layout(&catalog, compute, 960.0), "the memo lays out as `layout` does");
+    let narrow = layouts.get(&catalog, compute, 360.0);
+    assert_eq!(*narrow, layout(&catalog, compute, 360.0));
+    assert_eq!(*layouts.get(&catalog, aks, 960.0), layout(&catalog, aks, 960.0));
+    assert_eq!(*layouts.get(&catalog, compute, 960.0), *wide, "back to the first: the same layout again");
 }
