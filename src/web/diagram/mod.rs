@@ -1,7 +1,7 @@
 //! The diagram component: four stacked canvases (the static layer, the flow's highlight, the
 //! packet, a transparent one on top for the pointer), the keyboard targets over them, and the
-//! observers and event handlers. It draws nothing itself: [`renderer::Renderer`] owns the
-//! canvases and the animation loop, [`targets::Targets`] the keyboard and tooltip, and the
+//! observers and event handlers. It draws nothing itself: `renderer::Renderer` owns the
+//! canvases and the animation loop, `targets::Targets` the keyboard and tooltip, and the
 //! layout comes from [`Layouts`], a memo of (scenario, width).
 //!
 //! One change, here: the reducer's new `Rc<Resolution>` arrives as a prop; the render finds the
