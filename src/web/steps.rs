@@ -35,7 +35,8 @@ pub fn StepList(props: &Props) -> Html {
                     let ports = ports_label(&f.hops.iter().flat_map(|h| hop_ports(catalog, h)).collect::<Vec<_>>());
                     let current = i == props.flow;
                     let send = props.send.clone();
-                    let purpose = format!("{}-{i}", props.id);
+                    // Named by the flow, not its place, so the flows after a new one keep their ids.
+                    let purpose = format!("{}-{}", props.id, flow.id);
                     html! {
                         <li key={flow.id.clone()} class={classes!("vf-step", current.then_some("vf-current"), f.blocked.then_some("vf-blocked-step"))}
                             aria-current={current.then_some("step")}>
