@@ -99,7 +99,7 @@ fn main() {
                 .map(|config| {
                     let start = Instant::now();
                     let t = Traffic::new(&l, &resolve(&catalog, id, config));
-                    black_box(diagram(&l, &t, &t, 1.0, &Emphasis { step: Some(0), ..Emphasis::default() }).len());
+                    black_box(diagram(&l, &t, &t, 1.0, &Emphasis { flow: Some(0), ..Emphasis::default() }).len());
                     start.elapsed()
                 })
                 .collect();
@@ -133,7 +133,7 @@ fn main() {
                     let laid = time(3, || reach.layout(&big, 1280.0).edges.len());
                     let l = reach.layout(&big, 1280.0);
                     let r = resolve(&big, id, &Config::defaults(&big, scenario));
-                    let traffic = time(5, || Traffic::new(&l, &r).steps.len());
+                    let traffic = time(5, || Traffic::new(&l, &r).flows.len());
                     let t = Traffic::new(&l, &r);
                     let shapes = time(5, || diagram(&l, &t, &t, 1.0, &Emphasis::default()).len());
                     let frame = time(200, || packet_at(&l, &t, 0, 0.37).is_some());

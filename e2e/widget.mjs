@@ -63,7 +63,7 @@ for (const scheme of ['light', 'dark']) {
       await selects.nth(k).selectOption({ index: 0 });
     }
     const rows = await page.locator('tr.vf-row').count();
-    const steps = await page.locator('.vf-step').count();
+    const steps = await page.locator('.vf-flow').count();
     check(steps > 0, `${scheme}: "${title}" shows ${steps} steps and ${rows} rules after switching ${keys} keys`);
   }
   await tabs(page).first().click();
@@ -127,8 +127,8 @@ for (const scheme of ['light', 'dark']) {
   check(!c.equals(d), 'animation: two screenshots a second apart differ');
   // A key that changes no traffic (the cloud) must survive the player moving on.
   await moving.locator('select[data-key=cloud]').selectOption('usgov');
-  const stepBefore = await moving.locator('.vf-stepcount').textContent();
-  await moving.waitForFunction((s) => vf('.vf-stepcount').textContent !== s, stepBefore, { timeout: 6000 });
+  const stepBefore = await moving.locator('.vf-flowcount').textContent();
+  await moving.waitForFunction((s) => vf('.vf-flowcount').textContent !== s, stepBefore, { timeout: 6000 });
   check(await moving.locator('select[data-key=cloud]').evaluate((s) => s.value) === 'usgov',
     'playing: the player moving on keeps a key just changed');
   await moving.locator('.vf-play').click();
@@ -146,7 +146,7 @@ for (const scheme of ['light', 'dark']) {
     '#intro&vf.scenario=compute&vf.compute_public_ip=on&vf.egress=firewall&vf.colour=blue&vf.step=2');
   check((await page.locator('.vf-tab[aria-selected=true]').textContent()).startsWith('Compute'), 'hash: scenario restored');
   check(await page.locator('select[data-key=compute_public_ip]').evaluate((s) => s.value) === 'on', 'hash: key restored');
-  check(await page.locator('.vf-step[aria-current=step]').evaluate((li) => [...li.parentNode.children].indexOf(li)) === 1, 'hash: step restored');
+  check(await page.locator('.vf-flow[aria-current=step]').evaluate((li) => [...li.parentNode.children].indexOf(li)) === 1, 'hash: step restored');
   const notice = await page.locator('.vf-notice').textContent();
   check(notice.includes('colour'), `hash: unknown key reported ("${notice.trim().slice(0, 80)}")`);
   const hash = await page.evaluate(() => location.hash);

@@ -143,9 +143,9 @@ async fn stepping_forward_announces_the_step() {
     click(&find(&root, "button.vf-next")).await;
     let said = live.text_content().unwrap();
     assert!(said.starts_with("Step 2 of "), "{said}");
-    assert_eq!(count(&root, ".vf-step[aria-current=step]"), 1);
-    let current = find(&root, ".vf-step[aria-current=step]");
-    let second = find(&root, ".vf-steps ol li:nth-child(2)");
+    assert_eq!(count(&root, ".vf-flow[aria-current=step]"), 1);
+    let current = find(&root, ".vf-flow[aria-current=step]");
+    let second = find(&root, ".vf-flows ol li:nth-child(2)");
     assert!(current.is_same_node(Some(&second)));
 }
 

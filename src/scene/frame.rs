@@ -1,7 +1,7 @@
 //! Frames: what the diagram shows for one configuration, as a list of [`Shape`]s.
 //!
-//! [`Traffic`] says which nodes and edges one configuration uses and which edges each step
-//! (flow) travels. [`diagram`] turns a layout and two traffics (before and after a change,
+//! [`Traffic`] says which nodes and edges one configuration uses and which edges each flow
+//! travels. [`diagram`] turns a layout and two traffics (before and after a change,
 //! mixed by a fade) into the static shapes; [`packet_at`] and [`packet_badge`] give the one that moves. Colours
 //! are named by meaning ([`Ink`]), not value, so one scene serves every theme.
 
@@ -129,9 +129,9 @@ pub struct EdgeUse {
     pub label: String,
     /// Indices into [`Catalog::rules`](crate::model::Catalog::rules) of the rules its hops need.
     pub rules: Vec<usize>,
-    /// The steps (indices into [`Resolution::flows`]) that travel it.
-    pub steps: Vec<usize>,
-    /// Whether every step on it is blocked (a finding says the traffic cannot get through).
+    /// The flows (indices into [`Resolution::flows`]) that travel it.
+    pub flows: Vec<usize>,
+    /// Whether every flow on it is blocked (a finding says the traffic cannot get through).
     pub blocked: bool,
 }
 
@@ -142,9 +142,9 @@ pub struct Traffic {
     pub nodes: Vec<bool>,
     /// Per layout edge.
     pub edges: Vec<Option<EdgeUse>>,
-    /// Per step (one per resolved flow, in order): the layout edges of its hops, in order.
-    pub steps: Vec<Vec<usize>>,
-    /// Per step: whether a blocked finding stops it.
+    /// Per resolved flow, in order: the layout edges of its hops, in order.
+    pub flows: Vec<Vec<usize>>,
+    /// Per flow: whether a blocked finding stops it.
     pub blocked: Vec<bool>,
 }
 
@@ -154,7 +154,7 @@ impl Traffic {
         Traffic {
             nodes: vec![false; layout.nodes.len()],
             edges: vec![None; layout.edges.len()],
-            steps: vec![],
+            flows: vec![],
             blocked: vec![],
         }
     }
@@ -165,7 +165,7 @@ impl Traffic {
         let catalog = &*resolution.catalog;
         let mut traffic = Traffic::empty(layout);
         let mut ports: Vec<Vec<(crate::model::Protocol, crate::model::Ports)>> = vec![Vec::new(); layout.edges.len()];
-        for (step, flow) in resolution.flows.iter().enumerate() {
+        for (i, flow) in resolution.flows.iter().enumerate() {
             let mut edges = Vec::with_capacity(flow.hops.len());
             for hop in &flow.hops {
                 let kind = Kind::of(catalog, hop);
@@ -177,20 +177,20 @@ impl Traffic {
                     kind,
                     label: String::new(),
                     rules: Vec::new(),
-                    steps: Vec::new(),
+                    flows: Vec::new(),
                     blocked: true,
                 });
                 entry.blocked &= flow.blocked;
                 if let Some(r) = hop.rule.filter(|r| !entry.rules.contains(r)) {
                     entry.rules.push(r);
                 }
-                if !entry.steps.contains(&step) {
-                    entry.steps.push(step);
+                if !entry.flows.contains(&i) {
+                    entry.flows.push(i);
                 }
                 ports[e].extend(hop_ports(catalog, hop));
                 edges.push(e);
             }
-            traffic.steps.push(edges);
+            traffic.flows.push(edges);
             traffic.blocked.push(flow.blocked);
         }
         for (use_, ports) in traffic.edges.iter_mut().zip(&ports) {
@@ -206,8 +206,8 @@ impl Traffic {
 /// What the reader is pointing at or has chosen; it is drawn emphasised.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Emphasis {
-    /// The current step, if any.
-    pub step: Option<usize>,
+    /// The current flow, if any.
+    pub flow: Option<usize>,
     /// Layout edges to emphasise (hovered, focused, or those of a chosen table row).
     pub edges: Vec<usize>,
     /// Layout nodes to emphasise.
@@ -216,7 +216,7 @@ pub struct Emphasis {
 
 const GHOST: f64 = 0.3;
 
-/// The static shapes: zones, nodes, edges with arrowheads and labels, and the current step's
+/// The static shapes: zones, nodes, edges with arrowheads and labels, and the current flow's
 /// numbers. `fade` runs from 0 (show `before`) to 1 (show `after`).
 pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, emphasis: &Emphasis) -> Vec<Shape> {
     let fade = fade.clamp(0.0, 1.0);
@@ -232,10 +232,10 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
         });
     }
 
-    let step_edges: &[usize] = emphasis.step.and_then(|s| after.steps.get(s)).map_or(&[], |v| v.as_slice());
+    let flow_edges: &[usize] = emphasis.flow.and_then(|s| after.flows.get(s)).map_or(&[], |v| v.as_slice());
     // Edges: dimmed ones first so emphasised ones draw on top.
     let mut order: Vec<usize> = (0..layout.edges.len()).collect();
-    let lifted = |e: usize| emphasis.edges.contains(&e) || step_edges.contains(&e);
+    let lifted = |e: usize| emphasis.edges.contains(&e) || flow_edges.contains(&e);
     order.sort_by_key(|&e| lifted(e));
     for &e in &order {
         let edge = &layout.edges[e];
@@ -358,22 +358,22 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
         });
     }
 
-    // The current step's number at the start of each of its hops.
-    if let Some(step) = emphasis.step {
-        for &e in step_edges {
+    // The current flow's number at the start of each of its hops.
+    if let Some(flow) = emphasis.flow {
+        for &e in flow_edges {
             let at = point_along(&layout.edges[e].path, 10.0);
-            shapes.extend(badge(at, step + 1, Ink::Flow(after.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind))));
+            shapes.extend(badge(at, flow + 1, Ink::Flow(after.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind))));
         }
     }
     shapes
 }
 
-/// The current step drawn over a static layer made without it: its edges thick with their
-/// arrowheads and labels, and its numbers. Drawn over `diagram(.., step: None ..)` it shows
-/// what `diagram(.., step: Some(step) ..)` shows (the step's lines also pass over the node boxes'
+/// The current flow drawn over a static layer made without it: its edges thick with their
+/// arrowheads and labels, and its numbers. Drawn over `diagram(.., flow: None ..)` it shows
+/// what `diagram(.., flow: Some(flow) ..)` shows (the flow's lines also pass over the node boxes'
 /// borders they touch), so the player can move on without redrawing everything else.
-pub fn highlight(layout: &Layout, traffic: &Traffic, step: usize) -> Vec<Shape> {
-    let Some(edges) = traffic.steps.get(step) else { return Vec::new() };
+pub fn highlight(layout: &Layout, traffic: &Traffic, flow: usize) -> Vec<Shape> {
+    let Some(edges) = traffic.flows.get(flow) else { return Vec::new() };
     let mut shapes = Vec::with_capacity(edges.len() * 6);
     let used = |e: usize| traffic.edges.get(e).and_then(Option::as_ref).filter(|_| e < layout.edges.len());
     for &e in edges {
@@ -407,7 +407,7 @@ pub fn highlight(layout: &Layout, traffic: &Traffic, step: usize) -> Vec<Shape> 
     }
     for &e in edges {
         let Some(use_) = used(e) else { continue };
-        shapes.extend(badge(point_along(&layout.edges[e].path, 10.0), step + 1, Ink::Flow(use_.kind)));
+        shapes.extend(badge(point_along(&layout.edges[e].path, 10.0), flow + 1, Ink::Flow(use_.kind)));
     }
     shapes
 }
@@ -455,24 +455,24 @@ fn badge(at: Point, number: usize, ink: Ink) -> [Shape; 2] {
     ]
 }
 
-/// How long one step's packet takes at 1× speed, in seconds.
-pub const SECONDS_PER_STEP: f64 = 2.4;
+/// How long one flow's packet takes at 1× speed, in seconds.
+pub const SECONDS_PER_FLOW: f64 = 2.4;
 
-/// Moves the player on by `seconds` at `speed`: returns the new step and its progress (0 to 1).
-/// Past the last step it starts again from the first.
-pub fn advance(step: usize, progress: f64, seconds: f64, speed: f64, steps: usize) -> (usize, f64) {
-    if steps == 0 {
+/// Moves the player on by `seconds` at `speed`: returns the new flow and its progress (0 to 1).
+/// Past the last flow it starts again from the first.
+pub fn advance(flow: usize, progress: f64, seconds: f64, speed: f64, count: usize) -> (usize, f64) {
+    if count == 0 {
         return (0, 0.0);
     }
-    let total = progress + seconds.max(0.0) * speed / SECONDS_PER_STEP;
+    let total = progress + seconds.max(0.0) * speed / SECONDS_PER_FLOW;
     let whole = total.floor();
-    ((step + whole as usize) % steps, total - whole)
+    ((flow + whole as usize) % count, total - whole)
 }
 
-/// Where step `step`'s packet is when it is `progress` (0 to 1) of the way along its hops.
+/// Where flow `flow`'s packet is when it is `progress` (0 to 1) of the way along its hops.
 /// Returns the point and the layout edge it is on.
-pub fn packet_position(layout: &Layout, traffic: &Traffic, step: usize, progress: f64) -> Option<(Point, usize)> {
-    let edges = traffic.steps.get(step)?;
+pub fn packet_position(layout: &Layout, traffic: &Traffic, flow: usize, progress: f64) -> Option<(Point, usize)> {
+    let edges = traffic.flows.get(flow)?;
     let total: f64 = edges.iter().map(|&e| length(&layout.edges[e].path)).sum();
     let mut left = progress.clamp(0.0, 1.0) * total;
     for (i, &e) in edges.iter().enumerate() {
@@ -485,13 +485,13 @@ pub fn packet_position(layout: &Layout, traffic: &Traffic, step: usize, progress
     None
 }
 
-/// Where the current step's packet is, and the kind of traffic it is on.
-pub fn packet_at(layout: &Layout, traffic: &Traffic, step: usize, progress: f64) -> Option<(Point, Kind)> {
-    let (at, e) = packet_position(layout, traffic, step, progress)?;
+/// Where the current flow's packet is, and the kind of traffic it is on.
+pub fn packet_at(layout: &Layout, traffic: &Traffic, flow: usize, progress: f64) -> Option<(Point, Kind)> {
+    let (at, e) = packet_position(layout, traffic, flow, progress)?;
     Some((at, traffic.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind)))
 }
 
-/// The packet of step `number` (1-based) on `kind` traffic, centred on `at`.
+/// The packet of flow `number` (1-based) on `kind` traffic, centred on `at`.
 pub fn packet_badge(number: usize, kind: Kind, at: Point) -> [Shape; 2] {
     badge(at, number, Ink::Flow(kind))
 }

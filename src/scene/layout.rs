@@ -30,7 +30,8 @@ pub const EDGE_LABEL_HEIGHT: f64 = 15.0;
 /// Narrowest node column a layout accepts before it tries fewer columns.
 const MIN_COLUMN: f64 = 104.0;
 const LANE: f64 = 4.0;
-const BAND: f64 = 20.0;
+/// The height of the band at the top of a zone that holds its name.
+const ZONE_HEADER: f64 = 20.0;
 
 /// How traffic on an edge relates to the VNet's edge; decides colour and line style. Set by the
 /// rule a hop needs: a hop without a rule stays inside one network.
@@ -487,8 +488,9 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
         .collect();
     let column = (width - col_gutter.iter().sum::<f64>()) / cols as f64;
     let headers: Vec<bool> = (0..=rows).map(|r| grid.zones.iter().any(|z| z.3 == r)).collect();
-    let row_gutter: Vec<f64> =
-        (0..=rows).map(|r| 16.0 + row_lanes[r].len() as f64 * LANE + if headers[r] { BAND } else { 4.0 }).collect();
+    let row_gutter: Vec<f64> = (0..=rows)
+        .map(|r| 16.0 + row_lanes[r].len() as f64 * LANE + if headers[r] { ZONE_HEADER } else { 4.0 })
+        .collect();
 
     let mut col_x = Vec::with_capacity(cols);
     let mut x = 0.0;
@@ -580,7 +582,7 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
         .zones
         .iter()
         .map(|&(zone, c0, c1, r0, r1)| {
-            let top = row_y[r0] - BAND - 6.0;
+            let top = row_y[r0] - ZONE_HEADER - 6.0;
             let rect = Rect::new(
                 col_x[c0] - 6.0,
                 top,
@@ -588,7 +590,7 @@ fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, 
                 row_y[r1] + NODE_HEIGHT + 6.0 - top,
             );
             let label = wrap(zone.label(), ZONE_FONT, rect.w - 16.0, 1).concat();
-            let label_rect = Rect::new(rect.x + 6.0, top + 2.0, text_width(&label, ZONE_FONT) + 8.0, BAND - 2.0);
+            let label_rect = Rect::new(rect.x + 6.0, top + 2.0, text_width(&label, ZONE_FONT) + 8.0, ZONE_HEADER - 2.0);
             ZoneBox { zone, rect, label, label_rect }
         })
         .collect();

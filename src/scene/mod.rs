@@ -13,7 +13,7 @@ mod hit;
 mod layout;
 
 pub use frame::{
-    Anchor, BAND_HEIGHT, Band, Dash, EdgeUse, Emphasis, Ink, Paint, SECONDS_PER_STEP, Shape, Stroke, TALL, Traffic,
+    Anchor, BAND_HEIGHT, Band, Dash, EdgeUse, Emphasis, Ink, Paint, SECONDS_PER_FLOW, Shape, Stroke, TALL, Traffic,
     advance, bands, diagram, edge_label_rect, highlight, packet_at, packet_badge, packet_position,
 };
 pub use hit::{Hit, TOLERANCE, hit};
@@ -28,7 +28,7 @@ pub fn summary(scenario: &crate::model::Scenario, traffic: &Traffic) -> String {
     format!(
         "Diagram of {}: {} steps of traffic between {} places. The numbered list of steps describes each one.",
         scenario.title,
-        traffic.steps.len(),
+        traffic.flows.len(),
         traffic.nodes.iter().filter(|&&n| n).count()
     )
 }

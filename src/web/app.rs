@@ -10,10 +10,10 @@ use yew::prelude::*;
 
 use super::config_panel::ConfigPanel;
 use super::diagram::Diagram;
+use super::flows::FlowList;
 use super::player::Player;
 use super::rules_table::RulesTable;
 use super::setup::Setup;
-use super::steps::StepList;
 use super::sync::{use_hash, use_host, use_motion_preference};
 use super::tabs::Tabs;
 use super::{Data, Shared, dom};
@@ -185,14 +185,14 @@ fn Widget(props: &WidgetProps) -> Html {
                     { for r.findings.iter().map(|&f| finding(catalog, f)) }
                     <Diagram resolution={r.clone()} {theme} flow={state.flow} playing={state.moving()}
                         speed={state.speed} reduced={state.reduced_motion} chosen_rule={state.chosen_rule}
-                        send={send.clone()} steps_id={id("steps")} />
+                        send={send.clone()} flows_id={id("flows")} />
                     if settled {
                         <Player playing={state.moving()} reduced={state.reduced_motion} speed={state.speed}
                             flow={state.flow} flows={r.flows.len()} send={send.clone()} />
                     }
                     <div class="vf-sr" aria-live="polite" aria-atomic="true">{ state.announcement.clone() }</div>
                     if settled {
-                        <StepList resolution={r.clone()} flow={state.flow} send={send.clone()} id={id("steps")} />
+                        <FlowList resolution={r.clone()} flow={state.flow} send={send.clone()} id={id("flows")} />
                     }
                 </div>
             </div>

@@ -5,7 +5,7 @@
 //! [`Canvas`] wraps plotters-canvas's `CanvasBackend`, which still draws circles and bitmaps,
 //! and draws paths, rectangles, polygons and text itself: styles are set only when they change,
 //! and consecutive strokes in one style become one path, stroked once (a dashed line is one
-//! stroke instead of one per dash). [`Canvas::finish`] strokes what is pending; dropping does too.
+//! stroke instead of one per dash). [`Canvas::finish`] strokes the open path; dropping does too.
 
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
@@ -50,7 +50,7 @@ pub struct Canvas {
     context: CanvasRenderingContext2d,
     state: State,
     /// Strokes are open in the current path, waiting for one `stroke()`.
-    pending: bool,
+    open_path: bool,
 }
 
 fn key(colour: BackendColor) -> Colour {
@@ -66,14 +66,14 @@ impl Canvas {
     pub fn new(canvas: &HtmlCanvasElement) -> Option<Canvas> {
         let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
         let inner = CanvasBackend::with_canvas_object(canvas.clone())?;
-        Some(Canvas { inner, context, state: Default::default(), pending: false })
+        Some(Canvas { inner, context, state: Default::default(), open_path: false })
     }
 
-    /// Strokes the pending path, if any.
+    /// Strokes the open path, if any.
     pub fn finish(&mut self) {
-        if self.pending {
+        if self.open_path {
             self.context.stroke();
-            self.pending = false;
+            self.open_path = false;
         }
     }
 
@@ -93,9 +93,9 @@ impl Canvas {
             self.context.set_line_width(f64::from(wanted.1));
             self.state.stroke = Some(wanted);
         }
-        if !self.pending {
+        if !self.open_path {
             self.context.begin_path();
-            self.pending = true;
+            self.open_path = true;
         }
     }
 

@@ -10,7 +10,7 @@
 //! - [`app`]: shows the data or its errors, and the widget: the state's reducer
 //!   ([`crate::state`]) and the components it feeds;
 //! - [`sync`]: the hooks that keep the state in step with the system, the host and the hash;
-//! - [`tabs`], [`config_panel`], [`player`], [`steps`], [`rules_table`], [`setup`]: one
+//! - [`tabs`], [`config_panel`], [`player`], [`flows`], [`rules_table`], [`setup`]: one
 //!   component each;
 //! - [`diagram`]: the canvases (the base, the step's highlight, the moving packet, the
 //!   pointer's surface), the animation loop, hit testing and the keyboard overlay;
@@ -23,10 +23,10 @@ pub mod config_panel;
 pub mod diagram;
 pub mod dom;
 pub mod element;
+pub mod flows;
 pub mod player;
 pub mod rules_table;
 pub mod setup;
-pub mod steps;
 pub mod sync;
 pub mod tabs;
 

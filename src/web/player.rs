@@ -40,7 +40,7 @@ pub fn Player(props: &Props) -> Html {
             <button type="button" class="vf-button vf-next" onclick={click(step(Move::Next))} disabled={none}>
                 { "Next" }<span aria-hidden="true">{ " ▶" }</span>
             </button>
-            <span class="vf-stepcount">
+            <span class="vf-flowcount">
                 { if none { "No traffic in this configuration".to_string() } else { format!("Step {} of {}", props.flow + 1, props.flows) } }
             </span>
             if !props.reduced {

@@ -88,11 +88,11 @@ fn every_scenario_in_every_configuration_at_two_widths() {
                 let name = format!("{name} with {}", config.summary(&catalog, scenario));
                 // Every hop of every flow has its edge: the layout covers every configuration.
                 for (step, flow) in r.flows.iter().enumerate() {
-                    assert_eq!(traffic.steps[step].len(), flow.hops.len(), "{name}: step {step} lost a hop");
+                    assert_eq!(traffic.flows[step].len(), flow.hops.len(), "{name}: step {step} lost a hop");
                 }
-                let emphasis = Emphasis { step: Some(0), ..Emphasis::default() };
+                let emphasis = Emphasis { flow: Some(0), ..Emphasis::default() };
                 check_shapes(&name, &l, &diagram(&l, &traffic, &traffic, 1.0, &emphasis));
-                for (step, edges) in traffic.steps.iter().enumerate() {
+                for (step, edges) in traffic.flows.iter().enumerate() {
                     for i in 0..=8 {
                         let t = i as f64 / 8.0;
                         let (p, e) = packet_position(&l, &traffic, step, t).expect("a packet");
@@ -177,7 +177,7 @@ fn scenes_paint_to_svg() {
             let l = layout(&catalog, id, width);
             let r = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
             let t = Traffic::new(&l, &r);
-            let shapes = diagram(&l, &t, &t, 1.0, &Emphasis { step: Some(0), ..Emphasis::default() });
+            let shapes = diagram(&l, &t, &t, 1.0, &Emphasis { flow: Some(0), ..Emphasis::default() });
             let mut svg = String::new();
             {
                 use plotters::prelude::*;
@@ -274,7 +274,7 @@ fn packet_bounds_cover_what_is_drawn() {
         let l = layout(&catalog, id, 1280.0);
         let r = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
         let t = Traffic::new(&l, &r);
-        for step in 0..t.steps.len() {
+        for step in 0..t.flows.len() {
             for progress in [0.0, 0.33, 0.9] {
                 let (at, kind) = vnet_flows::scene::packet_at(&l, &t, step, progress).expect("a packet");
                 for shape in vnet_flows::scene::packet_badge(step + 1, kind, at) {
@@ -310,7 +310,7 @@ fn the_step_highlight_is_the_steps_edges() {
             let l = layout(&catalog, id, width);
             let r = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
             let t = Traffic::new(&l, &r);
-            for (step, edges) in t.steps.iter().enumerate() {
+            for (step, edges) in t.flows.iter().enumerate() {
                 let shapes = vnet_flows::scene::highlight(&l, &t, step);
                 let paths: Vec<&Vec<Point>> = shapes
                     .iter()
@@ -329,7 +329,7 @@ fn the_step_highlight_is_the_steps_edges() {
                     assert!(canvas.encloses(&shape.bounds().inflate(-4.0)), "{} step {step}: {shape:?}", scenario.id);
                 }
             }
-            assert!(vnet_flows::scene::highlight(&l, &t, t.steps.len()).is_empty());
+            assert!(vnet_flows::scene::highlight(&l, &t, t.flows.len()).is_empty());
         }
     }
 }

@@ -40,8 +40,8 @@ pub struct Props {
     /// what the pointer or focus is on (`Hover`), an edge clicked or chosen with Enter
     /// (`ChooseRule`, none with Escape).
     pub send: Callback<Action>,
-    /// The id of the step list the canvas's label points to.
-    pub steps_id: AttrValue,
+    /// The id of the flow list the canvas's label points to.
+    pub flows_id: AttrValue,
 }
 
 #[component]
@@ -136,7 +136,7 @@ pub fn Diagram(props: &Props) -> Html {
         <div class="vf-diagram" ref={container}>
             { legend(&traffic) }
             <div class="vf-canvas-box" ref={canvas_box}>
-                <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.steps_id.clone()}></canvas>
+                <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.flows_id.clone()}></canvas>
                 <canvas ref={overlay} class="vf-canvas" aria-hidden="true"></canvas>
                 <canvas ref={packet} class="vf-packet" aria-hidden="true"></canvas>
                 <canvas ref={top} class="vf-canvas vf-pointer" aria-hidden="true" onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}></canvas>
@@ -235,17 +235,17 @@ fn use_drawing(drawing: Drawing) {
             r.set_motion(props.playing, f64::from_bits(props.speed), props.reduced);
             let now = dom::now();
             r.set_scene(&layout, &traffic, &emphasis, now);
-            r.set_step(props.flow);
+            r.set_flow(props.flow);
             r.paint(now);
         }
         schedule(&renderer);
     });
 }
 
-/// What the diagram stresses: the current step, what the pointer or focus is on, the chosen
+/// What the diagram stresses: the current flow, what the pointer or focus is on, the chosen
 /// table row.
-fn emphasis_of(layout: &Layout, traffic: &Traffic, step: usize, hovered: Option<Hit>, rule: Option<usize>) -> Emphasis {
-    let mut emphasis = Emphasis { step: (!traffic.steps.is_empty()).then_some(step), ..Emphasis::default() };
+fn emphasis_of(layout: &Layout, traffic: &Traffic, flow: usize, hovered: Option<Hit>, rule: Option<usize>) -> Emphasis {
+    let mut emphasis = Emphasis { flow: (!traffic.flows.is_empty()).then_some(flow), ..Emphasis::default() };
     match hovered {
         Some(Hit::Edge(e)) => emphasis.edges.push(e),
         Some(Hit::Node(slot)) => {

@@ -1,6 +1,6 @@
 //! The diagram's renderer: the canvases, the animation loop's clock and what is on screen, behind
 //! a small API the component calls (`attach`, `set_theme`, `set_motion`, `set_scene`,
-//! `set_step`, `paint`, and [`schedule`] for the loop). It holds no reader state of its own: the
+//! `set_flow`, `paint`, and [`schedule`] for the loop). It holds no reader state of its own: the
 //! flow on show, playing, speed and reduced motion arrive from the reducer through the component,
 //! and the one thing it says back is the player moving on (an [`Action::Step`] by the player).
 //!
@@ -40,7 +40,7 @@ pub struct Renderer {
     after: Traffic,
     fade_from: Option<f64>,
     emphasis: Emphasis,
-    step: usize,
+    flow: usize,
     progress: f64,
     last: Option<f64>,
     playing: bool,
@@ -52,9 +52,9 @@ pub struct Renderer {
     /// The device pixel ratio the canvases were sized for.
     dpr: f64,
     base: Option<Surface>,
-    /// The current step's highlight, over the base.
+    /// The current flow's highlight, over the base.
     overlay: Option<Surface>,
-    /// Where the overlay was painted last (CSS pixels): what the next step clears.
+    /// Where the overlay was painted last (CSS pixels): what the next flow clears.
     overlay_marks: Option<crate::scene::geom::Rect>,
     packet: Option<Packet>,
     send: Callback<Action>,
@@ -64,11 +64,11 @@ pub struct Renderer {
     /// What the base shows (when no fade is under way) and at what size: painting it again
     /// would change nothing.
     drawn: Option<(BaseShows, (u32, u32))>,
-    /// The step the overlay shows.
+    /// The flow the overlay shows.
     highlighted: Option<usize>,
     /// What a tall diagram's base has still to paint: the bands away from the screen, painted
     /// when they come near it.
-    pending: Option<Banded>,
+    bands_left: Option<Banded>,
 }
 
 /// A canvas on the page and its context, fetched once.
@@ -84,7 +84,7 @@ impl Surface {
     }
 }
 
-/// The packet: its own small canvas over the diagram, painted once per step and moved each
+/// The packet: its own small canvas over the diagram, painted once per flow and moved each
 /// frame by a CSS transform. A frame then costs one style change, with nothing to clear or
 /// paint, and the browser only moves a layer.
 struct Packet {
@@ -93,7 +93,7 @@ struct Packet {
     /// Where the badge is painted first: text on a canvas outside the document does not wait
     /// for the page's styles.
     sprite: Option<HtmlCanvasElement>,
-    /// The step number and kind of traffic it shows, once painted.
+    /// The flow number and kind of traffic it shows, once painted.
     shows: Option<(usize, Kind)>,
     /// From the packet's centre to the canvas's top left corner, in CSS pixels.
     offset: Point,
@@ -119,7 +119,7 @@ impl Packet {
         }
     }
 
-    /// Paints the badge of step `number` (1-based) on `kind` traffic.
+    /// Paints the badge of flow `number` (1-based) on `kind` traffic.
     fn paint(&mut self, number: usize, kind: Kind, palette: &Palette, dpr: f64) {
         let centred = packet_badge(number, kind, Point::new(0.0, 0.0));
         let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
@@ -177,22 +177,23 @@ fn hundredths(out: &mut String, value: i64) {
 #[derive(Default)]
 struct Ticker {
     callback: Option<Closure<dyn FnMut(f64)>>,
-    pending: Option<i32>,
+    /// The id of the frame asked for, until it runs.
+    requested: Option<i32>,
 }
 
 impl Ticker {
     fn request(&mut self, make: impl FnOnce() -> Closure<dyn FnMut(f64)>) {
-        if self.pending.is_some() {
+        if self.requested.is_some() {
             return;
         }
         let callback = self.callback.get_or_insert_with(make);
         if let Some(window) = web_sys::window() {
-            self.pending = window.request_animation_frame(callback.as_ref().unchecked_ref()).ok();
+            self.requested = window.request_animation_frame(callback.as_ref().unchecked_ref()).ok();
         }
     }
 
     fn cancel(&mut self) {
-        if let (Some(id), Some(window)) = (self.pending.take(), web_sys::window()) {
+        if let (Some(id), Some(window)) = (self.requested.take(), web_sys::window()) {
             let _ = window.cancel_animation_frame(id);
         }
     }
@@ -210,7 +211,7 @@ struct Banded {
     left: Vec<Band>,
 }
 
-/// What the base shows: everything but the current step's highlight.
+/// What the base shows: everything but the current flow's highlight.
 #[derive(Clone)]
 struct BaseShows {
     layout: Rc<Layout>,
@@ -234,7 +235,7 @@ impl Renderer {
     }
 
     fn moving(&self) -> bool {
-        self.playing && !self.reduced && !self.after.steps.is_empty()
+        self.playing && !self.reduced && !self.after.flows.is_empty()
     }
 
     fn wants_frames(&self) -> bool {
@@ -250,7 +251,7 @@ impl Renderer {
             layout,
             fade_from: None,
             emphasis: Emphasis::default(),
-            step: 0,
+            flow: 0,
             progress: 0.0,
             last: None,
             playing: false,
@@ -269,7 +270,7 @@ impl Renderer {
             marked: false,
             drawn: None,
             highlighted: None,
-            pending: None,
+            bands_left: None,
         }
     }
 
@@ -326,9 +327,9 @@ impl Renderer {
     }
 
     /// The flow on show; the packet starts at its beginning when it changes.
-    pub fn set_step(&mut self, step: usize) {
-        if self.step != step || self.after.steps.len() <= self.step {
-            self.step = step;
+    pub fn set_flow(&mut self, flow: usize) {
+        if self.flow != flow || self.after.flows.len() <= self.flow {
+            self.flow = flow;
             self.progress = 0.0;
         }
     }
@@ -383,19 +384,19 @@ impl Renderer {
         }
     }
 
-    /// The static layer: the base, everything but the step, painted when the configuration,
-    /// emphasis or theme changes; and over it the overlay with the step's highlight
-    /// (`scene::highlight`), painted when the step changes. Moving on costs a few shapes however
-    /// large the diagram is. While a change fades in, the base shows it all, step included.
+    /// The static layer: the base, everything but the flow, painted when the configuration,
+    /// emphasis or theme changes; and over it the overlay with the flow's highlight
+    /// (`scene::highlight`), painted when the flow changes. Moving on costs a few shapes however
+    /// large the diagram is. While a change fades in, the base shows it all, flow included.
     fn draw_static(&mut self, fade: f64) {
         let Some(base) = &self.base else { return };
         let pixels = (base.canvas.width(), base.canvas.height());
-        let step = self.emphasis.step.filter(|_| fade >= 1.0);
+        let flow = self.emphasis.flow.filter(|_| fade >= 1.0);
         let key = BaseShows {
             layout: self.layout.clone(),
             traffic: self.after.clone(),
             emphasis: Emphasis {
-                step: if step.is_some() { None } else { self.emphasis.step },
+                flow: if flow.is_some() { None } else { self.emphasis.flow },
                 ..self.emphasis.clone()
             },
             palette: self.palette.clone(),
@@ -410,14 +411,14 @@ impl Renderer {
             self.highlighted = None;
             self.clear_overlay();
         }
-        if step != self.highlighted {
+        if flow != self.highlighted {
             self.clear_overlay();
-            if let (Some(step), Some(overlay)) = (step, &self.overlay) {
-                let shapes = highlight(&self.layout, &self.after, step);
+            if let (Some(flow), Some(overlay)) = (flow, &self.overlay) {
+                let shapes = highlight(&self.layout, &self.after, flow);
                 self.overlay_marks = shapes.iter().map(Shape::bounds).reduce(|a, b| a.union(&b));
                 draw(&overlay.canvas, &shapes, &self.palette, self.dpr);
             }
-            self.highlighted = step;
+            self.highlighted = flow;
         }
     }
 
@@ -438,7 +439,7 @@ impl Renderer {
     fn paint_base(&mut self, shapes: Vec<Shape>) {
         let Some(base) = &self.base else { return };
         if self.layout.height <= TALL {
-            self.pending = None;
+            self.bands_left = None;
             return paint_on(&base.canvas, &shapes, &self.palette, self.dpr);
         }
         let (now, later) = bands(self.layout.height, near_rows(&base.canvas));
@@ -446,12 +447,12 @@ impl Renderer {
         if let (Some(first), Some(last)) = (now.first(), now.last()) {
             paint_band(&base.canvas, &shapes, (first.0, last.1), &self.palette, self.dpr);
         }
-        self.pending = (!later.is_empty()).then_some(Banded { shapes, left: later });
+        self.bands_left = (!later.is_empty()).then_some(Banded { shapes, left: later });
     }
 
     /// Paints the bands of a tall diagram that have come near the screen, or all of them.
     pub fn paint_near(&mut self, all: bool) {
-        let (Some(job), Some(base)) = (&mut self.pending, &self.base) else { return };
+        let (Some(job), Some(base)) = (&mut self.bands_left, &self.base) else { return };
         let (lo, hi) = if all { (f64::MIN, f64::MAX) } else { near_rows(&base.canvas) };
         job.left.retain(|&band| {
             let near = band.0 < hi && band.1 > lo;
@@ -461,17 +462,17 @@ impl Renderer {
             !near
         });
         if job.left.is_empty() {
-            self.pending = None;
+            self.bands_left = None;
         }
     }
 
-    /// The moving layer: the packet is painted when the step changes and moved every frame.
+    /// The moving layer: the packet is painted when the flow changes and moved every frame.
     /// A frame allocates nothing and costs the same on any diagram.
     fn draw_packets(&mut self) {
         let Some(packet) = &mut self.packet else { return };
-        let at = if self.reduced { None } else { packet_at(&self.layout, &self.after, self.step, self.progress) };
+        let at = if self.reduced { None } else { packet_at(&self.layout, &self.after, self.flow, self.progress) };
         let Some((at, kind)) = at else { return packet.show(false) };
-        let number = self.step + 1;
+        let number = self.flow + 1;
         if packet.shows != Some((number, kind)) {
             packet.paint(number, kind, &self.palette, self.dpr);
         }
@@ -576,7 +577,7 @@ fn tick(anim: &Rc<RefCell<Renderer>>, now: f64) {
     let mut moved_to = None;
     {
         let mut a = anim.borrow_mut();
-        a.ticker.pending = None;
+        a.ticker.requested = None;
         let seconds = a.last.map_or(0.0, |last| ((now - last) / 1000.0).clamp(0.0, 0.1));
         a.last = Some(now);
         if a.fade_from.is_some() {
@@ -588,12 +589,12 @@ fn tick(anim: &Rc<RefCell<Renderer>>, now: f64) {
             }
         }
         if a.moving() {
-            let (step, progress) = advance(a.step, a.progress, seconds, a.speed, a.after.steps.len());
+            let (flow, progress) = advance(a.flow, a.progress, seconds, a.speed, a.after.flows.len());
             a.progress = progress;
-            if step != a.step {
-                // The parent re-renders with the new step and the effect redraws the static layer.
-                a.step = step;
-                moved_to = Some(step);
+            if flow != a.flow {
+                // The parent re-renders with the new flow and the effect redraws the static layer.
+                a.flow = flow;
+                moved_to = Some(flow);
             }
             a.draw_packets();
         }
@@ -601,9 +602,9 @@ fn tick(anim: &Rc<RefCell<Renderer>>, now: f64) {
             a.last = None;
         }
     }
-    if let Some(step) = moved_to {
+    if let Some(flow) = moved_to {
         let send = anim.borrow().send.clone();
-        send.emit(Action::Step { to: Move::To(step), by: By::Player });
+        send.emit(Action::Step { to: Move::To(flow), by: By::Player });
     }
     schedule(anim);
 }

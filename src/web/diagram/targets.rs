@@ -153,15 +153,15 @@ fn describe(catalog: &Catalog, layout: &Layout, traffic: &Traffic, hit: Hit) -> 
             let edge = &layout.edges[e];
             let (from, to) = (&catalog.nodes[layout.nodes[edge.from].node], &catalog.nodes[layout.nodes[edge.to].node]);
             let Some(used) = &traffic.edges[e] else { return format!("{} to {}", from.label, to.label) };
-            let steps: Vec<String> = used.steps.iter().map(|s| (s + 1).to_string()).collect();
+            let flows: Vec<String> = used.flows.iter().map(|s| (s + 1).to_string()).collect();
             format!(
                 "{} to {}: {} ({}), step{} {}{}",
                 from.label,
                 to.label,
                 used.label,
                 used.kind.label().to_lowercase(),
-                if steps.len() == 1 { "" } else { "s" },
-                steps.join(", "),
+                if flows.len() == 1 { "" } else { "s" },
+                flows.join(", "),
                 if used.blocked { ". Blocked in this configuration." } else { "" }
             )
         }

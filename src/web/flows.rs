@@ -1,4 +1,5 @@
-//! The numbered list of steps under the diagram: every flow in order, in words.
+//! The numbered list of flows under the diagram ("the traffic, step by step"): every flow in
+//! order, in words; choosing one shows it on the diagram.
 
 use yew::prelude::*;
 
@@ -18,11 +19,11 @@ pub struct Props {
 }
 
 #[component]
-pub fn StepList(props: &Props) -> Html {
+pub fn FlowList(props: &Props) -> Html {
     let r = &props.resolution;
     let catalog = &r.catalog;
     html! {
-        <div class="vf-steps">
+        <div class="vf-flows">
             <h3 class="vf-heading" id={format!("{}-title", props.id)}>{ "The traffic, step by step" }</h3>
             if r.flows.is_empty() {
                 <p>{ "No traffic flows in this configuration." }</p>
@@ -38,9 +39,9 @@ pub fn StepList(props: &Props) -> Html {
                     // Named by the flow, not its place, so the flows after a new one keep their ids.
                     let purpose = format!("{}-{}", props.id, flow.id);
                     html! {
-                        <li key={flow.id.clone()} class={classes!("vf-step", current.then_some("vf-current"), f.blocked.then_some("vf-blocked-step"))}
+                        <li key={flow.id.clone()} class={classes!("vf-flow", current.then_some("vf-current"), f.blocked.then_some("vf-blocked-flow"))}
                             aria-current={current.then_some("step")}>
-                            <button type="button" class="vf-steplink" aria-describedby={purpose.clone()}
+                            <button type="button" class="vf-flowlink" aria-describedby={purpose.clone()}
                                 onclick={Callback::from(move |_| send.emit(Action::Pick(i)))}>
                                 <span class="vf-path">{ path }</span>
                                 <span class="vf-ports">{ ports }</span>
