@@ -24,7 +24,7 @@ use std::rc::Rc;
 
 use crate::config::Config;
 use crate::data::{DataError, line_of_id};
-use crate::model::{Catalog, Direction, Scenario, ScenarioId, Zone};
+use crate::model::{Access, Catalog, Direction, Scenario, ScenarioId, Zone};
 use crate::resolve::resolve;
 
 /// Runs every consistency check. `text` is the data file, used only to find line numbers.
@@ -196,7 +196,7 @@ fn problems(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Vec<(Stri
     let r = resolve(catalog, id, config);
     let mut out = Vec::new();
     let node = |n: usize| &catalog.nodes[n];
-    let internet = config.value_id(catalog, catalog.routing.access_key) == "internet";
+    let internet = catalog.routing.access_in(config) == Access::Internet;
 
     let mut used = vec![false; catalog.rules.len()];
     for routed in &r.flows {

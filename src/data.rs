@@ -13,8 +13,8 @@ use toml::{Spanned, Value};
 
 use crate::condition::Condition;
 use crate::model::{
-    Catalog, Direction, Endpoint, Finding, Flow, Fqdns, Hop, Key, Node, Ports, Protocol, Retired, Routing, Rule,
-    Scenario, ScenarioKey, Severity, Source, Step, StepKind, Symptom, Zone, well_known,
+    Access, Catalog, Direction, Egress, Endpoint, Finding, Flow, Fqdns, Hop, Key, Node, Ports, Protocol, Retired,
+    Routing, Rule, Scenario, ScenarioKey, Severity, Source, Step, StepKind, Symptom, Zone, well_known,
 };
 
 /// One problem in a data file, with where it is.
@@ -835,10 +835,15 @@ fn routing(errors: &mut Errors, keys: &[Key], nodes: &[Node]) -> Option<Routing>
     let expressroute_gateway = node(well_known::EXPRESSROUTE_GATEWAY);
     let firewall = node(well_known::FIREWALL);
     let nat_gateway = node(well_known::NAT_GATEWAY);
+    let (client_key, access_key, egress_key) = (client_key?, access_key?, egress_key?);
+    let values = |k: usize| keys[k].values.iter().map(String::as_str);
     Some(Routing {
-        client_key: client_key?,
-        access_key: access_key?,
-        egress_key: egress_key?,
+        client_key,
+        studio: values(client_key).map(|v| v == "studio").collect(),
+        access_key,
+        access: values(access_key).map(Access::of).collect(),
+        egress_key,
+        egress: values(egress_key).map(Egress::of).collect(),
         cloud_key,
         browser: browser?,
         dev_machine: dev_machine?,

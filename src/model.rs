@@ -513,15 +513,64 @@ pub mod well_known {
         [BROWSER, DEV_MACHINE, JUMP_BOX, VPN_GATEWAY, EXPRESSROUTE_GATEWAY, FIREWALL, NAT_GATEWAY];
 }
 
-/// The keys and nodes that resolution routes by, looked up once when the data is loaded.
+/// How clients reach the VNet: what routing makes of each value of the `access` key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Access {
+    Vpn,
+    ExpressRoute,
+    Bastion,
+    Internet,
+    /// A value routing does not know: no gateway, the client as it is.
+    Other,
+}
+
+impl Access {
+    pub fn of(value: &str) -> Access {
+        match value {
+            "vpn" => Access::Vpn,
+            "expressroute" => Access::ExpressRoute,
+            "bastion" => Access::Bastion,
+            "internet" => Access::Internet,
+            _ => Access::Other,
+        }
+    }
+}
+
+/// The outbound path: what routing makes of each value of the `egress` key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Egress {
+    /// Default outbound access, or a value routing does not know: no device on the way out.
+    Direct,
+    Firewall,
+    NatGateway,
+}
+
+impl Egress {
+    pub fn of(value: &str) -> Egress {
+        match value {
+            "firewall" => Egress::Firewall,
+            "nat-gateway" => Egress::NatGateway,
+            _ => Egress::Direct,
+        }
+    }
+}
+
+/// The keys and nodes that resolution routes by, looked up once when the data is loaded, and
+/// what each routing key's values mean, so routing matches on enums rather than value names.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Routing {
     /// Index of the `client` key (`studio|sdk|vscode`).
     pub client_key: usize,
+    /// Per value of the `client` key: whether it is studio (a browser).
+    pub studio: Vec<bool>,
     /// Index of the `access` key (`vpn|expressroute|bastion|internet`).
     pub access_key: usize,
+    /// Per value of the `access` key.
+    pub access: Vec<Access>,
     /// Index of the `egress` key (`default|firewall|nat-gateway`).
     pub egress_key: usize,
+    /// Per value of the `egress` key.
+    pub egress: Vec<Egress>,
     /// Index of the `cloud` key (`public|usgov|china`), which picks host names, if the data has it.
     pub cloud_key: Option<usize>,
     pub browser: usize,
@@ -531,4 +580,21 @@ pub struct Routing {
     pub expressroute_gateway: usize,
     pub firewall: usize,
     pub nat_gateway: usize,
+}
+
+impl Routing {
+    /// How clients reach the VNet in `config`.
+    pub fn access_in(&self, config: &crate::config::Config) -> Access {
+        self.access.get(config.value(self.access_key)).copied().unwrap_or(Access::Other)
+    }
+
+    /// The outbound path in `config`.
+    pub fn egress_in(&self, config: &crate::config::Config) -> Egress {
+        self.egress.get(config.value(self.egress_key)).copied().unwrap_or(Egress::Direct)
+    }
+
+    /// Whether the client in `config` is studio, in a browser.
+    pub fn studio_in(&self, config: &crate::config::Config) -> bool {
+        self.studio.get(config.value(self.client_key)).copied().unwrap_or(false)
+    }
 }

@@ -16,7 +16,9 @@
 use std::rc::Rc;
 
 use crate::config::Config;
-use crate::model::{Catalog, Direction, Endpoint, Ports, Protocol, Rule, Scenario, ScenarioId, Severity, Zone};
+use crate::model::{
+    Access, Catalog, Direction, Egress, Endpoint, Ports, Protocol, Rule, Scenario, ScenarioId, Severity, Zone,
+};
 
 /// What applies to one scenario in one configuration. Indices point into the catalog, which it
 /// shares: it borrows nothing, so the widget resolves once per change and hands the same `Rc`
@@ -84,13 +86,11 @@ pub fn resolve(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Resolu
     let routing = &catalog.routing;
     let holds = |c: &crate::condition::Condition| c.holds(config);
 
-    let access = config.value_id(catalog, routing.access_key);
-    let client = if access == "bastion" {
-        routing.jump_box
-    } else if config.value_id(catalog, routing.client_key) == "studio" {
-        routing.browser
-    } else {
-        routing.dev_machine
+    let access = routing.access_in(config);
+    let client = match access {
+        Access::Bastion => routing.jump_box,
+        _ if routing.studio_in(config) => routing.browser,
+        _ => routing.dev_machine,
     };
 
     let mut rules: Vec<usize> = scenario.rules.iter().copied().filter(|&r| holds(&catalog.rules[r].when)).collect();
@@ -102,14 +102,14 @@ pub fn resolve(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Resolu
     findings.sort_by_key(|&f| catalog.findings[f].severity);
 
     let gateway = match access {
-        "vpn" => Some(routing.vpn_gateway),
-        "expressroute" => Some(routing.expressroute_gateway),
+        Access::Vpn => Some(routing.vpn_gateway),
+        Access::ExpressRoute => Some(routing.expressroute_gateway),
         _ => None,
     };
-    let egress = match config.value_id(catalog, routing.egress_key) {
-        "firewall" => Some(routing.firewall),
-        "nat-gateway" => Some(routing.nat_gateway),
-        _ => None,
+    let egress = match routing.egress_in(config) {
+        Egress::Firewall => Some(routing.firewall),
+        Egress::NatGateway => Some(routing.nat_gateway),
+        Egress::Direct => None,
     };
     // Service tags that an active route step sends around the firewall.
     let around = |tag: Option<&str>| tag.is_some_and(|tag| steps.iter().any(|&s| catalog.steps[s].routes_around(tag)));

@@ -5,7 +5,7 @@
 
 use super::model::{PortRange, Transport};
 use super::party::{Party, REGION_MARKER};
-use crate::model::{Direction, Protocol, Rule, Zone};
+use crate::model::{Access, Direction, Protocol, Rule, Zone};
 use crate::resolve::{Resolution, RoutedFlow};
 
 /// The subnet the data puts private endpoints in: its NSG filters traffic to them only when the
@@ -125,8 +125,8 @@ fn party(r: &Resolution, node: usize, dst: bool, need: Option<&Rule>, region: Op
             None => Party::Platform,
         },
         Zone::Client => {
-            let access = r.config.value_id(&r.catalog, r.catalog.routing.access_key);
-            if matches!(access, "vpn" | "expressroute") { Party::OnPremises } else { Party::Internet }
+            let access = r.catalog.routing.access_in(&r.config);
+            if matches!(access, Access::Vpn | Access::ExpressRoute) { Party::OnPremises } else { Party::Internet }
         }
         Zone::Azure | Zone::Managed => service(true),
         Zone::Internet if dst => service(false),
