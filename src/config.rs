@@ -110,8 +110,15 @@ impl Config {
 
     /// Every combination of the values of the scenario's keys (other keys at their defaults).
     pub fn combinations(catalog: &Catalog, scenario: &Scenario) -> Vec<Config> {
+        let keys: Vec<usize> = scenario.keys.iter().map(|sk| sk.key).collect();
+        Config::combinations_over(catalog, scenario, &keys)
+    }
+
+    /// Every combination of the values of the scenario's keys among `keys` (catalog indices),
+    /// the scenario's other keys at their defaults.
+    pub fn combinations_over(catalog: &Catalog, scenario: &Scenario, keys: &[usize]) -> Vec<Config> {
         let mut all = vec![Config::defaults(catalog, scenario)];
-        for sk in &scenario.keys {
+        for sk in scenario.keys.iter().filter(|sk| keys.contains(&sk.key)) {
             all = all
                 .into_iter()
                 .flat_map(|c| {

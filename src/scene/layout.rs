@@ -9,7 +9,7 @@
 //! Wide layouts put the client network, the VNet and the Azure-side zones in three column
 //! groups; narrow ones stack the zones from top to bottom.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use super::geom::{Point, Rect, RectIndex, text_width, wrap};
@@ -32,6 +32,8 @@ const MIN_COLUMN: f64 = 104.0;
 const LANE: f64 = 4.0;
 /// The height of the band at the top of a zone that holds its name.
 const ZONE_HEADER: f64 = 20.0;
+/// Scenarios with up to this many configurations are swept whole to find what they can show.
+const WHOLE_SPACE: usize = 4096;
 
 /// How traffic on an edge relates to the VNet's edge; decides colour and line style. Set by the
 /// rule a hop needs: a hop without a rule stays inside one network.
@@ -236,40 +238,24 @@ impl Layouts {
 
 /// Nodes in catalog order, and edges with every protocol and port that uses them.
 fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<usize>, Vec<EdgeSpec>) {
-    let scenario = &catalog.scenarios[id];
-    // Every combination, unless a generated file has so many keys that a key-at-a-time sweep
-    // must stand in for it.
-    let total = scenario.keys.iter().try_fold(1_usize, |n, k| n.checked_mul(k.values.len()));
-    let configs = if total.is_some_and(|n| n <= 4096) {
-        Config::combinations(catalog, scenario)
-    } else {
-        let base = Config::defaults(catalog, scenario);
-        let mut all = vec![base.clone()];
-        for sk in &scenario.keys {
-            for &v in &sk.values {
-                let mut values: Vec<usize> = (0..catalog.keys.len()).map(|k| base.value(k)).collect();
-                values[sk.key] = v;
-                all.push(Config::from_values(values));
-            }
-        }
-        all
-    };
     let mut used = vec![false; catalog.nodes.len()];
     let mut edges: BTreeMap<(usize, usize, Kind), Vec<(Protocol, Ports)>> = BTreeMap::new();
     let mut order: Vec<(usize, usize, Kind)> = Vec::new();
-    for config in &configs {
-        for flow in resolve(catalog, id, config).flows {
-            for hop in &flow.hops {
-                used[hop.from] = true;
-                used[hop.to] = true;
-                let key = (hop.from, hop.to, Kind::of(catalog, hop));
-                let entry = edges.entry(key).or_insert_with(|| {
-                    order.push(key);
-                    Vec::new()
-                });
-                for pair in hop_ports(catalog, hop) {
-                    if !entry.contains(&pair) {
-                        entry.push(pair);
+    for (configs, flows) in sweeps(catalog, id) {
+        for config in &configs {
+            for flow in resolve(catalog, id, config).flows.iter().filter(|f| flows.contains(&f.flow)) {
+                for hop in &flow.hops {
+                    used[hop.from] = true;
+                    used[hop.to] = true;
+                    let key = (hop.from, hop.to, Kind::of(catalog, hop));
+                    let entry = edges.entry(key).or_insert_with(|| {
+                        order.push(key);
+                        Vec::new()
+                    });
+                    for pair in hop_ports(catalog, hop) {
+                        if !entry.contains(&pair) {
+                            entry.push(pair);
+                        }
                     }
                 }
             }
@@ -278,6 +264,35 @@ fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<usize>, Vec<EdgeSpec
     let nodes = (0..catalog.nodes.len()).filter(|&n| used[n]).collect();
     let edges = order.into_iter().map(|key| (key.0, key.1, key.2, edges.remove(&key).unwrap_or_default())).collect();
     (nodes, edges)
+}
+
+/// The configurations that between them show every hop the scenario can, each with the flows
+/// to read from them. A scenario of up to `WHOLE_SPACE` configurations is swept whole. A larger
+/// one is swept per group of flows that depend on the same keys: a flow's routed hops depend
+/// only on the keys its condition names and the routing keys (access, client, egress and the
+/// conditions of the scenario's route steps), so every combination of those, the other keys at
+/// their defaults, shows all of them. Exact for any number of keys.
+fn sweeps(catalog: &Catalog, id: ScenarioId) -> Vec<(Vec<Config>, Vec<usize>)> {
+    let scenario = &catalog.scenarios[id];
+    let total = scenario.keys.iter().try_fold(1_usize, |n, k| n.checked_mul(k.values.len()));
+    if total.is_some_and(|n| n <= WHOLE_SPACE) {
+        return vec![(Config::combinations(catalog, scenario), scenario.flows.clone())];
+    }
+    let routing = &catalog.routing;
+    let routes = scenario.steps.iter().filter(|&&s| !catalog.steps[s].internet_tags.is_empty());
+    let mut shared: BTreeSet<usize> = routes.flat_map(|&s| catalog.steps[s].when.keys()).collect();
+    shared.extend([routing.access_key, routing.client_key, routing.egress_key]);
+    let mut groups: BTreeMap<BTreeSet<usize>, Vec<usize>> = BTreeMap::new();
+    for &f in &scenario.flows {
+        let keys = catalog.flows[f].when.keys().chain(shared.iter().copied()).collect();
+        groups.entry(keys).or_default().push(f);
+    }
+    groups
+        .into_iter()
+        .map(|(keys, flows)| {
+            (Config::combinations_over(catalog, scenario, &keys.into_iter().collect::<Vec<_>>()), flows)
+        })
+        .collect()
 }
 
 /// Which side of a node an edge leaves or enters by.

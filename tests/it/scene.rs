@@ -370,3 +370,49 @@ fn the_layout_memo_keeps_one_layout_per_scenario_and_width() {
     assert_eq!(*layouts.get(&catalog, aks, 960.0), layout(&catalog, aks, 960.0));
     assert_eq!(*layouts.get(&catalog, compute, 960.0), *wide, "back to the first: the same layout again");
 }
+
+/// A scenario too large to sweep whole (4,096 × the shipped compute keys) still lays out every
+/// edge it can show, including one that appears only when two keys change together, and every
+/// hop of every flow finds its edge.
+#[test]
+fn large_scenarios_lay_out_edges_that_need_two_keys_at_once() {
+    let shipped = include_str!("../../data/aml.toml");
+    let names: Vec<String> = (1..=12).map(|i| format!("x{i}")).collect();
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let line = "keys = [\"workspace_pe\", \"compute_public_ip\", \"egress\",";
+    assert!(shipped.contains(line), "the compute scenario's keys line moved");
+    let mut text = shipped.replacen(
+        line,
+        &format!("keys = [{}, \"workspace_pe\", \"compute_public_ip\", \"egress\",", quoted.join(", ")),
+        1,
+    );
+    for name in &names {
+        text += &format!(
+            "\n[[keys]]\nid = \"{name}\"\nlabel = \"Test key {name}\"\nexplain = \"A key for the test.\"\nvalues = [\"a\", \"b\"]\nlabels = [\"A\", \"B\"]\ndefault = \"a\"\n"
+        );
+    }
+    text += "\n[[flows]]\nid = \"test-pair\"\nscenarios = [\"compute\"]\npurpose = \"Only when two test keys change together.\"\nwhen = \"x1=b & x2=b\"\nhops = [\n  { from = \"jump-box\", to = \"batch\", protocol = \"TCP\", port = \"1234\" },\n]\n";
+    let catalog = Rc::new(vnet_flows::data::load(&text).unwrap_or_else(|e| panic!("{e:?}")));
+    let id = catalog.scenario_ids().find(|&id| catalog.scenarios[id].id == "compute").expect("compute");
+    let scenario = &catalog.scenarios[id];
+    let node = |name: &str| catalog.nodes.iter().position(|n| n.id == name).expect(name);
+    for width in WIDTHS {
+        let l = layout(&catalog, id, width);
+        check_layout("large compute", &l);
+        let (from, to) = (l.node_slot(node("jump-box")), l.node_slot(node("batch")));
+        let (from, to) = (from.expect("the jump box is laid out"), to.expect("batch is laid out"));
+        assert!(l.edges.iter().any(|e| (e.from, e.to) == (from, to)), "the two-key edge is missing at {width}");
+        let key = |name: &str| catalog.keys.iter().position(|k| k.id == name).expect(name);
+        let keys = ["x1", "x2", "x3", "egress", "compute_public_ip", "workspace_pe"].map(key);
+        let configs = Config::combinations_over(&catalog, scenario, &keys);
+        assert!(configs.len() >= 96, "only {} configurations", configs.len());
+        for config in configs {
+            let r = resolve(&catalog, id, &config);
+            let name = config.summary(&catalog, scenario);
+            let traffic = Traffic::new(&l, &r);
+            for (i, flow) in r.flows.iter().enumerate() {
+                assert_eq!(traffic.flows[i].len(), flow.hops.len(), "{name}: flow {i} lost a hop");
+            }
+        }
+    }
+}
