@@ -40,6 +40,7 @@ pub mod state;
 pub mod symptoms;
 #[doc(hidden)]
 pub mod testing;
+pub mod theme;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

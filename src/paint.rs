@@ -2,8 +2,8 @@
 //!
 //! The same [`paint`] call draws on the browser's canvas (plotters-canvas) and into an SVG
 //! string (plotters' SVG backend, used by the tests and static exports), so both show the same
-//! picture. [`Palette`] gives each [`Ink`] its colour; the widget builds it from the CSS custom
-//! properties of its theme, so the canvas follows light, dark and high-contrast styles.
+//! picture. [`Palette`] gives each [`Ink`] its colour; the widget resolves one from its theme's
+//! CSS (see [`crate::theme`]), so the canvas follows light, dark and high-contrast styles.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -13,74 +13,44 @@ use crate::model::Zone;
 use crate::scene::geom::Point;
 use crate::scene::{Anchor, Dash, Ink, Kind, Paint, Shape, Stroke};
 
+/// A colour as red, green and blue.
+pub type Rgb = (u8, u8, u8);
+
 /// Colours for every ink, as RGB.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Palette {
-    pub text: (u8, u8, u8),
-    pub muted: (u8, u8, u8),
-    pub background: (u8, u8, u8),
-    pub zones: [(u8, u8, u8); 5],
-    pub zone_stroke: (u8, u8, u8),
-    pub node_fill: (u8, u8, u8),
-    pub node_stroke: (u8, u8, u8),
+    pub text: Rgb,
+    pub muted: Rgb,
+    pub background: Rgb,
+    pub zones: [Rgb; 5],
+    pub zone_stroke: Rgb,
+    pub node_fill: Rgb,
+    pub node_stroke: Rgb,
     /// Inbound, outbound, private, internal.
-    pub flows: [(u8, u8, u8); 4],
-    pub focus: (u8, u8, u8),
-    pub blocked: (u8, u8, u8),
-    pub packet_text: (u8, u8, u8),
-}
-
-/// The CSS custom property that sets each colour, with its light-theme default.
-pub const PROPERTIES: [(&str, &str); 17] = [
-    ("--vf-text", "#1b1f24"),
-    ("--vf-muted", "#57606a"),
-    ("--vf-bg", "#ffffff"),
-    ("--vf-zone-client", "#f3f0fa"),
-    ("--vf-zone-vnet", "#eaf3ea"),
-    ("--vf-zone-azure", "#e8f1fb"),
-    ("--vf-zone-managed", "#f6f1e7"),
-    ("--vf-zone-internet", "#f2f2f2"),
-    ("--vf-zone-stroke", "#8c959f"),
-    ("--vf-node-fill", "#ffffff"),
-    ("--vf-node-stroke", "#57606a"),
-    ("--vf-inbound", "#b5420e"),
-    ("--vf-outbound", "#0b5cad"),
-    ("--vf-private", "#1a7f37"),
-    ("--vf-internal", "#6e7781"),
-    ("--vf-focus", "#8250df"),
-    ("--vf-blocked", "#a40e26"),
-];
-
-impl Default for Palette {
-    fn default() -> Palette {
-        Palette::from_properties(|_| None)
-    }
+    pub flows: [Rgb; 4],
+    pub focus: Rgb,
+    pub blocked: Rgb,
+    pub packet_text: Rgb,
 }
 
 impl Palette {
-    /// Builds a palette from `lookup(property)`; missing or unreadable values fall back to the
-    /// light theme's colour.
-    pub fn from_properties(lookup: impl Fn(&str) -> Option<String>) -> Palette {
-        let colour = |i: usize| {
-            let (name, default) = PROPERTIES[i];
-            lookup(name).and_then(|v| parse_colour(&v)).or_else(|| parse_hex(default)).unwrap_or((0, 0, 0))
-        };
-        Palette {
-            text: colour(0),
-            muted: colour(1),
-            background: colour(2),
-            zones: [colour(3), colour(4), colour(5), colour(6), colour(7)],
-            zone_stroke: colour(8),
-            node_fill: colour(9),
-            node_stroke: colour(10),
-            flows: [colour(11), colour(12), colour(13), colour(14)],
-            focus: colour(15),
-            blocked: colour(16),
-            packet_text: colour(9),
-        }
-    }
+    /// The light theme: what the stylesheet sets by default, and what exports are drawn in.
+    pub const LIGHT: Palette = Palette {
+        text: (0x1b, 0x1f, 0x24),
+        muted: (0x57, 0x60, 0x6a),
+        background: (0xff, 0xff, 0xff),
+        zones: [(0xf3, 0xf0, 0xfa), (0xea, 0xf3, 0xea), (0xe8, 0xf1, 0xfb), (0xf6, 0xf1, 0xe7), (0xf2, 0xf2, 0xf2)],
+        zone_stroke: (0x8c, 0x95, 0x9f),
+        node_fill: (0xff, 0xff, 0xff),
+        node_stroke: (0x57, 0x60, 0x6a),
+        flows: [(0xb5, 0x42, 0x0e), (0x0b, 0x5c, 0xad), (0x1a, 0x7f, 0x37), (0x6e, 0x77, 0x81)],
+        focus: (0x82, 0x50, 0xdf),
+        blocked: (0xa4, 0x0e, 0x26),
+        packet_text: (0xff, 0xff, 0xff),
+    };
 
-    fn rgb(&self, ink: Ink) -> (u8, u8, u8) {
+    /// The colour of `ink`.
+    pub fn rgb(&self, ink: Ink) -> Rgb {
         match ink {
             Ink::Text => self.text,
             Ink::Muted => self.muted,
@@ -102,34 +72,9 @@ impl Palette {
     }
 }
 
-/// Parses a colour as `#rgb`, `#rrggbb`, or as browsers report computed colours:
-/// `rgb(r, g, b)`, `rgba(r, g, b, a)` or `rgb(r g b / a)` (the alpha is ignored).
-pub fn parse_colour(text: &str) -> Option<(u8, u8, u8)> {
-    let text = text.trim();
-    if text.starts_with('#') {
-        return parse_hex(text);
-    }
-    let inner = text.strip_prefix("rgba(").or_else(|| text.strip_prefix("rgb("))?.strip_suffix(')')?;
-    let mut parts = inner.split(|c: char| c == ',' || c == '/' || c.is_whitespace()).filter(|p| !p.is_empty());
-    let mut channel = || -> Option<u8> {
-        let value: f64 = parts.next()?.parse().ok()?;
-        (0.0..=255.0).contains(&value).then(|| value.round() as u8)
-    };
-    Some((channel()?, channel()?, channel()?))
-}
-
-/// Parses `#rgb` or `#rrggbb`, ignoring surrounding spaces.
-pub fn parse_hex(text: &str) -> Option<(u8, u8, u8)> {
-    let hex = text.trim().strip_prefix('#')?;
-    let digit = |i: usize| u8::from_str_radix(hex.get(i..i + 1)?, 16).ok();
-    match hex.len() {
-        3 => Some((digit(0)? * 17, digit(1)? * 17, digit(2)? * 17)),
-        6 => {
-            let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
-            Some((byte(0)?, byte(2)?, byte(4)?))
-        }
-        _ => None,
-    }
+/// `#rrggbb` text for a colour.
+pub fn hex((r, g, b): Rgb) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
 }
 
 /// Paints `shapes` into a standalone SVG document of `width` × `height` CSS pixels that scales

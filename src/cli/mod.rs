@@ -290,7 +290,7 @@ fn diagram(args: &[String]) -> Result<String, Failure> {
     let traffic = Traffic::new(&layout, &resolution);
     let shapes = scene::diagram(&layout, &traffic, &traffic, 1.0, &Emphasis::default());
     let title = scene::summary(&catalog.scenarios[scenario], &traffic);
-    let mut text = svg(&shapes, &Palette::default(), layout.width, layout.height, &title);
+    let mut text = svg(&shapes, &Palette::LIGHT, layout.width, layout.height, &title);
     if !text.ends_with('\n') {
         text.push('\n');
     }

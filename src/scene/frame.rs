@@ -6,9 +6,8 @@
 //! are named by meaning ([`Ink`]), not value, so one scene serves every theme.
 
 use super::geom::{Point, Rect, length, point_along, text_width};
-use super::layout::{
-    EDGE_LABEL_HEIGHT, Kind, Layout, NODE_FONT, SMALL_FONT, ZONE_FONT, edge_label_width, hop_ports, ports_label,
-};
+use super::group::{Groups, Kind, ports_label};
+use super::layout::{EDGE_LABEL_HEIGHT, Layout, NODE_FONT, SMALL_FONT, ZONE_FONT, edge_label_width};
 use crate::model::Zone;
 use crate::resolve::Resolution;
 
@@ -135,6 +134,13 @@ pub struct EdgeUse {
     pub blocked: bool,
 }
 
+impl EdgeUse {
+    /// The edge's colour: its kind's, or the blocked colour when every flow on it is blocked.
+    pub fn ink(&self) -> Ink {
+        if self.blocked { Ink::Blocked } else { Ink::Flow(self.kind) }
+    }
+}
+
 /// What one configuration shows on a layout.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Traffic {
@@ -162,43 +168,22 @@ impl Traffic {
     /// What `resolution` shows on `layout`. Hops the layout does not know (a layout made for
     /// another scenario) are skipped rather than trusted.
     pub fn new(layout: &Layout, resolution: &Resolution) -> Traffic {
-        let catalog = &*resolution.catalog;
+        let (groups, hops) = Groups::of(resolution);
+        let slots: Vec<Option<usize>> = groups.list.iter().map(|g| layout.edge_slot(g.from, g.to, g.kind)).collect();
         let mut traffic = Traffic::empty(layout);
-        let mut ports: Vec<Vec<(crate::model::Protocol, crate::model::Ports)>> = vec![Vec::new(); layout.edges.len()];
-        for (i, flow) in resolution.flows.iter().enumerate() {
-            let mut edges = Vec::with_capacity(flow.hops.len());
-            for hop in &flow.hops {
-                let kind = Kind::of(catalog, hop);
-                let Some(e) = layout.edge_slot(hop.from, hop.to, kind) else { continue };
-                let (from, to) = (layout.edges[e].from, layout.edges[e].to);
-                traffic.nodes[from] = true;
-                traffic.nodes[to] = true;
-                let entry = traffic.edges[e].get_or_insert_with(|| EdgeUse {
-                    kind,
-                    label: String::new(),
-                    rules: Vec::new(),
-                    flows: Vec::new(),
-                    blocked: true,
-                });
-                entry.blocked &= flow.blocked;
-                if let Some(r) = hop.rule.filter(|r| !entry.rules.contains(r)) {
-                    entry.rules.push(r);
-                }
-                if !entry.flows.contains(&i) {
-                    entry.flows.push(i);
-                }
-                ports[e].extend(hop_ports(catalog, hop));
-                edges.push(e);
-            }
-            traffic.flows.push(edges);
-            traffic.blocked.push(flow.blocked);
+        for (group, slot) in groups.list.into_iter().zip(&slots) {
+            let Some(e) = *slot else { continue };
+            traffic.nodes[layout.edges[e].from] = true;
+            traffic.nodes[layout.edges[e].to] = true;
+            let blocked = group.flows.iter().all(|&f| resolution.flows[f].blocked);
+            // Blocked traffic is marked in words too, not by colour alone.
+            let ports = ports_label(&group.ports);
+            let label = if blocked { format!("✕ {ports}") } else { ports };
+            traffic.edges[e] =
+                Some(EdgeUse { kind: group.kind, label, rules: group.rules, flows: group.flows, blocked });
         }
-        for (use_, ports) in traffic.edges.iter_mut().zip(&ports) {
-            if let Some(u) = use_ {
-                // Blocked traffic is marked in words too, not by colour alone.
-                u.label = if u.blocked { format!("✕ {}", ports_label(ports)) } else { ports_label(ports) };
-            }
-        }
+        traffic.flows = hops.iter().map(|groups| groups.iter().filter_map(|&g| slots[g]).collect()).collect();
+        traffic.blocked = resolution.flows.iter().map(|f| f.blocked).collect();
         traffic
     }
 }
@@ -245,23 +230,62 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
             continue;
         }
         let alpha = if focusing && !lifted(e) { alpha * 0.35 } else { alpha };
-        let width = match (lifted(e), use_.blocked) {
-            (true, _) => 3.0,
-            (false, true) => 2.6,
-            (false, false) => 1.6,
-        };
-        let paint = Paint::new(if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) }, alpha);
-        shapes.push(Shape::Path { points: edge.path.clone(), stroke: Stroke { paint, width, dash: use_.kind.dash() } });
-        shapes.push(Shape::Polygon { points: arrowhead(&edge.path, if lifted(e) { 9.0 } else { 7.0 }), fill: paint });
+        shapes.extend(edge_line(&edge.path, use_, alpha, lifted(e)));
     }
 
-    // Nodes: all boxes, then all label lines, then all captions. Nodes never overlap, so the
-    // order among them is free, and grouping the texts by font spares the canvas a font change
-    // per line.
+    node_shapes(
+        layout,
+        &mut shapes,
+        |slot| mix(before.nodes[slot] as u8 as f64, after.nodes[slot] as u8 as f64),
+        emphasis,
+    );
+
+    for &e in &order {
+        let alpha = mix(before.edges[e].is_some() as u8 as f64, after.edges[e].is_some() as u8 as f64);
+        let Some(use_) = after.edges[e].as_ref().or(before.edges[e].as_ref()) else { continue };
+        if alpha <= 0.0 {
+            continue;
+        }
+        shapes.extend(edge_label(layout, e, use_, alpha, focusing && !lifted(e)));
+    }
+
+    for zone in &layout.zones {
+        shapes.push(Shape::Rect {
+            rect: zone.label_rect,
+            fill: Some(Paint::new(Ink::Zone(zone.zone), 1.0)),
+            stroke: None,
+        });
+        let at = Point::new(zone.label_rect.x + 4.0, zone.label_rect.center().y);
+        let paint = Paint::new(Ink::Text, 1.0);
+        shapes.push(Shape::Text {
+            at,
+            text: zone.label.clone(),
+            size: ZONE_FONT,
+            paint,
+            anchor: Anchor::Start,
+            bold: true,
+        });
+    }
+
+    // The current flow's number at the start of each of its hops.
+    if let Some(flow) = emphasis.flow {
+        for &e in flow_edges {
+            let at = point_along(&layout.edges[e].path, 10.0);
+            shapes.extend(badge(at, flow + 1, Ink::Flow(after.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind))));
+        }
+    }
+    shapes
+}
+
+/// Nodes: all boxes, then all label lines, then all captions. Nodes never overlap, so the
+/// order among them is free, and grouping the texts by font spares the canvas a font change
+/// per line. `shown(slot)` runs from 0 (unused) to 1 (used).
+fn node_shapes(layout: &Layout, shapes: &mut Vec<Shape>, shown: impl Fn(usize) -> f64, emphasis: &Emphasis) {
+    let focusing = !emphasis.edges.is_empty() || !emphasis.nodes.is_empty();
     let mut labels = Vec::new();
     let mut captions = Vec::new();
     for (slot, node) in layout.nodes.iter().enumerate() {
-        let on = mix(before.nodes[slot] as u8 as f64, after.nodes[slot] as u8 as f64);
+        let on = shown(slot);
         let alpha = GHOST + (1.0 - GHOST) * on;
         let alpha = if focusing && !emphasis.nodes.contains(&slot) { alpha.min(0.55) } else { alpha };
         let emphasised = emphasis.nodes.contains(&slot);
@@ -306,66 +330,6 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
     }
     shapes.append(&mut labels);
     shapes.append(&mut captions);
-
-    for &e in &order {
-        let alpha = mix(before.edges[e].is_some() as u8 as f64, after.edges[e].is_some() as u8 as f64);
-        let Some(use_) = after.edges[e].as_ref().or(before.edges[e].as_ref()) else { continue };
-        if alpha <= 0.0 {
-            continue;
-        }
-        let dimmed = focusing && !lifted(e);
-        let rect = edge_label_rect(layout, e, &use_.label);
-        shapes.push(Shape::Rect {
-            rect,
-            fill: Some(Paint::new(Ink::Background, alpha.max(0.6))),
-            stroke: Some(Stroke {
-                paint: Paint::new(
-                    if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) },
-                    if dimmed { alpha * 0.35 } else { alpha },
-                ),
-                width: if use_.blocked { 2.0 } else { 1.0 },
-                dash: Dash::Solid,
-            }),
-        });
-        // Fading labels fade as a whole; a dimmed label keeps its text readable.
-        let paint = Paint::new(if dimmed { Ink::Muted } else { Ink::Text }, alpha);
-        let at = rect.center();
-        shapes.push(Shape::Text {
-            at,
-            text: use_.label.clone(),
-            size: SMALL_FONT,
-            paint,
-            anchor: Anchor::Middle,
-            bold: false,
-        });
-    }
-
-    for zone in &layout.zones {
-        shapes.push(Shape::Rect {
-            rect: zone.label_rect,
-            fill: Some(Paint::new(Ink::Zone(zone.zone), 1.0)),
-            stroke: None,
-        });
-        let at = Point::new(zone.label_rect.x + 4.0, zone.label_rect.center().y);
-        let paint = Paint::new(Ink::Text, 1.0);
-        shapes.push(Shape::Text {
-            at,
-            text: zone.label.clone(),
-            size: ZONE_FONT,
-            paint,
-            anchor: Anchor::Start,
-            bold: true,
-        });
-    }
-
-    // The current flow's number at the start of each of its hops.
-    if let Some(flow) = emphasis.flow {
-        for &e in flow_edges {
-            let at = point_along(&layout.edges[e].path, 10.0);
-            shapes.extend(badge(at, flow + 1, Ink::Flow(after.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind))));
-        }
-    }
-    shapes
 }
 
 /// The current flow drawn over a static layer made without it: its edges thick with their
@@ -378,38 +342,53 @@ pub fn highlight(layout: &Layout, traffic: &Traffic, flow: usize) -> Vec<Shape> 
     let used = |e: usize| traffic.edges.get(e).and_then(Option::as_ref).filter(|_| e < layout.edges.len());
     for &e in edges {
         let Some(use_) = used(e) else { continue };
-        let path = &layout.edges[e].path;
-        let paint = Paint::new(if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) }, 1.0);
-        shapes.push(Shape::Path { points: path.clone(), stroke: Stroke { paint, width: 3.0, dash: use_.kind.dash() } });
-        shapes.push(Shape::Polygon { points: arrowhead(path, 9.0), fill: paint });
+        shapes.extend(edge_line(&layout.edges[e].path, use_, 1.0, true));
     }
     for &e in edges {
         let Some(use_) = used(e) else { continue };
-        let rect = edge_label_rect(layout, e, &use_.label);
-        let ink = if use_.blocked { Ink::Blocked } else { Ink::Flow(use_.kind) };
-        shapes.push(Shape::Rect {
-            rect,
-            fill: Some(Paint::new(Ink::Background, 1.0)),
-            stroke: Some(Stroke {
-                paint: Paint::new(ink, 1.0),
-                width: if use_.blocked { 2.0 } else { 1.0 },
-                dash: Dash::Solid,
-            }),
-        });
-        shapes.push(Shape::Text {
-            at: rect.center(),
-            text: use_.label.clone(),
-            size: SMALL_FONT,
-            paint: Paint::new(Ink::Text, 1.0),
-            anchor: Anchor::Middle,
-            bold: false,
-        });
+        shapes.extend(edge_label(layout, e, use_, 1.0, false));
     }
     for &e in edges {
         let Some(use_) = used(e) else { continue };
         shapes.extend(badge(point_along(&layout.edges[e].path, 10.0), flow + 1, Ink::Flow(use_.kind)));
     }
     shapes
+}
+
+/// An edge's line and arrowhead; a lifted edge (emphasised or of the current flow) is thicker.
+fn edge_line(path: &[Point], use_: &EdgeUse, alpha: f64, lifted: bool) -> [Shape; 2] {
+    let width = match (lifted, use_.blocked) {
+        (true, _) => 3.0,
+        (false, true) => 2.6,
+        (false, false) => 1.6,
+    };
+    let paint = Paint::new(use_.ink(), alpha);
+    [
+        Shape::Path { points: path.to_vec(), stroke: Stroke { paint, width, dash: use_.kind.dash() } },
+        Shape::Polygon { points: arrowhead(path, if lifted { 9.0 } else { 7.0 }), fill: paint },
+    ]
+}
+
+/// An edge's label in its box. Fading labels fade as a whole; a dimmed label keeps its text
+/// readable.
+fn edge_label(layout: &Layout, e: usize, use_: &EdgeUse, alpha: f64, dimmed: bool) -> [Shape; 2] {
+    let rect = edge_label_rect(layout, e, &use_.label);
+    let stroke = Stroke {
+        paint: Paint::new(use_.ink(), if dimmed { alpha * 0.35 } else { alpha }),
+        width: if use_.blocked { 2.0 } else { 1.0 },
+        dash: Dash::Solid,
+    };
+    [
+        Shape::Rect { rect, fill: Some(Paint::new(Ink::Background, alpha.max(0.6))), stroke: Some(stroke) },
+        Shape::Text {
+            at: rect.center(),
+            text: use_.label.clone(),
+            size: SMALL_FONT,
+            paint: Paint::new(if dimmed { Ink::Muted } else { Ink::Text }, alpha),
+            anchor: Anchor::Middle,
+            bold: false,
+        },
+    ]
 }
 
 /// Where an edge's label box sits for a given label text.

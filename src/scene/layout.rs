@@ -13,9 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use super::geom::{Point, Rect, RectIndex, text_width, wrap};
+use super::group::{Groups, Kind, ports_label};
 use crate::config::Config;
-use crate::model::{Catalog, Direction, Ports, Protocol, ScenarioId, Zone};
-use crate::resolve::{RoutedHop, resolve};
+use crate::model::{Catalog, Ports, Protocol, ScenarioId, Zone};
+use crate::resolve::resolve;
 
 /// Node box height, in CSS pixels.
 pub const NODE_HEIGHT: f64 = 46.0;
@@ -34,49 +35,6 @@ const LANE: f64 = 4.0;
 const ZONE_HEADER: f64 = 20.0;
 /// Scenarios with up to this many configurations are swept whole to find what they can show.
 const WHOLE_SPACE: usize = 4096;
-
-/// How traffic on an edge relates to the VNet's edge; decides colour and line style. Set by the
-/// rule a hop needs: a hop without a rule stays inside one network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    Inbound,
-    Outbound,
-    Private,
-    /// Inside one network: needs no rule of its own.
-    Internal,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Inbound, Kind::Outbound, Kind::Private, Kind::Internal];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Inbound => "Inbound",
-            Kind::Outbound => "Outbound",
-            Kind::Private => "Private endpoint",
-            Kind::Internal => "Inside one network",
-        }
-    }
-
-    /// The kind of a routed hop.
-    pub fn of(catalog: &Catalog, hop: &RoutedHop) -> Kind {
-        match hop.rule.map(|r| catalog.rules[r].direction) {
-            Some(Direction::Inbound) => Kind::Inbound,
-            Some(Direction::Outbound) => Kind::Outbound,
-            Some(Direction::Private) => Kind::Private,
-            None => Kind::Internal,
-        }
-    }
-}
-
-/// What a hop needs allowed, as protocol and port pairs: the ports of its rule (so the diagram
-/// says what the table says), or the hop's own port when no rule is involved.
-pub fn hop_ports(catalog: &Catalog, hop: &RoutedHop) -> Vec<(Protocol, Ports)> {
-    match hop.rule {
-        Some(r) => catalog.rules[r].ports.iter().map(|&p| (catalog.rules[r].protocol, p)).collect(),
-        None => vec![(hop.protocol, hop.port)],
-    }
-}
 
 /// The diagram's geometry for one scenario at one width.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,29 +108,6 @@ pub fn edge_label_width(text: &str) -> f64 {
     text_width(text, SMALL_FONT) + 10.0
 }
 
-/// `TCP 443, 8787 · UDP 5831`: the protocols and ports of a set of hops, shortest first.
-pub fn ports_label(ports: &[(Protocol, Ports)]) -> String {
-    let mut sorted: Vec<(Protocol, Ports)> = ports.to_vec();
-    sorted.sort_by_key(|(p, range)| (p.id(), range.first, range.last));
-    sorted.dedup();
-    let mut groups: Vec<(Protocol, Vec<String>)> = Vec::new();
-    for (protocol, range) in sorted {
-        match groups.last_mut() {
-            Some((p, list)) if *p == protocol => list.push(range.to_string()),
-            _ => groups.push((protocol, vec![range.to_string()])),
-        }
-    }
-    let parts: Vec<String> = groups
-        .into_iter()
-        .map(|(p, list)| match p {
-            Protocol::Any => format!("Any {}", list.join(", ")),
-            _ if list.len() > 3 => format!("{} {} +{}", p.id(), list[..2].join(", "), list.len() - 2),
-            _ => format!("{} {}", p.id(), list.join(", ")),
-        })
-        .collect();
-    parts.join(" · ")
-}
-
 /// An edge before layout: from and to (node indices), its kind, and every protocol and port it
 /// carries.
 type EdgeSpec = (usize, usize, Kind, Vec<(Protocol, Ports)>);
@@ -238,31 +173,23 @@ impl Layouts {
 
 /// Nodes in catalog order, and edges with every protocol and port that uses them.
 fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<usize>, Vec<EdgeSpec>) {
-    let mut used = vec![false; catalog.nodes.len()];
-    let mut edges: BTreeMap<(usize, usize, Kind), Vec<(Protocol, Ports)>> = BTreeMap::new();
-    let mut order: Vec<(usize, usize, Kind)> = Vec::new();
+    let mut groups = Groups::default();
     for (configs, flows) in sweeps(catalog, id) {
         for config in &configs {
             for flow in resolve(catalog, id, config).flows.iter().filter(|f| flows.contains(&f.flow)) {
                 for hop in &flow.hops {
-                    used[hop.from] = true;
-                    used[hop.to] = true;
-                    let key = (hop.from, hop.to, Kind::of(catalog, hop));
-                    let entry = edges.entry(key).or_insert_with(|| {
-                        order.push(key);
-                        Vec::new()
-                    });
-                    for pair in hop_ports(catalog, hop) {
-                        if !entry.contains(&pair) {
-                            entry.push(pair);
-                        }
-                    }
+                    groups.add(catalog, flow.flow, hop);
                 }
             }
         }
     }
+    let mut used = vec![false; catalog.nodes.len()];
+    for group in &groups.list {
+        used[group.from] = true;
+        used[group.to] = true;
+    }
     let nodes = (0..catalog.nodes.len()).filter(|&n| used[n]).collect();
-    let edges = order.into_iter().map(|key| (key.0, key.1, key.2, edges.remove(&key).unwrap_or_default())).collect();
+    let edges = groups.list.into_iter().map(|g| (g.from, g.to, g.kind, g.ports)).collect();
     (nodes, edges)
 }
 

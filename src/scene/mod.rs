@@ -9,6 +9,7 @@
 
 mod frame;
 pub mod geom;
+mod group;
 mod hit;
 mod layout;
 
@@ -16,11 +17,9 @@ pub use frame::{
     Anchor, BAND_HEIGHT, Band, Dash, EdgeUse, Emphasis, Ink, Paint, SECONDS_PER_FLOW, Shape, Stroke, TALL, Traffic,
     advance, bands, diagram, edge_label_rect, highlight, packet_at, packet_badge, packet_position,
 };
+pub use group::{Group, Groups, Kind, hop_ports, ports_label};
 pub use hit::{Hit, TOLERANCE, hit};
-pub use layout::{
-    EDGE_LABEL_HEIGHT, Edge, Kind, Layout, Layouts, NODE_FONT, NODE_HEIGHT, NodeBox, Reach, ZoneBox, hop_ports, layout,
-    ports_label,
-};
+pub use layout::{EDGE_LABEL_HEIGHT, Edge, Layout, Layouts, NODE_FONT, NODE_HEIGHT, NodeBox, Reach, ZoneBox, layout};
 
 /// One sentence that names what the diagram shows: its accessible name on the canvas and in
 /// the SVG export.

@@ -59,16 +59,16 @@ pub fn palette(el: &web_sys::Element) -> Palette {
         .owner_document()
         .and_then(|d| d.create_element("span").ok())
         .and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok());
-    let Some(probe) = probe else { return Palette::default() };
+    let Some(probe) = probe else { return Palette::LIGHT };
     let style = probe.style();
     let _ = style.set_property("position", "absolute");
     let _ = style.set_property("visibility", "hidden");
     let _ = style.set_property("forced-color-adjust", "none");
     if el.append_child(&probe).is_err() {
-        return Palette::default();
+        return Palette::LIGHT;
     }
     let computed = web_sys::window().and_then(|w| w.get_computed_style(&probe).ok().flatten());
-    let palette = Palette::from_properties(|name| {
+    let palette = crate::theme::palette(|name| {
         style.set_property("color", &format!("var({name})")).ok()?;
         let value = computed.as_ref()?.get_property_value("color").ok()?;
         (!value.trim().is_empty()).then_some(value)

@@ -183,7 +183,7 @@ fn scenes_paint_to_svg() {
                 use plotters::prelude::*;
                 let backend = SVGBackend::with_string(&mut svg, (l.width as u32, l.height.ceil() as u32));
                 let area = backend.into_drawing_area();
-                paint(&area, &shapes, &paint::Palette::default(), 1.0).unwrap();
+                paint(&area, &shapes, &paint::Palette::LIGHT, 1.0).unwrap();
                 area.present().unwrap();
             }
             assert!(svg.contains("<svg") && svg.matches("<text").count() >= l.nodes.len(), "{}", scenario.id);
@@ -250,7 +250,8 @@ fn a_change_fades_edges_in_and_out() {
 /// anything unreadable falls back to the light theme.
 #[test]
 fn palette_colours_parse_as_browsers_report_them() {
-    use vnet_flows::paint::{Palette, parse_colour};
+    use vnet_flows::paint::Palette;
+    use vnet_flows::theme::{palette, parse_colour};
     assert_eq!(parse_colour("#0b5cad"), Some((11, 92, 173)));
     assert_eq!(parse_colour(" #fff "), Some((255, 255, 255)));
     assert_eq!(parse_colour("rgb(26, 235, 255)"), Some((26, 235, 255)));
@@ -259,9 +260,30 @@ fn palette_colours_parse_as_browsers_report_them() {
     for bad in ["", "CanvasText", "rgb(300, 0, 0)", "rgb(1, 2)", "#12", "rgb(a, b, c)"] {
         assert_eq!(parse_colour(bad), None, "{bad}");
     }
-    let palette = Palette::from_properties(|name| (name == "--vf-bg").then(|| "rgb(0, 0, 0)".to_string()));
-    assert_eq!(palette.background, (0, 0, 0));
-    assert_eq!(palette.text, Palette::default().text);
+    let read = palette(|name| (name == "--vf-bg").then(|| "rgb(0, 0, 0)".to_string()));
+    assert_eq!(read.background, (0, 0, 0));
+    assert_eq!(read.text, Palette::LIGHT.text);
+    assert_eq!(palette(|_| None), Palette::LIGHT);
+}
+
+/// The stylesheet's light theme and the palette exports are drawn in are the same colours, so a
+/// Markdown or SVG export looks like the widget.
+#[test]
+fn the_light_palette_is_the_stylesheets() {
+    use vnet_flows::paint::Palette;
+    use vnet_flows::theme::{PROPERTIES, palette, parse_colour};
+    let css = include_str!("../../www/vnet-flows.css");
+    let root = &css[css.find(".vf-root {").expect("the .vf-root rule")..];
+    let root = &root[..root.find('}').expect("its end")];
+    let value = |name: &str| {
+        let at = root.find(&format!("{name}:")).unwrap_or_else(|| panic!("{name} is not set in .vf-root"));
+        let rest = &root[at + name.len() + 1..];
+        rest[..rest.find(';').expect("a ;")].trim().to_string()
+    };
+    for (name, _) in PROPERTIES {
+        assert!(parse_colour(&value(name)).is_some(), "{name}: {}", value(name));
+    }
+    assert_eq!(palette(|name| Some(value(name))), Palette::LIGHT);
 }
 
 /// The packet's canvas is sized from its shapes' bounds: every shape lies inside its own

@@ -259,7 +259,7 @@ impl Renderer {
             reduced: true,
             on_screen: true,
             page_visible: true,
-            palette: Palette::default(),
+            palette: Palette::LIGHT,
             dpr: 1.0,
             base: None,
             overlay: None,
