@@ -108,8 +108,9 @@ pub struct Scenario {
     pub findings: Vec<usize>,
 }
 
-/// Which way traffic crosses the VNet's edge.
+/// Which way traffic crosses the VNet's edge. Serialized by its [`Direction::id`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Direction {
     Inbound,
     Outbound,
@@ -350,7 +351,9 @@ pub struct Flow {
     pub hops: Vec<Hop>,
 }
 
+/// How bad a finding is. Serialized by its [`Severity::id`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Blocked,
     Warning,

@@ -9,7 +9,7 @@ pub fn csv(report: &Report) -> String {
     );
     for rule in &report.rules {
         let fields = [
-            rule.direction.to_string(),
+            rule.direction.id().to_string(),
             rule.source.clone(),
             rule.destination.clone(),
             rule.service_tag.clone().unwrap_or_default(),

@@ -22,7 +22,7 @@ pub fn html(r: &Resolution) -> String {
     let _ = writeln!(out, "<h3>{}</h3>", escape(&r.scenario().title));
     let _ = writeln!(out, "<p>Configuration: {}</p>", settings.join(", "));
     for f in &report.findings {
-        let label = if f.severity == "blocked" { "Will not work" } else { "Watch out" };
+        let label = f.severity.label();
         let _ = writeln!(out, "<p><strong>{label}:</strong> {}</p>", escape(&f.text));
     }
 
@@ -48,11 +48,7 @@ pub fn html(r: &Resolution) -> String {
         }
         out.push_str("</tr></thead>\n<tbody>\n");
         for (i, rule) in report.rules.iter().enumerate() {
-            let direction = match rule.direction {
-                "inbound" => "Inbound",
-                "outbound" => "Outbound",
-                _ => "Private endpoint",
-            };
+            let direction = rule.direction.heading();
             let codes = |items: &[String]| {
                 if items.is_empty() {
                     "–".to_string()

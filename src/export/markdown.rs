@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::Report;
+use crate::model::Severity;
 use crate::resolve::Resolution;
 
 /// Renders the resolution as a Markdown section.
@@ -16,7 +17,7 @@ pub fn markdown(r: &Resolution) -> String {
     let _ = writeln!(out, "### {}\n", r.scenario().title);
     let _ = writeln!(out, "Configuration: {}\n", settings.join(", "));
 
-    for f in report.findings.iter().filter(|f| f.severity == "blocked") {
+    for f in report.findings.iter().filter(|f| f.severity == Severity::Blocked) {
         let _ = writeln!(out, "> **Blocked:** {}\n", escape(&f.text));
     }
 
@@ -30,11 +31,7 @@ pub fn markdown(r: &Resolution) -> String {
             let n = i + 1;
             notes.extend(rule.notes.iter().map(|note| (n, note)));
             let code = |items: &[String]| items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join("<br>");
-            let direction = match rule.direction {
-                "inbound" => "Inbound",
-                "outbound" => "Outbound",
-                _ => "Private endpoint",
-            };
+            let direction = rule.direction.heading();
             let tag = rule.service_tag.as_ref().map(|t| format!("`{t}`")).unwrap_or_else(|| "–".into());
             let hosts = if rule.fqdns.is_empty() { "–".to_string() } else { code(&rule.fqdns) };
             let mut why = escape(&rule.purpose);
@@ -80,7 +77,7 @@ pub fn markdown(r: &Resolution) -> String {
         }
         out.push('\n');
     }
-    let warnings: Vec<_> = report.findings.iter().filter(|f| f.severity == "warning").collect();
+    let warnings: Vec<_> = report.findings.iter().filter(|f| f.severity == Severity::Warning).collect();
     if !warnings.is_empty() {
         out.push_str("**Watch out**\n\n");
         for f in warnings {

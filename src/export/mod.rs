@@ -14,6 +14,7 @@ pub use mermaid::mermaid;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+use crate::model::{Direction, Severity};
 use crate::resolve::Resolution;
 
 /// A resolution as plain strings, in the shape of the `rules --format json` output.
@@ -43,7 +44,7 @@ impl Serialize for Pairs {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ReportRule {
-    pub direction: &'static str,
+    pub direction: Direction,
     pub source: String,
     pub destination: String,
     pub service_tag: Option<String>,
@@ -80,7 +81,7 @@ pub struct ReportHop {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ReportFinding {
-    pub severity: &'static str,
+    pub severity: Severity,
     pub text: String,
     pub flows: Vec<String>,
 }
@@ -104,7 +105,7 @@ impl Report {
                     notes.push(PUBLIC_NAMES_ONLY.to_string());
                 }
                 ReportRule {
-                    direction: rule.direction.id(),
+                    direction: rule.direction,
                     source: r.fill(&rule.source),
                     destination: r.fill(&rule.destination),
                     service_tag: rule.service_tag.clone(),
@@ -150,7 +151,7 @@ impl Report {
             .map(|&i| {
                 let finding = &catalog.findings[i];
                 ReportFinding {
-                    severity: finding.severity.id(),
+                    severity: finding.severity,
                     text: finding.text.clone(),
                     flows: finding.flows.iter().map(|&f| catalog.flows[f].id.clone()).collect(),
                 }

@@ -88,7 +88,7 @@ fn no_public_ip_without_a_workspace_private_endpoint_is_blocked() {
     let r = resolve_with(&catalog, "compute", &["compute_public_ip=off", "workspace_pe=off"]);
     assert!(r.is_blocked());
     let report = Report::new(&r);
-    let blocked = report.findings.iter().find(|f| f.severity == "blocked").unwrap();
+    let blocked = report.findings.iter().find(|f| f.severity == vnet_flows::model::Severity::Blocked).unwrap();
     assert!(!blocked.flows.is_empty(), "the finding names the flow it blocks");
     assert!(blocked.text.contains("private endpoint"));
     assert!(!resolve_with(&catalog, "compute", &["compute_public_ip=on", "workspace_pe=off"]).is_blocked());
