@@ -24,7 +24,7 @@ use std::rc::Rc;
 
 use crate::config::Config;
 use crate::data::{DataError, line_of_id};
-use crate::model::{Access, Catalog, Direction, Scenario, ScenarioId, Zone};
+use crate::model::{Access, Catalog, Direction, NodeId, RuleId, Scenario, ScenarioId, Zone};
 use crate::resolve::resolve;
 
 /// Runs every consistency check. `text` is the data file, used only to find line numbers.
@@ -93,7 +93,7 @@ pub struct DeadKey {
 pub fn dead_keys(catalog: &Rc<Catalog>, id: ScenarioId) -> Vec<DeadKey> {
     let scenario = &catalog.scenarios[id];
     type Seen<'c> =
-        (Vec<usize>, Vec<usize>, Vec<crate::resolve::RoutedFlow>, Vec<usize>, usize, Vec<(&'c [String], bool)>);
+        (Vec<RuleId>, Vec<usize>, Vec<crate::resolve::RoutedFlow>, Vec<usize>, NodeId, Vec<(&'c [String], bool)>);
     let configs = Config::combinations(catalog, scenario);
     let seen: std::collections::HashMap<Vec<usize>, Seen> = configs
         .iter()
@@ -151,13 +151,13 @@ fn unused_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<String> {
 fn routed_around(r: &crate::resolve::Resolution) -> Vec<(String, String)> {
     let catalog = &*r.catalog;
     let firewall = catalog.routing.firewall;
-    let route_of = |rule: usize| {
+    let route_of = |rule: RuleId| {
         let tag = catalog.rules[rule].service_tag.as_deref()?;
         let step = r.steps.iter().copied().find(|&s| catalog.steps[s].routes_around(tag))?;
         Some((step, tag))
     };
     // Nodes that some hop reaches with a routed tag: (node, step, tag, rule).
-    let mut around: Vec<(usize, usize, &str, usize)> = Vec::new();
+    let mut around: Vec<(NodeId, usize, &str, RuleId)> = Vec::new();
     for routed in &r.flows {
         for hop in &routed.hops {
             let Some(rule) = hop.rule.filter(|&i| catalog.rules[i].direction == Direction::Outbound) else {
@@ -195,7 +195,7 @@ fn routed_around(r: &crate::resolve::Resolution) -> Vec<(String, String)> {
 fn problems(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Vec<(String, String)> {
     let r = resolve(catalog, id, config);
     let mut out = Vec::new();
-    let node = |n: usize| &catalog.nodes[n];
+    let node = |n: NodeId| &catalog.nodes[n];
     let internet = catalog.routing.access_in(config) == Access::Internet;
 
     let mut used = vec![false; catalog.rules.len()];
@@ -204,7 +204,7 @@ fn problems(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Vec<(Stri
         let what = format!("flow \"{}\"", flow.id);
         for hop in &routed.hops {
             if let Some(rule) = hop.rule {
-                used[rule] = true;
+                used[rule.0] = true;
             }
             if routed.blocked {
                 continue;
@@ -251,7 +251,7 @@ fn problems(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Vec<(Stri
     }
     out.extend(routed_around(&r));
     for &index in &r.rules {
-        if !used[index] {
+        if !used[index.0] {
             let rule = &catalog.rules[index];
             out.push((format!("rule \"{}\"", rule.id), "applies but no flow that applies uses it".to_string()));
         }

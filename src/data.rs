@@ -13,8 +13,9 @@ use toml::{Spanned, Value};
 
 use crate::condition::Condition;
 use crate::model::{
-    Access, Catalog, Direction, Egress, Endpoint, Finding, Flow, Fqdns, Hop, Key, Node, Ports, Protocol, Retired,
-    Routing, Rule, Scenario, ScenarioKey, Severity, Source, Step, StepKind, Symptom, Zone, well_known,
+    Access, Catalog, Direction, Egress, Endpoint, Finding, Flow, FlowId, Fqdns, Hop, Key, Node, NodeId, Ports,
+    Protocol, Retired, Routing, Rule, RuleId, Scenario, ScenarioKey, Severity, Source, Step, StepKind, Symptom, Zone,
+    well_known,
 };
 
 /// One problem in a data file, with where it is.
@@ -364,9 +365,9 @@ pub fn load(text: &str) -> Result<Catalog, Vec<DataError>> {
         let belongs = |lists: &[Vec<usize>]| -> Vec<usize> {
             lists.iter().enumerate().filter(|(_, s)| s.contains(&index)).map(|(i, _)| i).collect()
         };
-        scenario.rules = belongs(&rule_scenarios);
+        scenario.rules = belongs(&rule_scenarios).into_iter().map(RuleId).collect();
         scenario.steps = belongs(&step_scenarios);
-        scenario.flows = belongs(&flow_scenarios);
+        scenario.flows = belongs(&flow_scenarios).into_iter().map(FlowId).collect();
         scenario.findings = belongs(&finding_scenarios);
     }
 
@@ -606,7 +607,7 @@ impl Context<'_> {
             return Endpoint::Client;
         }
         match self.nodes.iter().position(|n| n.id == id) {
-            Some(i) => Endpoint::Node(i),
+            Some(i) => Endpoint::Node(NodeId(i)),
             None => {
                 errors.push(at, field, format!("unknown node `{id}`"));
                 Endpoint::Client
@@ -750,7 +751,7 @@ impl Context<'_> {
                         }
                     }
                 }
-                found
+                found.map(RuleId)
             });
             hops.push(Hop { from, to, protocol, port, rule });
         }
@@ -791,7 +792,7 @@ impl Context<'_> {
                     }
                     Some(_) => {}
                 }
-                found
+                found.map(FlowId)
             })
             .collect();
         let symptoms = self.symptoms(errors, at, f.symptoms);
@@ -826,7 +827,7 @@ fn routing(errors: &mut Errors, keys: &[Key], nodes: &[Node]) -> Option<Routing>
         if found.is_none() {
             errors.push(&at, "nodes", format!("node `{id}` is needed for routing but missing"));
         }
-        found
+        found.map(NodeId)
     };
     let browser = node(well_known::BROWSER);
     let dev_machine = node(well_known::DEV_MACHINE);

@@ -102,9 +102,9 @@ pub struct Scenario {
     /// For example the studio scenarios pin `client=studio`.
     pub fixed: Vec<(usize, usize)>,
     /// Indices of the rules, steps, flows and findings that belong to this scenario, in file order.
-    pub rules: Vec<usize>,
+    pub rules: Vec<RuleId>,
     pub steps: Vec<usize>,
-    pub flows: Vec<usize>,
+    pub flows: Vec<FlowId>,
     pub findings: Vec<usize>,
 }
 
@@ -326,7 +326,7 @@ pub struct Symptom {
 /// One end of a hop as written in the data: a node, or the reader's client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Endpoint {
-    Node(usize),
+    Node(NodeId),
     /// Resolved per configuration to the browser, the SDK machine or the jump box.
     Client,
 }
@@ -338,8 +338,8 @@ pub struct Hop {
     pub to: Endpoint,
     pub protocol: Protocol,
     pub port: Ports,
-    /// Index into [`Catalog::rules`] of the rule that admits this hop.
-    pub rule: Option<usize>,
+    /// The rule that admits this hop.
+    pub rule: Option<RuleId>,
 }
 
 /// Traffic from a source to a destination, as an ordered list of hops.
@@ -383,8 +383,8 @@ pub struct Finding {
     pub severity: Severity,
     pub text: String,
     pub when: Condition,
-    /// Indices into [`Catalog::flows`] of the flows it blocks or affects.
-    pub flows: Vec<usize>,
+    /// The flows it blocks or affects.
+    pub flows: Vec<FlowId>,
     pub sources: Vec<String>,
     /// What a reader sees in this configuration.
     pub symptoms: Vec<Symptom>,
@@ -440,18 +440,49 @@ impl Source {
     }
 }
 
-/// A scenario: an index into [`Catalog::scenarios`], which indexes by it. The other items are
-/// still referred to by bare `usize` indices.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ScenarioId(pub usize);
+/// A typed index into one of the catalog's lists, which indexes by it; the compiler keeps a
+/// rule's index from being used as a node's. Serialized as the bare number.
+macro_rules! id {
+    ($(#[$doc:meta])* $name:ident => $item:ty) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub usize);
 
-impl std::ops::Index<ScenarioId> for Vec<Scenario> {
-    type Output = Scenario;
-    fn index(&self, id: ScenarioId) -> &Scenario {
-        &self[id.0]
-    }
+        impl std::ops::Index<$name> for [$item] {
+            type Output = $item;
+            fn index(&self, id: $name) -> &$item {
+                &self[id.0]
+            }
+        }
+
+        impl std::ops::Index<$name> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, id: $name) -> &$item {
+                &self[id.0]
+            }
+        }
+    };
 }
+
+id!(
+    /// A scenario: an index into [`Catalog::scenarios`].
+    ScenarioId => Scenario
+);
+id!(
+    /// A place: an index into [`Catalog::nodes`]. A diagram's boxes are numbered apart, by
+    /// layout slot.
+    NodeId => Node
+);
+id!(
+    /// A rule: an index into [`Catalog::rules`].
+    RuleId => Rule
+);
+id!(
+    /// A flow: an index into [`Catalog::flows`]. A resolution numbers its flows apart, by
+    /// their place on screen.
+    FlowId => Flow
+);
 
 /// Everything the data file holds, validated.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -576,13 +607,13 @@ pub struct Routing {
     pub egress: Vec<Egress>,
     /// Index of the `cloud` key (`public|usgov|china`), which picks host names, if the data has it.
     pub cloud_key: Option<usize>,
-    pub browser: usize,
-    pub dev_machine: usize,
-    pub jump_box: usize,
-    pub vpn_gateway: usize,
-    pub expressroute_gateway: usize,
-    pub firewall: usize,
-    pub nat_gateway: usize,
+    pub browser: NodeId,
+    pub dev_machine: NodeId,
+    pub jump_box: NodeId,
+    pub vpn_gateway: NodeId,
+    pub expressroute_gateway: NodeId,
+    pub firewall: NodeId,
+    pub nat_gateway: NodeId,
 }
 
 impl Routing {

@@ -17,7 +17,8 @@ use std::rc::Rc;
 
 use crate::config::Config;
 use crate::model::{
-    Access, Catalog, Direction, Egress, Endpoint, Ports, Protocol, Rule, Scenario, ScenarioId, Severity, Zone,
+    Access, Catalog, Direction, Egress, Endpoint, FlowId, NodeId, Ports, Protocol, Rule, RuleId, Scenario, ScenarioId,
+    Severity, Zone,
 };
 
 /// What applies to one scenario in one configuration. Indices point into the catalog, which it
@@ -29,9 +30,9 @@ pub struct Resolution {
     pub scenario: ScenarioId,
     pub config: Config,
     /// The node the reader works from (browser, SDK machine or jump box).
-    pub client: usize,
+    pub client: NodeId,
     /// Rules grouped inbound, outbound, private; file order within a group.
-    pub rules: Vec<usize>,
+    pub rules: Vec<RuleId>,
     /// Steps grouped by kind; file order within a kind.
     pub steps: Vec<usize>,
     pub flows: Vec<RoutedFlow>,
@@ -42,8 +43,7 @@ pub struct Resolution {
 /// A flow with its hops routed for the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoutedFlow {
-    /// Index into [`Catalog::flows`].
-    pub flow: usize,
+    pub flow: FlowId,
     pub hops: Vec<RoutedHop>,
     /// Whether an active blocked finding names this flow.
     pub blocked: bool,
@@ -52,7 +52,7 @@ pub struct RoutedFlow {
 impl RoutedFlow {
     /// The flow as `A → B → C`: `label` gives each node's text, `after` what follows each hop's
     /// destination (its port, in the tables that show one). Every rendering of a path uses it.
-    pub fn path(&self, label: impl Fn(usize) -> String, after: impl Fn(&RoutedHop) -> String) -> String {
+    pub fn path(&self, label: impl Fn(NodeId) -> String, after: impl Fn(&RoutedHop) -> String) -> String {
         let Some(first) = self.hops.first() else { return String::new() };
         let mut text = label(first.from);
         for hop in &self.hops {
@@ -67,17 +67,17 @@ impl RoutedFlow {
 /// One leg between two concrete nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RoutedHop {
-    pub from: usize,
-    pub to: usize,
+    pub from: NodeId,
+    pub to: NodeId,
     pub protocol: Protocol,
     pub port: Ports,
     /// The rule that admits this leg, on the leg that crosses a zone boundary.
-    pub rule: Option<usize>,
+    pub rule: Option<RuleId>,
     /// The hop as the data writes it, before routing: its two ends (the client alias replaced)
     /// and its rule. Both legs of a routed hop share them; a packet's real source and
     /// destination are these ends, whatever device the leg passes.
-    pub ends: (usize, usize),
-    pub need: Option<usize>,
+    pub ends: (NodeId, NodeId),
+    pub need: Option<RuleId>,
 }
 
 /// Resolves `scenario` under `config`.
@@ -93,7 +93,7 @@ pub fn resolve(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Resolu
         _ => routing.dev_machine,
     };
 
-    let mut rules: Vec<usize> = scenario.rules.iter().copied().filter(|&r| holds(&catalog.rules[r].when)).collect();
+    let mut rules: Vec<RuleId> = scenario.rules.iter().copied().filter(|&r| holds(&catalog.rules[r].when)).collect();
     rules.sort_by_key(|&r| catalog.rules[r].direction);
     let mut steps: Vec<usize> = scenario.steps.iter().copied().filter(|&s| holds(&catalog.steps[s].when)).collect();
     steps.sort_by_key(|&s| catalog.steps[s].kind);
@@ -113,7 +113,7 @@ pub fn resolve(catalog: &Rc<Catalog>, id: ScenarioId, config: &Config) -> Resolu
     };
     // Service tags that an active route step sends around the firewall.
     let around = |tag: Option<&str>| tag.is_some_and(|tag| steps.iter().any(|&s| catalog.steps[s].routes_around(tag)));
-    let zone = |n: usize| catalog.nodes[n].zone;
+    let zone = |n: NodeId| catalog.nodes[n].zone;
     let node = |e: Endpoint| match e {
         Endpoint::Node(n) => n,
         Endpoint::Client => client,

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use crate::config::Config;
 use crate::link::{self, Link};
-use crate::model::{Catalog, ScenarioId};
+use crate::model::{Catalog, RuleId, ScenarioId};
 use crate::resolve::{Resolution, resolve};
 
 /// A host's request: a scenario, settings, or both.
@@ -102,9 +102,9 @@ pub enum Action {
     /// The system's motion preference (or the host's `still`): reduced stops the player.
     ReducedMotion(bool),
     /// The rules of what the pointer or focus is on in the diagram (empty when nothing).
-    Hover(Vec<usize>),
+    Hover(Vec<RuleId>),
     /// A rule chosen in the table or on the diagram, or none.
-    ChooseRule(Option<usize>),
+    ChooseRule(Option<RuleId>),
     /// The host's requests so far, oldest first; those not seen yet are applied in order.
     HostRequests(Rc<Vec<Request>>),
     /// The URL hash changed (the reader edited it, or went back).
@@ -125,8 +125,8 @@ pub struct State {
     pub speed: f64,
     pub reduced_motion: bool,
     /// The rules of what the pointer or focus is on in the diagram.
-    pub hovered_rules: Vec<usize>,
-    pub chosen_rule: Option<usize>,
+    pub hovered_rules: Vec<RuleId>,
+    pub chosen_rule: Option<RuleId>,
     /// What the last host request or link had to ignore.
     pub notices: Vec<String>,
     /// The text for the live region: new findings after a change, a flow chosen by hand.
@@ -259,7 +259,7 @@ impl State {
     }
 
     /// The rules the diagram lights up in the table: the flow on show's and the hovered ones.
-    pub fn highlighted_rules(&self) -> Vec<usize> {
+    pub fn highlighted_rules(&self) -> Vec<RuleId> {
         let flow = self.resolution.flows.get(self.flow);
         let own = flow.into_iter().flat_map(|f| f.hops.iter().filter_map(|h| h.rule));
         own.chain(self.hovered_rules.iter().copied()).collect()

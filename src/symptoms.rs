@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::config::Config;
-use crate::model::{Catalog, ScenarioId, Symptom};
+use crate::model::{Catalog, RuleId, ScenarioId, Symptom};
 use crate::resolve::resolve;
 
 /// Below this score a symptom does not match.
@@ -444,12 +444,12 @@ pub fn explain<'c>(catalog: &'c Rc<Catalog>, index: &Index, query: &str, limit: 
 /// (the first such in [`Config::combinations`] order), so the reader has little to set.
 pub fn arises(catalog: &Rc<Catalog>, cause: Cause, scenario: ScenarioId) -> Option<Config> {
     let s = &catalog.scenarios[scenario];
-    let (members, when) = match cause.kind {
-        CauseKind::Rule => (&s.rules, &catalog.rules[cause.item].when),
-        CauseKind::Step => (&s.steps, &catalog.steps[cause.item].when),
-        CauseKind::Finding => (&s.findings, &catalog.findings[cause.item].when),
+    let (belongs, when) = match cause.kind {
+        CauseKind::Rule => (s.rules.contains(&RuleId(cause.item)), &catalog.rules[cause.item].when),
+        CauseKind::Step => (s.steps.contains(&cause.item), &catalog.steps[cause.item].when),
+        CauseKind::Finding => (s.findings.contains(&cause.item), &catalog.findings[cause.item].when),
     };
-    if !members.contains(&cause.item) {
+    if !belongs {
         return None;
     }
     let defaults = Config::defaults(catalog, s);
@@ -459,11 +459,10 @@ pub fn arises(catalog: &Rc<Catalog>, cause: Cause, scenario: ScenarioId) -> Opti
     candidates.sort_by_key(changes);
     candidates.into_iter().filter(|c| when.holds(c)).find(|config| {
         let r = resolve(catalog, scenario, config);
-        let applied = match cause.kind {
-            CauseKind::Rule => &r.rules,
-            CauseKind::Step => &r.steps,
-            CauseKind::Finding => &r.findings,
-        };
-        applied.contains(&cause.item)
+        match cause.kind {
+            CauseKind::Rule => r.rules.contains(&RuleId(cause.item)),
+            CauseKind::Step => r.steps.contains(&cause.item),
+            CauseKind::Finding => r.findings.contains(&cause.item),
+        }
     })
 }

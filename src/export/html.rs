@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use super::Report;
+use crate::model::NodeId;
 use crate::resolve::Resolution;
 
 /// Renders the resolution as an HTML fragment (a `<section>`), headed at level 3.
@@ -80,7 +81,7 @@ pub fn html(r: &Resolution) -> String {
     if !r.flows.is_empty() {
         out.push_str("<h4>Traffic, in order</h4>\n<ol>\n");
         for flow in &r.flows {
-            let label = |n: usize| escape(&catalog.nodes[n].label);
+            let label = |n: NodeId| escape(&catalog.nodes[n].label);
             let path = flow.path(label, |hop| format!(" ({} {})", hop.protocol.id(), hop.port));
             let blocked = if flow.blocked { " <strong>Blocked in this configuration.</strong>" } else { "" };
             let _ = writeln!(out, "<li>{path}: {}{blocked}</li>", escape(&catalog.flows[flow.flow].purpose));

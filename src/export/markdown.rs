@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::Report;
-use crate::model::Severity;
+use crate::model::{NodeId, Severity};
 use crate::resolve::Resolution;
 
 /// Renders the resolution as a Markdown section.
@@ -98,7 +98,7 @@ pub fn markdown(r: &Resolution) -> String {
 
 /// `**A → B → C** (TCP 443).`, or with a port after each hop when they differ.
 fn path(r: &Resolution, flow: &crate::resolve::RoutedFlow) -> String {
-    let label = |n: usize| r.catalog.nodes[n].label.clone();
+    let label = |n: NodeId| r.catalog.nodes[n].label.clone();
     let Some(first) = flow.hops.first() else { return String::new() };
     let uniform = flow.hops.iter().all(|h| h.protocol == first.protocol && h.port == first.port);
     let port = |hop: &crate::resolve::RoutedHop| format!(" ({} {})", hop.protocol.id(), hop.port);

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::model::Zone;
+use crate::model::{NodeId, Zone};
 use crate::paint::{Palette, hex};
 use crate::resolve::Resolution;
 use crate::scene::{Groups, Ink, ports_label};
@@ -19,19 +19,22 @@ pub fn mermaid(r: &Resolution) -> String {
     let edges = groups.list;
     let mut used = vec![false; catalog.nodes.len()];
     for edge in &edges {
-        used[edge.from] = true;
-        used[edge.to] = true;
+        used[edge.from.0] = true;
+        used[edge.to.0] = true;
     }
 
-    let id = |n: usize| format!("n_{}", catalog.nodes[n].id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+    let id = |n: NodeId| format!("n_{}", catalog.nodes[n].id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
     let mut out = String::new();
     // Writing to a String cannot fail; the results of write! are ignored below for that reason.
     let title = r.scenario().title.replace('\\', "\\\\").replace('"', "\\\"");
     let _ = writeln!(out, "---\ntitle: \"{title}\"\n---");
     out.push_str("flowchart LR\n");
     for zone in Zone::ALL {
-        let members: Vec<usize> =
-            (0..catalog.nodes.len()).filter(|&n| used[n] && catalog.nodes[n].zone == zone).collect();
+        let members: Vec<NodeId> = (0..catalog.nodes.len())
+            .filter(|&n| used[n])
+            .map(NodeId)
+            .filter(|&n| catalog.nodes[n].zone == zone)
+            .collect();
         if members.is_empty() {
             continue;
         }

@@ -5,7 +5,7 @@
 
 use super::model::{PortRange, Transport};
 use super::party::{Party, REGION_MARKER};
-use crate::model::{Access, Direction, Protocol, Rule, Zone};
+use crate::model::{Access, Direction, NodeId, Protocol, Rule, Zone};
 use crate::resolve::{Resolution, RoutedFlow};
 
 /// The subnet the data puts private endpoints in: its NSG filters traffic to them only when the
@@ -54,7 +54,7 @@ pub fn legs<'r>(r: &'r Resolution, region: Option<&str>) -> Vec<Leg<'r>> {
 }
 
 /// The routing devices: packets pass them, so their subnets' NSGs are not the packet's ends.
-fn is_device(r: &Resolution, node: usize) -> bool {
+fn is_device(r: &Resolution, node: NodeId) -> bool {
     let routing = &r.catalog.routing;
     [routing.firewall, routing.nat_gateway, routing.vpn_gateway, routing.expressroute_gateway].contains(&node)
 }
@@ -74,7 +74,7 @@ fn leg<'r>(r: &'r Resolution, flow: &RoutedFlow, f: usize, h: usize, region: Opt
     let need = need_of(r, flow, h);
     let src = party(r, hop.ends.0, false, need, region);
     let dst = party(r, hop.ends.1, true, need, region);
-    let filtering_subnet = |node: usize, other: &Party| {
+    let filtering_subnet = |node: NodeId, other: &Party| {
         let n = &r.catalog.nodes[node];
         let filtered = n.zone == Zone::Vnet && !is_device(r, node) && *other != Party::Platform;
         n.subnet.as_deref().filter(|_| filtered)
@@ -105,7 +105,7 @@ fn leg<'r>(r: &'r Resolution, flow: &RoutedFlow, f: usize, h: usize, region: Opt
 
 /// Who a node is, as the packet's source (`dst == false`) or destination, given the rule the
 /// data names for the hop.
-fn party(r: &Resolution, node: usize, dst: bool, need: Option<&Rule>, region: Option<&str>) -> Party {
+fn party(r: &Resolution, node: NodeId, dst: bool, need: Option<&Rule>, region: Option<&str>) -> Party {
     let n = &r.catalog.nodes[node];
     // The rule's tag describes the far end: the destination of an outbound rule, the source of an
     // inbound one.

@@ -8,7 +8,7 @@
 use super::geom::{Point, Rect, length, point_along, text_width};
 use super::group::{Groups, Kind, ports_label};
 use super::layout::{EDGE_LABEL_HEIGHT, Layout, NODE_FONT, SMALL_FONT, ZONE_FONT, edge_label_width};
-use crate::model::Zone;
+use crate::model::{RuleId, Zone};
 use crate::resolve::Resolution;
 
 /// A colour by meaning; the painter's palette gives it a value.
@@ -126,8 +126,8 @@ pub struct EdgeUse {
     pub kind: Kind,
     /// Protocols and ports, as the edge's label shows them.
     pub label: String,
-    /// Indices into [`Catalog::rules`](crate::model::Catalog::rules) of the rules its hops need.
-    pub rules: Vec<usize>,
+    /// The rules its hops need.
+    pub rules: Vec<RuleId>,
     /// The flows (indices into [`Resolution::flows`]) that travel it.
     pub flows: Vec<usize>,
     /// Whether every flow on it is blocked (a finding says the traffic cannot get through).

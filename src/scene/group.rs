@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Catalog, Direction, Ports, Protocol};
+use crate::model::{Catalog, Direction, NodeId, Ports, Protocol, RuleId};
 use crate::resolve::{Resolution, RoutedHop};
 
 /// How traffic on an edge relates to the VNet's edge; decides colour and line style. Set by the
@@ -76,15 +76,15 @@ pub fn ports_label(ports: &[(Protocol, Ports)]) -> String {
 /// The traffic of one kind between two places, in the order hops first used it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
-    /// Catalog node indices.
-    pub from: usize,
-    pub to: usize,
+    pub from: NodeId,
+    pub to: NodeId,
     pub kind: Kind,
     /// Every protocol and port its hops need, each once.
     pub ports: Vec<(Protocol, Ports)>,
-    /// Catalog rule indices of the rules its hops need, each once.
-    pub rules: Vec<usize>,
-    /// The flows (indices given to [`Groups::add`]) that travel it, each once.
+    /// The rules its hops need, each once.
+    pub rules: Vec<RuleId>,
+    /// The flows that travel it, each once, by their place in the resolution ([`Groups::of`]
+    /// only).
     pub flows: Vec<usize>,
 }
 
@@ -92,12 +92,12 @@ pub struct Group {
 #[derive(Clone, Debug, Default)]
 pub struct Groups {
     pub list: Vec<Group>,
-    index: BTreeMap<(usize, usize, Kind), usize>,
+    index: BTreeMap<(NodeId, NodeId, Kind), usize>,
 }
 
 impl Groups {
-    /// Adds a hop of flow `flow` and returns the index of its group in [`Groups::list`].
-    pub fn add(&mut self, catalog: &Catalog, flow: usize, hop: &RoutedHop) -> usize {
+    /// Adds a hop and returns the index of its group in [`Groups::list`].
+    pub fn add(&mut self, catalog: &Catalog, hop: &RoutedHop) -> usize {
         let kind = Kind::of(catalog, hop);
         let list = &mut self.list;
         let g = *self.index.entry((hop.from, hop.to, kind)).or_insert_with(|| {
@@ -111,7 +111,6 @@ impl Groups {
         if let Some(rule) = hop.rule {
             push_new(&mut group.rules, rule);
         }
-        push_new(&mut group.flows, flow);
         g
     }
 
@@ -123,7 +122,13 @@ impl Groups {
             .flows
             .iter()
             .enumerate()
-            .map(|(i, flow)| flow.hops.iter().map(|hop| groups.add(&resolution.catalog, i, hop)).collect())
+            .map(|(i, flow)| {
+                let hops: Vec<usize> = flow.hops.iter().map(|hop| groups.add(&resolution.catalog, hop)).collect();
+                for &g in &hops {
+                    push_new(&mut groups.list[g].flows, i);
+                }
+                hops
+            })
             .collect();
         (groups, hops)
     }

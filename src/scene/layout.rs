@@ -15,7 +15,7 @@ use std::rc::Rc;
 use super::geom::{Point, Rect, RectIndex, text_width, wrap};
 use super::group::{Groups, Kind, ports_label};
 use crate::config::Config;
-use crate::model::{Catalog, Ports, Protocol, ScenarioId, Zone};
+use crate::model::{Catalog, FlowId, NodeId, Ports, Protocol, ScenarioId, Zone};
 use crate::resolve::resolve;
 
 /// Node box height, in CSS pixels.
@@ -67,8 +67,7 @@ pub struct ZoneBox {
 /// A node's box, with its label already wrapped.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeBox {
-    /// Index into [`Catalog::nodes`].
-    pub node: usize,
+    pub node: NodeId,
     pub rect: Rect,
     pub lines: Vec<String>,
     /// The subnet, for VNet nodes that have one.
@@ -91,13 +90,13 @@ pub struct Edge {
 
 impl Layout {
     /// The box of catalog node `node`, if the scenario can show it.
-    pub fn node_slot(&self, node: usize) -> Option<usize> {
+    pub fn node_slot(&self, node: NodeId) -> Option<usize> {
         self.nodes.iter().position(|n| n.node == node)
     }
 
     /// The edge of `kind` from catalog node `from` to catalog node `to`, if the scenario can
     /// show it.
-    pub fn edge_slot(&self, from: usize, to: usize, kind: Kind) -> Option<usize> {
+    pub fn edge_slot(&self, from: NodeId, to: NodeId, kind: Kind) -> Option<usize> {
         let (from, to) = (self.node_slot(from)?, self.node_slot(to)?);
         self.edges.iter().position(|e| e.from == from && e.to == to && e.kind == kind)
     }
@@ -108,17 +107,20 @@ pub fn edge_label_width(text: &str) -> f64 {
     text_width(text, SMALL_FONT) + 10.0
 }
 
-/// An edge before layout: from and to (node indices), its kind, and every protocol and port it
-/// carries.
-type EdgeSpec = (usize, usize, Kind, Vec<(Protocol, Ports)>);
+/// An edge before layout: from and to, its kind, and every protocol and port it carries.
+type EdgeSpec = (NodeId, NodeId, Kind, Vec<(Protocol, Ports)>);
+
+/// An edge being laid out: the same with both ends as layout slots (indices into the nodes
+/// being placed).
+type SlotEdge = (usize, usize, Kind, Vec<(Protocol, Ports)>);
 
 /// What a scenario can show over all its configurations: the width-independent half of a
 /// layout. Computing it resolves every configuration, so the widget keeps one per scenario and
 /// only re-runs [`Reach::layout`] when the width changes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reach {
-    /// Catalog node indices, in catalog order.
-    nodes: Vec<usize>,
+    /// In catalog order.
+    nodes: Vec<NodeId>,
     /// Edges between catalog nodes, with every protocol and port they carry.
     edges: Vec<EdgeSpec>,
 }
@@ -172,23 +174,23 @@ impl Layouts {
 }
 
 /// Nodes in catalog order, and edges with every protocol and port that uses them.
-fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<usize>, Vec<EdgeSpec>) {
+fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<NodeId>, Vec<EdgeSpec>) {
     let mut groups = Groups::default();
     for (configs, flows) in sweeps(catalog, id) {
         for config in &configs {
             for flow in resolve(catalog, id, config).flows.iter().filter(|f| flows.contains(&f.flow)) {
                 for hop in &flow.hops {
-                    groups.add(catalog, flow.flow, hop);
+                    groups.add(catalog, hop);
                 }
             }
         }
     }
     let mut used = vec![false; catalog.nodes.len()];
     for group in &groups.list {
-        used[group.from] = true;
-        used[group.to] = true;
+        used[group.from.0] = true;
+        used[group.to.0] = true;
     }
-    let nodes = (0..catalog.nodes.len()).filter(|&n| used[n]).collect();
+    let nodes = (0..catalog.nodes.len()).filter(|&n| used[n]).map(NodeId).collect();
     let edges = groups.list.into_iter().map(|g| (g.from, g.to, g.kind, g.ports)).collect();
     (nodes, edges)
 }
@@ -199,7 +201,7 @@ fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<usize>, Vec<EdgeSpec
 /// only on the keys its condition names and the routing keys (access, client, egress and the
 /// conditions of the scenario's route steps), so every combination of those, the other keys at
 /// their defaults, shows all of them. Exact for any number of keys.
-fn sweeps(catalog: &Catalog, id: ScenarioId) -> Vec<(Vec<Config>, Vec<usize>)> {
+fn sweeps(catalog: &Catalog, id: ScenarioId) -> Vec<(Vec<Config>, Vec<FlowId>)> {
     let scenario = &catalog.scenarios[id];
     let total = scenario.keys.iter().try_fold(1_usize, |n, k| n.checked_mul(k.values.len()));
     if total.is_some_and(|n| n <= WHOLE_SPACE) {
@@ -209,7 +211,7 @@ fn sweeps(catalog: &Catalog, id: ScenarioId) -> Vec<(Vec<Config>, Vec<usize>)> {
     let routes = scenario.steps.iter().filter(|&&s| !catalog.steps[s].internet_tags.is_empty());
     let mut shared: BTreeSet<usize> = routes.flat_map(|&s| catalog.steps[s].when.keys()).collect();
     shared.extend([routing.access_key, routing.client_key, routing.egress_key]);
-    let mut groups: BTreeMap<BTreeSet<usize>, Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<BTreeSet<usize>, Vec<FlowId>> = BTreeMap::new();
     for &f in &scenario.flows {
         let keys = catalog.flows[f].when.keys().chain(shared.iter().copied()).collect();
         groups.entry(keys).or_default().push(f);
@@ -304,10 +306,10 @@ pub fn layout(catalog: &Rc<Catalog>, scenario: ScenarioId, width: f64) -> Layout
     Reach::new(catalog, scenario).layout(catalog, width)
 }
 
-fn arrange_reach(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], width: f64) -> Layout {
+fn arrange_reach(catalog: &Catalog, nodes: &[NodeId], edges: &[EdgeSpec], width: f64) -> Layout {
     let width = width.max(240.0);
-    let slot_of = |n: usize| nodes.iter().position(|&m| m == n).unwrap_or(0);
-    let edges: Vec<EdgeSpec> = edges.iter().map(|(a, b, k, p)| (slot_of(*a), slot_of(*b), *k, p.clone())).collect();
+    let slot_of = |n: NodeId| nodes.iter().position(|&m| m == n).unwrap_or(0);
+    let edges: Vec<SlotEdge> = edges.iter().map(|(a, b, k, p)| (slot_of(*a), slot_of(*b), *k, p.clone())).collect();
 
     // Zones in layout order; VNet nodes grouped by subnet, in order of first appearance.
     let mut zones: Vec<(Zone, Vec<usize>)> = Vec::new();
@@ -350,7 +352,7 @@ fn arrange_reach(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], width: 
 }
 
 /// Sizes and routes one arrangement. Returns whether its columns are wide enough.
-fn arrange(catalog: &Catalog, nodes: &[usize], edges: &[EdgeSpec], grid: &Grid, width: f64) -> (bool, Layout) {
+fn arrange(catalog: &Catalog, nodes: &[NodeId], edges: &[SlotEdge], grid: &Grid, width: f64) -> (bool, Layout) {
     let (cols, rows) = (grid.columns, grid.rows.max(1));
 
     // Which gutters each edge uses. Column gutter k lies left of column k; row gutter k above row k.

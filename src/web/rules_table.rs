@@ -6,7 +6,7 @@ use yew::prelude::*;
 use std::rc::Rc;
 
 use crate::export;
-use crate::model::Direction;
+use crate::model::{Direction, RuleId};
 use crate::resolve::Resolution;
 use crate::state::Action;
 
@@ -14,9 +14,9 @@ use crate::state::Action;
 pub struct Props {
     pub resolution: Rc<Resolution>,
     /// Rules lit up by the current step or by what the pointer is on.
-    pub highlighted: Vec<usize>,
+    pub highlighted: Vec<RuleId>,
     /// The rule whose flows the diagram emphasises.
-    pub chosen: Option<usize>,
+    pub chosen: Option<RuleId>,
     pub send: Callback<Action>,
 }
 
@@ -25,14 +25,14 @@ pub fn RulesTable(props: &Props) -> Html {
     let r = &props.resolution;
     let catalog = &r.catalog;
     let collapsed = use_state(Vec::<Direction>::new);
-    let expanded = use_state(Vec::<usize>::new);
+    let expanded = use_state(Vec::<RuleId>::new);
     let copied = use_state(String::new);
 
     let toggle_group = |d: Direction| {
         let collapsed = collapsed.clone();
         Callback::from(move |_: MouseEvent| collapsed.set(toggled(&collapsed, d)))
     };
-    let toggle_row = |rule: usize| {
+    let toggle_row = |rule: RuleId| {
         let expanded = expanded.clone();
         Callback::from(move |_: MouseEvent| expanded.set(toggled(&expanded, rule)))
     };
@@ -72,7 +72,7 @@ pub fn RulesTable(props: &Props) -> Html {
                 <p>{ "This configuration needs no network rules." }</p>
             }
             { for Direction::ALL.into_iter().map(|d| {
-                let rules: Vec<usize> = r.rules.iter().copied().filter(|&i| catalog.rules[i].direction == d).collect();
+                let rules: Vec<RuleId> = r.rules.iter().copied().filter(|&i| catalog.rules[i].direction == d).collect();
                 if rules.is_empty() {
                     return html! {};
                 }
@@ -111,7 +111,7 @@ pub fn RulesTable(props: &Props) -> Html {
     }
 }
 
-fn row(props: &Props, r: &crate::resolve::Resolution, i: usize, open: bool, on_toggle: Callback<MouseEvent>) -> Html {
+fn row(props: &Props, r: &crate::resolve::Resolution, i: RuleId, open: bool, on_toggle: Callback<MouseEvent>) -> Html {
     let catalog = &r.catalog;
     let rule = &catalog.rules[i];
     let (fqdns, exact) = r.fqdns(rule);

@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use vnet_flows::config::Config;
+use vnet_flows::model::NodeId;
 use vnet_flows::paint::{self, paint};
 use vnet_flows::resolve::resolve;
 use vnet_flows::scene::geom::{Point, Rect, distance_to, text_width};
@@ -34,7 +35,7 @@ fn check_layout(name: &str, l: &Layout) {
     for (i, a) in l.nodes.iter().enumerate() {
         assert!(canvas.encloses(&a.rect), "{name}: node {i} leaves the canvas");
         for b in &l.nodes[i + 1..] {
-            assert!(!a.rect.overlaps(&b.rect), "{name}: nodes {} and {} overlap", a.node, b.node);
+            assert!(!a.rect.overlaps(&b.rect), "{name}: nodes {:?} and {:?} overlap", a.node, b.node);
         }
     }
     for z in &l.zones {
@@ -417,7 +418,7 @@ fn large_scenarios_lay_out_edges_that_need_two_keys_at_once() {
     let catalog = Rc::new(vnet_flows::data::load(&text).unwrap_or_else(|e| panic!("{e:?}")));
     let id = catalog.scenario_ids().find(|&id| catalog.scenarios[id].id == "compute").expect("compute");
     let scenario = &catalog.scenarios[id];
-    let node = |name: &str| catalog.nodes.iter().position(|n| n.id == name).expect(name);
+    let node = |name: &str| NodeId(catalog.nodes.iter().position(|n| n.id == name).expect(name));
     for width in WIDTHS {
         let l = layout(&catalog, id, width);
         check_layout("large compute", &l);

@@ -2,6 +2,7 @@
 
 use vnet_flows::check::check;
 use vnet_flows::config::Config;
+use vnet_flows::model::NodeId;
 use vnet_flows::resolve::resolve;
 
 #[test]
@@ -100,8 +101,8 @@ fn the_azure_machine_learning_route_takes_its_traffic_around_the_firewall() {
     // next hop Internet, so no flow may draw that traffic through the firewall; without a public
     // IP there is no such route and the firewall carries it.
     let catalog = super::catalog();
-    let firewall = catalog.nodes.iter().position(|n| n.id == "firewall").unwrap();
-    let service = catalog.nodes.iter().position(|n| n.id == "aml-service").unwrap();
+    let firewall = NodeId(catalog.nodes.iter().position(|n| n.id == "firewall").unwrap());
+    let service = NodeId(catalog.nodes.iter().position(|n| n.id == "aml-service").unwrap());
     for (pip, through) in [("compute_public_ip=on", false), ("compute_public_ip=off", true)] {
         let r = super::resolve_with(&catalog, "compute", &[pip, "egress=firewall", "workspace_pe=on"]);
         let passes = r.flows.iter().flat_map(|f| &f.hops).any(|h| h.from == firewall && h.to == service);

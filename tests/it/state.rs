@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use vnet_flows::model::{Catalog, ScenarioId};
+use vnet_flows::model::{Catalog, RuleId, ScenarioId};
 use vnet_flows::state::{Action, By, Move, Request, Start, State};
 
 use crate::catalog;
@@ -170,14 +170,14 @@ fn play_pause_speed_and_reduced_motion() {
 fn hover_and_chosen_rule_light_up_rules_until_the_configuration_changes() {
     let mut s = on("compute");
     let catalog = s.catalog().clone();
-    let own: Vec<usize> = s.resolution.flows[0].hops.iter().filter_map(|h| h.rule).collect();
-    s.update(Action::Hover(vec![999_999]));
-    s.update(Action::ChooseRule(Some(3)));
+    let own: Vec<RuleId> = s.resolution.flows[0].hops.iter().filter_map(|h| h.rule).collect();
+    s.update(Action::Hover(vec![RuleId(999_999)]));
+    s.update(Action::ChooseRule(Some(RuleId(3))));
     let lit = s.highlighted_rules();
-    assert!(own.iter().all(|r| lit.contains(r)) && lit.contains(&999_999));
+    assert!(own.iter().all(|r| lit.contains(r)) && lit.contains(&RuleId(999_999)));
     s.update(set(&catalog, "egress", "firewall"));
     assert!(s.hovered_rules.is_empty() && s.chosen_rule.is_none());
-    s.update(Action::ChooseRule(Some(1)));
+    s.update(Action::ChooseRule(Some(RuleId(1))));
     s.update(Action::ChooseRule(None));
     assert_eq!(s.chosen_rule, None);
 }

@@ -19,6 +19,7 @@ use yew::prelude::*;
 use self::renderer::{Renderer, schedule};
 use self::targets::{Targets, first_rule, rules_of};
 use super::dom;
+use crate::model::RuleId;
 use crate::resolve::Resolution;
 use crate::scene::geom::Point;
 use crate::scene::{Emphasis, Hit, Kind, Layout, Layouts, Traffic, hit};
@@ -35,7 +36,7 @@ pub struct Props {
     pub playing: bool,
     pub speed: f64,
     pub reduced: bool,
-    pub chosen_rule: Option<usize>,
+    pub chosen_rule: Option<RuleId>,
     /// Where the diagram's actions go: the player moving on (`Step` by the player), the rules of
     /// what the pointer or focus is on (`Hover`), an edge clicked or chosen with Enter
     /// (`ChooseRule`, none with Escape).
@@ -177,7 +178,7 @@ struct DrawProps {
     playing: bool,
     speed: u64,
     reduced: bool,
-    chosen_rule: Option<usize>,
+    chosen_rule: Option<RuleId>,
     theme: (u32, AttrValue),
 }
 
@@ -244,7 +245,13 @@ fn use_drawing(drawing: Drawing) {
 
 /// What the diagram stresses: the current flow, what the pointer or focus is on, the chosen
 /// table row.
-fn emphasis_of(layout: &Layout, traffic: &Traffic, flow: usize, hovered: Option<Hit>, rule: Option<usize>) -> Emphasis {
+fn emphasis_of(
+    layout: &Layout,
+    traffic: &Traffic,
+    flow: usize,
+    hovered: Option<Hit>,
+    rule: Option<RuleId>,
+) -> Emphasis {
     let mut emphasis = Emphasis { flow: (!traffic.flows.is_empty()).then_some(flow), ..Emphasis::default() };
     match hovered {
         Some(Hit::Edge(e)) => emphasis.edges.push(e),

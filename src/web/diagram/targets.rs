@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::super::dom;
-use crate::model::Catalog;
+use crate::model::{Catalog, RuleId};
 use crate::resolve::Resolution;
 use crate::scene::geom::Rect;
 use crate::scene::{Hit, Layout, Traffic, edge_label_rect};
@@ -169,7 +169,7 @@ fn describe(catalog: &Catalog, layout: &Layout, traffic: &Traffic, hit: Hit) -> 
 }
 
 /// The rules of what the pointer or focus is on: an edge's, or those of every edge at a place.
-pub(super) fn rules_of(layout: &Layout, traffic: &Traffic, hit: Option<Hit>) -> Vec<usize> {
+pub(super) fn rules_of(layout: &Layout, traffic: &Traffic, hit: Option<Hit>) -> Vec<RuleId> {
     let mut rules = Vec::new();
     let mut add = |e: usize| {
         if let Some(u) = &traffic.edges[e] {
@@ -191,6 +191,6 @@ pub(super) fn rules_of(layout: &Layout, traffic: &Traffic, hit: Option<Hit>) -> 
 }
 
 /// The rule a click or Enter on `edge` chooses: its first.
-pub(super) fn first_rule(traffic: &Traffic, edge: usize) -> Option<usize> {
+pub(super) fn first_rule(traffic: &Traffic, edge: usize) -> Option<RuleId> {
     traffic.edges[edge].as_ref().and_then(|u| u.rules.first().copied())
 }
