@@ -9,7 +9,7 @@
 //! Wide layouts put the client network, the VNet and the Azure-side zones in three column
 //! groups; narrow ones stack the zones from top to bottom.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::geom::{Point, Rect, RectIndex, text_width, wrap};
@@ -209,19 +209,24 @@ fn sweeps(catalog: &Catalog, id: ScenarioId) -> Vec<(Vec<Config>, Vec<FlowId>)> 
     }
     let routing = &catalog.routing;
     let routes = scenario.steps.iter().filter(|&&s| !catalog.steps[s].internet_tags.is_empty());
-    let mut shared: BTreeSet<usize> = routes.flat_map(|&s| catalog.steps[s].when.keys()).collect();
-    shared.extend([routing.access_key, routing.client_key, routing.egress_key]);
-    let mut groups: BTreeMap<BTreeSet<usize>, Vec<FlowId>> = BTreeMap::new();
+    let shared: Vec<usize> = routes
+        .flat_map(|&s| catalog.steps[s].when.keys())
+        .chain([routing.access_key, routing.client_key, routing.egress_key])
+        .collect();
+    // Flows grouped by the keys they depend on (sorted, each once).
+    let mut groups: Vec<(Vec<usize>, Vec<FlowId>)> = Vec::new();
     for &f in &scenario.flows {
-        let keys = catalog.flows[f].when.keys().chain(shared.iter().copied()).collect();
-        groups.entry(keys).or_default().push(f);
+        let mut uses = vec![false; catalog.keys.len()];
+        for k in catalog.flows[f].when.keys().chain(shared.iter().copied()) {
+            uses[k] = true;
+        }
+        let keys: Vec<usize> = (0..uses.len()).filter(|&k| uses[k]).collect();
+        match groups.iter_mut().find(|(k, _)| *k == keys) {
+            Some((_, flows)) => flows.push(f),
+            None => groups.push((keys, vec![f])),
+        }
     }
-    groups
-        .into_iter()
-        .map(|(keys, flows)| {
-            (Config::combinations_over(catalog, scenario, &keys.into_iter().collect::<Vec<_>>()), flows)
-        })
-        .collect()
+    groups.into_iter().map(|(keys, flows)| (Config::combinations_over(catalog, scenario, &keys), flows)).collect()
 }
 
 /// Which side of a node an edge leaves or enters by.
