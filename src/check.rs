@@ -24,7 +24,7 @@ use std::rc::Rc;
 
 use crate::config::Config;
 use crate::data::{DataError, line_of_id};
-use crate::model::{Access, Catalog, Direction, NodeId, RuleId, Scenario, ScenarioId, Zone};
+use crate::model::{Access, Catalog, Direction, KeyId, NodeId, RuleId, Scenario, ScenarioId, Zone};
 use crate::resolve::resolve;
 
 /// Runs every consistency check. `text` is the data file, used only to find line numbers.
@@ -78,8 +78,7 @@ pub fn check(catalog: &Rc<Catalog>, text: &str) -> Vec<DataError> {
 /// How often one key of a scenario changes nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeadKey {
-    /// Index into [`Catalog::keys`].
-    pub key: usize,
+    pub key: KeyId,
     /// Configurations in which no other value of the key changes what resolves.
     pub dead: usize,
     /// All configurations of the scenario.
@@ -129,7 +128,7 @@ pub fn dead_keys(catalog: &Rc<Catalog>, id: ScenarioId) -> Vec<DeadKey> {
 /// as used.
 fn unused_keys(catalog: &Catalog, scenario: &Scenario) -> Vec<String> {
     let routing = &catalog.routing;
-    let mut used: Vec<usize> = vec![routing.client_key, routing.access_key, routing.egress_key];
+    let mut used: Vec<KeyId> = vec![routing.client_key, routing.access_key, routing.egress_key];
     used.extend(routing.cloud_key);
     let conditions = (scenario.rules.iter().map(|&i| &catalog.rules[i].when))
         .chain(scenario.steps.iter().map(|&i| &catalog.steps[i].when))

@@ -6,13 +6,13 @@
 //! keys, so evaluation cannot fail.
 
 use crate::config::Config;
-use crate::model::Key;
+use crate::model::{Key, KeyId};
 use serde::{Deserialize, Serialize};
 
 /// One clause: the key at index `key` must have one of the values whose bit is set in `allowed`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clause {
-    pub key: usize,
+    pub key: KeyId,
     pub allowed: u64,
 }
 
@@ -48,7 +48,7 @@ impl Condition {
     }
 
     /// The keys this condition names (a key may repeat).
-    pub fn keys(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn keys(&self) -> impl Iterator<Item = KeyId> + '_ {
         self.alternatives.iter().flatten().map(|c| c.key)
     }
 
@@ -113,7 +113,7 @@ fn clause(raw: &str, keys: &[Key], errors: &mut Vec<String>) -> Option<Clause> {
         let all = u64::MAX.checked_shr(64 - key.values.len().min(64) as u32).unwrap_or(0);
         mask = !mask & all;
     }
-    Some(Clause { key: index, allowed: mask })
+    Some(Clause { key: KeyId(index), allowed: mask })
 }
 
 #[cfg(test)]

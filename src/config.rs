@@ -4,7 +4,7 @@
 //! asking whether a key is present. Parsing `key=value` settings checks them against the
 //! scenario and says what the valid choices are.
 
-use crate::model::{Catalog, Scenario};
+use crate::model::{Catalog, KeyId, Scenario};
 
 /// Value indices, one per key of the catalog, in catalog order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -34,10 +34,10 @@ impl Config {
     pub fn defaults(catalog: &Catalog, scenario: &Scenario) -> Config {
         let mut values: Vec<u8> = catalog.keys.iter().map(|k| k.default as u8).collect();
         for &(key, value) in &scenario.fixed {
-            values[key] = value as u8;
+            values[key.0] = value as u8;
         }
         for sk in &scenario.keys {
-            values[sk.key] = sk.default as u8;
+            values[sk.key.0] = sk.default as u8;
         }
         Config { values }
     }
@@ -49,20 +49,29 @@ impl Config {
         for sk in &scenario.keys {
             let value = self.value(sk.key);
             if sk.values.contains(&value) {
-                config.values[sk.key] = value as u8;
+                config.values[sk.key.0] = value as u8;
             }
         }
         config
     }
 
     /// The value index of the key at `key`.
-    pub fn value(&self, key: usize) -> usize {
-        self.values[key] as usize
+    pub fn value(&self, key: KeyId) -> usize {
+        self.values[key.0] as usize
     }
 
     /// The value of the key at `key`, as text.
-    pub fn value_id<'c>(&self, catalog: &'c Catalog, key: usize) -> &'c str {
+    pub fn value_id<'c>(&self, catalog: &'c Catalog, key: KeyId) -> &'c str {
         &catalog.keys[key].values[self.value(key)]
+    }
+
+    /// Sets `key` to its value number `value`, if the scenario offers that value; whether it did.
+    pub fn set_value(&mut self, scenario: &Scenario, key: KeyId, value: usize) -> bool {
+        let offered = scenario.keys.iter().any(|sk| sk.key == key && sk.values.contains(&value));
+        if offered {
+            self.values[key.0] = value as u8;
+        }
+        offered
     }
 
     /// Applies one `key=value` setting, checked against the scenario's keys and values.
@@ -84,7 +93,7 @@ impl Config {
         let key = &catalog.keys[sk.key];
         match sk.values.iter().find(|&&v| key.values[v] == value) {
             Some(&v) => {
-                self.values[sk.key] = v as u8;
+                self.values[sk.key.0] = v as u8;
                 Ok(())
             }
             None => {
@@ -110,13 +119,13 @@ impl Config {
 
     /// Every combination of the values of the scenario's keys (other keys at their defaults).
     pub fn combinations(catalog: &Catalog, scenario: &Scenario) -> Vec<Config> {
-        let keys: Vec<usize> = scenario.keys.iter().map(|sk| sk.key).collect();
+        let keys: Vec<KeyId> = scenario.keys.iter().map(|sk| sk.key).collect();
         Config::combinations_over(catalog, scenario, &keys)
     }
 
     /// Every combination of the values of the scenario's keys among `keys` (catalog indices),
     /// the scenario's other keys at their defaults.
-    pub fn combinations_over(catalog: &Catalog, scenario: &Scenario, keys: &[usize]) -> Vec<Config> {
+    pub fn combinations_over(catalog: &Catalog, scenario: &Scenario, keys: &[KeyId]) -> Vec<Config> {
         let mut all = vec![Config::defaults(catalog, scenario)];
         for sk in scenario.keys.iter().filter(|sk| keys.contains(&sk.key)) {
             all = all
@@ -124,7 +133,7 @@ impl Config {
                 .flat_map(|c| {
                     sk.values.iter().map(move |&v| {
                         let mut c = c.clone();
-                        c.values[sk.key] = v as u8;
+                        c.values[sk.key.0] = v as u8;
                         c
                     })
                 })

@@ -13,7 +13,7 @@ use toml::{Spanned, Value};
 
 use crate::condition::Condition;
 use crate::model::{
-    Access, Catalog, Direction, Egress, Endpoint, Finding, Flow, FlowId, Fqdns, Hop, Key, Node, NodeId, Ports,
+    Access, Catalog, Direction, Egress, Endpoint, Finding, Flow, FlowId, Fqdns, Hop, Key, KeyId, Node, NodeId, Ports,
     Protocol, Retired, Routing, Rule, RuleId, Scenario, ScenarioKey, Severity, Source, Step, StepKind, Symptom, Zone,
     well_known,
 };
@@ -447,7 +447,8 @@ fn scenario(errors: &mut Errors, at: &At, s: RawScenario, keys: &[Key]) -> Scena
             errors.push(at, "keys", format!("unknown key `{name}`"));
             continue;
         };
-        if scenario_keys.iter().any(|sk| sk.key == index) {
+        let id = KeyId(index);
+        if scenario_keys.iter().any(|sk| sk.key == id) {
             errors.push(at, "keys", format!("key `{name}` is listed twice"));
             continue;
         }
@@ -468,7 +469,7 @@ fn scenario(errors: &mut Errors, at: &At, s: RawScenario, keys: &[Key]) -> Scena
         };
         let Some(&first) = values.first() else { continue };
         let default = if values.contains(&key.default) { key.default } else { first };
-        scenario_keys.push(ScenarioKey { key: index, values, default });
+        scenario_keys.push(ScenarioKey { key: id, values, default });
     }
     let mut fixed = Vec::new();
     for entry in &s.fixed {
@@ -481,11 +482,11 @@ fn scenario(errors: &mut Errors, at: &At, s: RawScenario, keys: &[Key]) -> Scena
             errors.push(at, "fixed", format!("unknown key `{name}`"));
             continue;
         };
-        if scenario_keys.iter().any(|sk| sk.key == index) {
+        if scenario_keys.iter().any(|sk| sk.key == KeyId(index)) {
             errors.push(at, "fixed", format!("key `{name}` is both a key of the scenario and fixed"));
         }
         match keys[index].values.iter().position(|v| v == value) {
-            Some(v) => fixed.push((index, v)),
+            Some(v) => fixed.push((KeyId(index), v)),
             None => errors.push(at, "fixed", format!("unknown value `{value}` for key `{name}`")),
         }
     }
@@ -815,13 +816,13 @@ fn routing(errors: &mut Errors, keys: &[Key], nodes: &[Node]) -> Option<Routing>
                 }
             }
         }
-        found
+        found.map(KeyId)
     };
     let client_key = key("client", &["studio"]);
     let access_key = key("access", &["vpn", "expressroute", "bastion", "internet"]);
     let egress_key = key("egress", &["default", "firewall", "nat-gateway"]);
     // Optional: without it every rule shows its public-cloud host names.
-    let cloud_key = keys.iter().position(|k| k.id == "cloud");
+    let cloud_key = keys.iter().position(|k| k.id == "cloud").map(KeyId);
     let mut node = |id: &str| {
         let found = nodes.iter().position(|n| n.id == id);
         if found.is_none() {
@@ -837,7 +838,7 @@ fn routing(errors: &mut Errors, keys: &[Key], nodes: &[Node]) -> Option<Routing>
     let firewall = node(well_known::FIREWALL);
     let nat_gateway = node(well_known::NAT_GATEWAY);
     let (client_key, access_key, egress_key) = (client_key?, access_key?, egress_key?);
-    let values = |k: usize| keys[k].values.iter().map(String::as_str);
+    let values = |k: KeyId| keys[k].values.iter().map(String::as_str);
     Some(Routing {
         client_key,
         studio: values(client_key).map(|v| v == "studio").collect(),

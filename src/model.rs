@@ -83,8 +83,7 @@ pub struct Key {
 /// A key as one scenario uses it, possibly restricted to some of its values.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ScenarioKey {
-    /// Index into [`Catalog::keys`].
-    pub key: usize,
+    pub key: KeyId,
     /// Indices into the key's values, in the key's order.
     pub values: Vec<usize>,
     /// Index into the key's values.
@@ -100,7 +99,7 @@ pub struct Scenario {
     pub keys: Vec<ScenarioKey>,
     /// Keys the reader does not choose here, pinned to one value: (key index, value index).
     /// For example the studio scenarios pin `client=studio`.
-    pub fixed: Vec<(usize, usize)>,
+    pub fixed: Vec<(KeyId, usize)>,
     /// Indices of the rules, steps, flows and findings that belong to this scenario, in file order.
     pub rules: Vec<RuleId>,
     pub steps: Vec<usize>,
@@ -470,6 +469,11 @@ id!(
     ScenarioId => Scenario
 );
 id!(
+    /// A key of the configuration: an index into [`Catalog::keys`]. Its values are numbered
+    /// by bare `usize`, within the key.
+    KeyId => Key
+);
+id!(
     /// A place: an index into [`Catalog::nodes`]. A diagram's boxes are numbered apart, by
     /// layout slot.
     NodeId => Node
@@ -594,19 +598,19 @@ impl Egress {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Routing {
     /// Index of the `client` key (`studio|sdk|vscode`).
-    pub client_key: usize,
+    pub client_key: KeyId,
     /// Per value of the `client` key: whether it is studio (a browser).
     pub studio: Vec<bool>,
     /// Index of the `access` key (`vpn|expressroute|bastion|internet`).
-    pub access_key: usize,
+    pub access_key: KeyId,
     /// Per value of the `access` key.
     pub access: Vec<Access>,
     /// Index of the `egress` key (`default|firewall|nat-gateway`).
-    pub egress_key: usize,
+    pub egress_key: KeyId,
     /// Per value of the `egress` key.
     pub egress: Vec<Egress>,
     /// Index of the `cloud` key (`public|usgov|china`), which picks host names, if the data has it.
-    pub cloud_key: Option<usize>,
+    pub cloud_key: Option<KeyId>,
     pub browser: NodeId,
     pub dev_machine: NodeId,
     pub jump_box: NodeId,

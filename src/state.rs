@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use crate::config::Config;
 use crate::link::{self, Link};
-use crate::model::{Catalog, RuleId, ScenarioId};
+use crate::model::{Catalog, KeyId, RuleId, ScenarioId};
 use crate::resolve::{Resolution, resolve};
 
 /// A host's request: a scenario, settings, or both.
@@ -82,9 +82,9 @@ impl Move {
 /// Everything that changes the state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// The reader chose value `value` of key `key` (indices into the catalog).
+    /// The reader chose value number `value` of key `key`.
     SetValue {
-        key: usize,
+        key: KeyId,
         value: usize,
     },
     /// The reader chose a scenario; the keys it shares with the old one keep their values.
@@ -265,12 +265,10 @@ impl State {
         own.chain(self.hovered_rules.iter().copied()).collect()
     }
 
-    fn set_value(&mut self, key: usize, value: usize) {
+    fn set_value(&mut self, key: KeyId, value: usize) {
         let catalog = self.catalog().clone();
-        let Some(id) = catalog.keys.get(key).and_then(|k| Some((&k.id, k.values.get(value)?))) else { return };
         let mut config = self.config().clone();
-        let scenario = &catalog.scenarios[self.scenario()];
-        if config.set(&catalog, scenario, &format!("{}={}", id.0, id.1)).is_err() || config == *self.config() {
+        if !config.set_value(&catalog.scenarios[self.scenario()], key, value) || config == *self.config() {
             return;
         }
         let before = self.resolution.findings.clone();

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use super::geom::{Point, Rect, RectIndex, text_width, wrap};
 use super::group::{Groups, Kind, ports_label};
 use crate::config::Config;
-use crate::model::{Catalog, FlowId, NodeId, Ports, Protocol, ScenarioId, Zone};
+use crate::model::{Catalog, FlowId, KeyId, NodeId, Ports, Protocol, ScenarioId, Zone};
 use crate::resolve::resolve;
 
 /// Node box height, in CSS pixels.
@@ -209,18 +209,18 @@ fn sweeps(catalog: &Catalog, id: ScenarioId) -> Vec<(Vec<Config>, Vec<FlowId>)> 
     }
     let routing = &catalog.routing;
     let routes = scenario.steps.iter().filter(|&&s| !catalog.steps[s].internet_tags.is_empty());
-    let shared: Vec<usize> = routes
+    let shared: Vec<KeyId> = routes
         .flat_map(|&s| catalog.steps[s].when.keys())
         .chain([routing.access_key, routing.client_key, routing.egress_key])
         .collect();
     // Flows grouped by the keys they depend on (sorted, each once).
-    let mut groups: Vec<(Vec<usize>, Vec<FlowId>)> = Vec::new();
+    let mut groups: Vec<(Vec<KeyId>, Vec<FlowId>)> = Vec::new();
     for &f in &scenario.flows {
         let mut uses = vec![false; catalog.keys.len()];
         for k in catalog.flows[f].when.keys().chain(shared.iter().copied()) {
-            uses[k] = true;
+            uses[k.0] = true;
         }
-        let keys: Vec<usize> = (0..uses.len()).filter(|&k| uses[k]).collect();
+        let keys: Vec<KeyId> = (0..uses.len()).filter(|&k| uses[k]).map(KeyId).collect();
         match groups.iter_mut().find(|(k, _)| *k == keys) {
             Some((_, flows)) => flows.push(f),
             None => groups.push((keys, vec![f])),

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use vnet_flows::config::Config;
-use vnet_flows::model::NodeId;
+use vnet_flows::model::{KeyId, NodeId};
 use vnet_flows::paint::{self, paint};
 use vnet_flows::resolve::resolve;
 use vnet_flows::scene::geom::{Point, Rect, distance_to, text_width};
@@ -425,7 +425,7 @@ fn large_scenarios_lay_out_edges_that_need_two_keys_at_once() {
         let (from, to) = (l.node_slot(node("jump-box")), l.node_slot(node("batch")));
         let (from, to) = (from.expect("the jump box is laid out"), to.expect("batch is laid out"));
         assert!(l.edges.iter().any(|e| (e.from, e.to) == (from, to)), "the two-key edge is missing at {width}");
-        let key = |name: &str| catalog.keys.iter().position(|k| k.id == name).expect(name);
+        let key = |name: &str| KeyId(catalog.keys.iter().position(|k| k.id == name).expect(name));
         let keys = ["x1", "x2", "x3", "egress", "compute_public_ip", "workspace_pe"].map(key);
         let configs = Config::combinations_over(&catalog, scenario, &keys);
         assert!(configs.len() >= 96, "only {} configurations", configs.len());

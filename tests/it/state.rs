@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use vnet_flows::model::{Catalog, RuleId, ScenarioId};
+use vnet_flows::model::{Catalog, KeyId, RuleId, ScenarioId};
 use vnet_flows::state::{Action, By, Move, Request, Start, State};
 
 use crate::catalog;
@@ -27,7 +27,7 @@ fn ask(scenario: Option<&str>, settings: &[(&str, &str)], merge: bool) -> Reques
 
 /// The action that sets `key` to `value` (ids, as the reader sees them in a select).
 fn set(catalog: &Catalog, key: &str, value: &str) -> Action {
-    let k = catalog.keys.iter().position(|k| k.id == key).expect("a key");
+    let k = KeyId(catalog.keys.iter().position(|k| k.id == key).expect("a key"));
     let v = catalog.keys[k].values.iter().position(|v| v == value).expect("a value");
     Action::SetValue { key: k, value: v }
 }
@@ -37,7 +37,7 @@ fn scenario_id(state: &State) -> &str {
 }
 
 fn value<'s>(state: &'s State, key: &str) -> &'s str {
-    let k = state.catalog().keys.iter().position(|k| k.id == key).expect("a key");
+    let k = KeyId(state.catalog().keys.iter().position(|k| k.id == key).expect("a key"));
     state.config().value_id(state.catalog(), k)
 }
 
@@ -94,8 +94,8 @@ fn set_value_ignores_what_changes_nothing_or_is_not_there() {
     let catalog = s.catalog().clone();
     let same = s.clone();
     s.update(set(&catalog, "workspace_pe", "on"));
-    s.update(Action::SetValue { key: 999, value: 0 });
-    s.update(Action::SetValue { key: 0, value: 999 });
+    s.update(Action::SetValue { key: KeyId(999), value: 0 });
+    s.update(Action::SetValue { key: KeyId(0), value: 999 });
     // `aks_private` is not a key of `compute`.
     s.update(set(&catalog, "aks_private", "on"));
     assert_eq!(s, same);
