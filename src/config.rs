@@ -18,6 +18,18 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// The most characters a message quotes of one thing it was given.
+const QUOTE_CHARS: usize = 40;
+
+/// What a message quotes of `text` it was given: at most `QUOTE_CHARS` characters, then `…`,
+/// so a hostile or mistaken value cannot make a message of any length.
+pub fn quote(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
@@ -80,14 +92,19 @@ impl Config {
             || scenario.keys.iter().map(|sk| catalog.keys[sk.key].id.as_str()).collect::<Vec<_>>().join(", ");
         let Some((name, value)) = setting.split_once('=') else {
             return Err(ConfigError {
-                message: format!("setting `{setting}` is not key=value; keys of {}: {}", scenario.id, scenario_keys()),
+                message: format!(
+                    "setting `{}` is not key=value; keys of {}: {}",
+                    quote(setting),
+                    scenario.id,
+                    scenario_keys()
+                ),
             });
         };
         let (name, value) = (name.trim(), value.trim());
         let Some(sk) = scenario.keys.iter().find(|sk| catalog.keys[sk.key].id == name) else {
             let what = if catalog.key_index(name).is_some() { "does not apply to" } else { "is not a key of" };
             return Err(ConfigError {
-                message: format!("`{name}` {what} scenario {}; its keys: {}", scenario.id, scenario_keys()),
+                message: format!("`{}` {what} scenario {}; its keys: {}", quote(name), scenario.id, scenario_keys()),
             });
         };
         let key = &catalog.keys[sk.key];
@@ -99,7 +116,7 @@ impl Config {
             None => {
                 let valid: Vec<&str> = sk.values.iter().map(|&v| key.values[v].as_str()).collect();
                 Err(ConfigError {
-                    message: format!("`{value}` is not a value of {name}; valid values: {}", valid.join(", ")),
+                    message: format!("`{}` is not a value of {name}; valid values: {}", quote(value), valid.join(", ")),
                 })
             }
         }

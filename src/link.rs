@@ -5,10 +5,12 @@
 //! the hash for its own anchors keeps working. Reading never fails: anything the widget does not
 //! recognise is returned as a notice that says what was ignored and why.
 
-use crate::config::Config;
+use crate::config::{Config, quote};
 use crate::model::{Catalog, ScenarioId};
 
 const PREFIX: &str = "vf.";
+/// The most notices shown at once; the rest are counted.
+const MAX_NOTICES: usize = 5;
 
 /// The widget's entries in a hash, and everything else in it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -76,9 +78,14 @@ pub fn format(others: &[String], scenario: &str, pairs: &[(&str, &str)], step: u
 }
 
 impl Link {
-    /// Whether the link chooses anything: a scenario or a setting (a step alone does not).
+    /// Whether the link chooses a scenario or a setting (a step alone chooses neither).
     pub fn has_state(&self) -> bool {
         self.scenario.is_some() || !self.settings.is_empty()
+    }
+
+    /// Whether the link says anything to the widget: a scenario, a setting or a step.
+    pub fn is_ours(&self) -> bool {
+        self.has_state() || self.step.is_some()
     }
 
     /// Resolves the link against `catalog`, starting from `fallback` (a scenario index) when the
@@ -107,7 +114,7 @@ impl Link {
             None => fallback,
             Some(id) => catalog.scenario_id(id).unwrap_or_else(|| {
                 let ids: Vec<&str> = catalog.scenarios.iter().map(|s| s.id.as_str()).collect();
-                notices.push(format!("Ignored scenario `{id}`: it is not one of {}.", ids.join(", ")));
+                notices.push(format!("Ignored scenario `{}`: it is not one of {}.", quote(id), ids.join(", ")));
                 fallback
             }),
         };
@@ -118,7 +125,7 @@ impl Link {
         };
         for (key, value) in &self.settings {
             if let Err(e) = config.set(catalog, s, &format!("{key}={value}")) {
-                notices.push(format!("Ignored `{key}={value}`: {e}."));
+                notices.push(format!("Ignored `{}={}`: {e}.", quote(key), quote(value)));
             }
         }
         let count = steps(scenario, &config);
@@ -127,13 +134,24 @@ impl Link {
             Some(text) => match text.parse::<usize>() {
                 Ok(n) if n >= 1 && n <= count => n - 1,
                 _ => {
-                    notices.push(format!("Ignored step `{text}`: this configuration has steps 1 to {count}."));
+                    notices.push(format!("Ignored step `{}`: this configuration has steps 1 to {count}.", quote(text)));
                     0
                 }
             },
         };
         Applied { scenario, config, step, notices }
     }
+}
+
+/// At most `MAX_NOTICES` notices, the rest counted in a last one, so a link or a host call with
+/// a thousand mistakes still gets a notice that fits on the screen.
+pub fn cap(mut notices: Vec<String>) -> Vec<String> {
+    if notices.len() > MAX_NOTICES {
+        let more = notices.len() - (MAX_NOTICES - 1);
+        notices.truncate(MAX_NOTICES - 1);
+        notices.push(format!("And {more} more were ignored."));
+    }
+    notices
 }
 
 /// Decodes `%XX` escapes; malformed escapes stay as they are.

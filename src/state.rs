@@ -153,16 +153,17 @@ pub struct Start<'a> {
 
 impl State {
     /// The starting state: from a link in the hash, when the widget owns the hash and the link
-    /// says something; otherwise from the host's requests, in order.
+    /// names a scenario or a setting; otherwise from the host's requests, in order, at the
+    /// link's step if it gives only a step.
     pub fn new(start: Start) -> State {
         let catalog = &start.catalog;
-        let link = start.hash.map(link::parse).filter(Link::has_state);
+        let link = start.hash.map(link::parse).filter(Link::is_ours);
         let (scenario, config, flow, notices) = match link {
-            Some(link) => {
+            Some(link) if link.has_state() => {
                 let applied = link.apply(catalog, ScenarioId(0), |s, c| resolve(catalog, s, c).flows.len());
                 (applied.scenario, applied.config, applied.step, applied.notices)
             }
-            None => {
+            link => {
                 let first = start.requests.first().cloned().unwrap_or_default();
                 let (scenario, config, mut notices) = apply_request(catalog, None, &first);
                 let mut at = (scenario, config);
@@ -171,9 +172,17 @@ impl State {
                     at = (s, c);
                     notices.append(&mut more);
                 }
-                (at.0, at.1, 0, notices)
+                match link {
+                    Some(link) => {
+                        let applied = step_only(catalog, &link, &at);
+                        notices.extend(applied.notices);
+                        (at.0, at.1, applied.step, notices)
+                    }
+                    None => (at.0, at.1, 0, notices),
+                }
             }
         };
+        let notices = link::cap(notices);
         let resolution = Rc::new(resolve(catalog, scenario, &config));
         State {
             flow: flow.min(resolution.flows.len().saturating_sub(1)),
@@ -312,19 +321,23 @@ impl State {
             at = (s, c);
             notices.append(&mut more);
         }
-        self.notices = notices;
+        self.notices = link::cap(notices);
         let flow = if at == (self.scenario(), self.config().clone()) { self.flow } else { 0 };
         self.choose(at.0, at.1, flow, By::Host);
     }
 
     fn hash_changed(&mut self, hash: &str) {
         let link = link::parse(hash);
-        if !link.has_state() {
+        if !link.is_ours() {
             return;
         }
         let catalog = self.catalog().clone();
-        let applied = link.apply(&catalog, ScenarioId(0), |s, c| resolve(&catalog, s, c).flows.len());
-        self.notices = applied.notices;
+        let applied = if link.has_state() {
+            link.apply(&catalog, ScenarioId(0), |s, c| resolve(&catalog, s, c).flows.len())
+        } else {
+            step_only(&catalog, &link, &(self.scenario(), self.config().clone()))
+        };
+        self.notices = link::cap(applied.notices);
         self.choose(applied.scenario, applied.config, applied.step, By::Reader);
     }
 
@@ -347,6 +360,12 @@ impl State {
         self.revision += 1;
         self.changed_by = by;
     }
+}
+
+/// A link that gives only a step, applied where the widget is: the same scenario and
+/// configuration, at that step (with a notice if there is no such step).
+fn step_only(catalog: &Rc<Catalog>, link: &Link, at: &(ScenarioId, Config)) -> link::Applied {
+    link.apply_over(catalog, at.0, Some(&at.1), |s, c| resolve(catalog, s, c).flows.len())
 }
 
 /// Where the host's `request` leads from `current` (the starting state when `None`), and what it

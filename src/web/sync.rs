@@ -40,9 +40,10 @@ pub fn use_host(
     send: Callback<Action>,
 ) {
     use_effect_with(requests, move |requests| send.emit(Action::HostRequests(requests.clone())));
+    // One warning per change of notices, however many there are.
     use_effect_with(state.notices.clone(), |notices| {
-        for notice in notices {
-            gloo::console::warn!(format!("vnet-flows: {notice}"));
+        if !notices.is_empty() {
+            gloo::console::warn!(format!("vnet-flows: {}", notices.join(" ")));
         }
     });
     let state = state.clone();
@@ -64,10 +65,7 @@ pub fn use_hash(state: &UseReducerHandle<State>, owned: bool, send: Callback<Act
     let timer = use_mut_ref(|| None::<Timeout>);
     let state = state.clone();
     use_effect_with(state.revision, move |&revision| {
-        let ours = || {
-            let link = link::parse(&current_hash());
-            link.has_state() || link.step.is_some()
-        };
+        let ours = || link::parse(&current_hash()).is_ours();
         if owned && (revision > 0 || ours()) {
             let write = move || {
                 let hash = state.hash(&current_hash());

@@ -59,11 +59,13 @@ fn starts_from_the_hosts_requests_in_order() {
 }
 
 #[test]
-fn a_link_in_the_hash_wins_over_the_attributes_and_a_link_without_state_does_not() {
+fn a_link_in_the_hash_wins_over_the_attributes_and_a_step_alone_keeps_their_scenario() {
     let attrs = [ask(Some("compute"), &[], false)];
     let s = start(Some("#vf.scenario=aks&vf.step=2"), &attrs);
     assert_eq!((scenario_id(&s), s.flow), ("aks", 1));
     let s = start(Some("#intro&vf.step=2"), &attrs);
+    assert_eq!((scenario_id(&s), s.flow), ("compute", 1));
+    let s = start(Some("#intro"), &attrs);
     assert_eq!((scenario_id(&s), s.flow), ("compute", 0));
 }
 
@@ -299,4 +301,51 @@ fn moves_wrap_round_and_keys_name_them() {
     assert_eq!(Move::of_key("Home"), Some(Move::To(0)));
     assert_eq!(Move::of_key("End"), Some(Move::Last));
     assert_eq!(Move::of_key("a"), None);
+}
+
+/// A link that gives only a step moves to that step where the widget is (the host's scenario
+/// and settings stay); a step that does not exist is reported, not ignored silently.
+#[test]
+fn a_link_with_only_a_step_shows_that_step_or_says_why_not() {
+    let requests = [ask(Some("compute"), &[("egress", "firewall")], false)];
+    let s = start(Some("#vf.step=3"), &requests);
+    assert_eq!((scenario_id(&s), value(&s, "egress"), s.flow), ("compute", "firewall", 2));
+    assert!(s.notices.is_empty(), "{:?}", s.notices);
+    for bad in ["99", "abc", "-1", "0", ""] {
+        let s = start(Some(&format!("#vf.step={bad}")), &requests);
+        assert_eq!((scenario_id(&s), s.flow), ("compute", 0), "step {bad}");
+        assert_eq!(s.notices.len(), 1, "step {bad}: {:?}", s.notices);
+        assert!(s.notices[0].contains("step"), "{:?}", s.notices);
+    }
+    let mut s = start(None, &requests);
+    let config = s.config().clone();
+    s.update(Action::HashChanged("#top&vf.step=2".into()));
+    assert_eq!((scenario_id(&s), s.config(), s.flow), ("compute", &config, 1));
+    assert_eq!(s.changed_by, By::Reader);
+    s.update(Action::HashChanged("#vf.step=1000".into()));
+    assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
+}
+
+/// Notices quote at most 40 characters of what they were given and list at most five items,
+/// the rest counted, whatever a link or a host sends.
+#[test]
+fn notices_stay_short_whatever_they_are_given() {
+    let long = "x".repeat(2_000);
+    let s = start(Some(&format!("#vf.scenario={long}&vf.{long}={long}&vf.egress={long}&vf.step={long}")), &[]);
+    assert_eq!(s.notices.len(), 4, "{:?}", s.notices);
+    for notice in &s.notices {
+        assert!(notice.chars().count() < 400, "{} characters: {}", notice.len(), &notice[..200]);
+        assert!(notice.contains(&format!("{}…", "x".repeat(40))), "{notice}");
+    }
+    let many: Vec<String> = (0..1_000).map(|i| format!("vf.key{i}=v")).collect();
+    let s = start(Some(&format!("#vf.scenario=aks&{}", many.join("&"))), &[]);
+    assert_eq!(s.notices.len(), 5, "{:?}", s.notices);
+    assert_eq!(s.notices[4], "And 996 more were ignored.");
+    let mut requests = vec![ask(Some("compute"), &[], false)];
+    let mut s = start(None, &requests);
+    let settings: Vec<(String, String)> = (0..50).map(|i| (format!("k{i}"), long.clone())).collect();
+    requests.push(Request { scenario: None, settings, merge: true });
+    s.update(Action::HostRequests(Rc::new(requests)));
+    assert_eq!(s.notices.len(), 5, "{:?}", s.notices);
+    assert!(s.notices.iter().all(|n| n.chars().count() < 400));
 }
