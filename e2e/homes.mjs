@@ -284,6 +284,40 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   await panel.locator('.vf-notice').waitFor();
   check((await panel.locator('.vf-notice').textContent()).includes('warp_drive'), 'API: an unknown key shows a notice, and the widget keeps working');
 
+  // A hostile or careless host: objects that throw while read, that are not plain, that call
+  // back in while read, and values with spaces. Each is refused or reported; nothing breaks.
+  const hostErrors = [];
+  page.on('pageerror', (e) => hostErrors.push(String(e)));
+  const refused = await page.evaluate(() => {
+    const el = document.getElementById('help');
+    const attempt = (values) => { try { el.setConfig(values); return 'accepted'; } catch (e) { return e.name; } };
+    return [
+      attempt({ get egress() { throw new Error('boom'); } }),
+      attempt(new Proxy({}, { ownKeys() { throw 1; } })),
+      attempt(new Map([['egress', 'firewall']])),
+      attempt(new Date()),
+      attempt([['egress', 'firewall']]),
+    ];
+  });
+  check(refused.every((r) => r === 'TypeError'), `API: throwing, proxied and non-plain objects get a TypeError (${refused})`);
+  await page.evaluate(() => {
+    const el = document.getElementById('help');
+    el.setConfig({ get egress() { el.setConfig({ aks_private: 'off' }); return 'nat-gateway'; } });
+  });
+  await page.waitForFunction(() => document.getElementById('help').config.egress === 'nat-gateway', null, { timeout: 5000 }).catch(() => {});
+  const after = await page.evaluate(() => {
+    const el = document.getElementById('help');
+    el.setAttribute('config', 'egress=firewall');
+    return [el.scenario, el.config.egress, el.step];
+  });
+  check(after[0] === 'aks' && after[2] >= 1, `API: after all that the element still answers (${after})`);
+  await page.evaluate(() => document.getElementById('help').setConfig({ egress: ' firewall ' }));
+  await page.waitForFunction(() => (document.getElementById('help').shadowRoot.querySelector('.vf-notice')?.textContent ?? '').includes(' firewall '), null, { timeout: 5000 }).catch(() => {});
+  check((await panel.locator('.vf-notice').textContent()).includes(' firewall '), 'API: a value with spaces around it is reported, not trimmed silently');
+  check(hostErrors.length === 0, `API: no page error from hostile host objects (${hostErrors.join('; ').slice(0, 200)})`);
+  await page.evaluate(() => document.getElementById('help').setConfig({ aks_private: 'on', egress: 'firewall' }));
+  await page.waitForFunction(() => document.getElementById('help').config.aks_private === 'on');
+
   // Widget → host.
   await panel.locator('select[data-key=aks_load_balancer]').selectOption('internal');
   await page.waitForFunction(() => window.changes.length > 0);

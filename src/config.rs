@@ -100,7 +100,7 @@ impl Config {
                 ),
             });
         };
-        let (name, value) = (name.trim(), value.trim());
+        // Spaces are not trimmed: ` on` is not `on`, and the notice says so.
         let Some(sk) = scenario.keys.iter().find(|sk| catalog.keys[sk.key].id == name) else {
             let what = if catalog.key_index(name).is_some() { "does not apply to" } else { "is not a key of" };
             return Err(ConfigError {

@@ -5,7 +5,8 @@
 // Attributes: scenario, config ("key=value key=value"), theme (auto | light | dark |
 // high-contrast), hash-state (present: this widget keeps its state in the page's URL hash; only
 // one widget on a page should). Properties and methods for hosts: scenario (get/set), config
-// (get), step (get, 1-based), setConfig({key: value, ...}); a change shows in the getters after
+// (get), step (get, 1-based), setConfig({key: value, ...}) (a plain object, read whole here); a
+// change shows in the getters after
 // the next render (a microtask). Event: vnet-flows-change, with detail {scenario, config, step},
 // when the reader changes something.
 
@@ -87,13 +88,37 @@ export function defineElement(create, css) {
     }
 
     setConfig(values) {
-      if (values === null || typeof values !== 'object' || Array.isArray(values)) {
-        throw new TypeError('vnet-flows: setConfig takes an object such as {compute_public_ip: "on"}');
-      }
-      if (this.vfWidget) this.vfWidget.set_config(values);
-      else this.vfPending = { ...this.vfPending, ...values };
+      const pairs = settingsOf(values);
+      if (this.vfWidget) this.vfWidget.set_config(pairs);
+      else this.vfPending = [...(this.vfPending ?? []), ...pairs];
     }
   }
 
   customElements.define('vnet-flows', VnetFlows);
+}
+
+const SET_CONFIG_USAGE = 'vnet-flows: setConfig takes a plain object such as {compute_public_ip: "on"}';
+
+// A host's settings object, read completely here, before any of it reaches the widget: an
+// object that is not plain (an array, a Map, a Date, a class instance) or that throws while it is
+// read (a getter, a proxy) gets a TypeError and changes nothing, and no host code runs while
+// the widget is busy. Values become text: strings and numbers as they are, true and false as
+// on and off; anything else is left empty, so the widget's notice reports it.
+function settingsOf(values) {
+  let entries;
+  try {
+    const proto = values !== null && typeof values === 'object' ? Object.getPrototypeOf(values) : undefined;
+    if (proto !== Object.prototype && proto !== null) throw new TypeError(SET_CONFIG_USAGE);
+    entries = Object.entries(values);
+  } catch (error) {
+    if (error instanceof TypeError && error.message === SET_CONFIG_USAGE) throw error;
+    throw new TypeError(`${SET_CONFIG_USAGE}; this one could not be read: ${error}`);
+  }
+  return entries.map(([key, value]) => [key, textOf(value)]);
+}
+
+function textOf(value) {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  return '';
 }

@@ -124,19 +124,15 @@ impl Instance {
         self.ask(Some(id), Vec::new(), true);
     }
 
-    /// Changes the keys `values` names (an object of key → value); a `scenario` entry switches
-    /// scenario first. Other keys keep their values. Anything unknown shows as a notice.
-    pub fn set_config(&mut self, values: &JsValue) {
+    /// Changes the keys `pairs` names (`[key, value]` text pairs, which `www/element.js` reads
+    /// from the host's object before calling, so no host code runs here); a `scenario` entry
+    /// switches scenario first. Other keys keep their values. Anything unknown shows as a notice.
+    pub fn set_config(&mut self, pairs: &js_sys::Array) {
         let mut scenario = None;
         let mut settings = Vec::new();
-        for entry in js_sys::Object::entries(values.unchecked_ref()).iter() {
-            let pair: js_sys::Array = entry.unchecked_into();
-            let key = pair.get(0).as_string().unwrap_or_default();
-            let value = pair.get(1);
-            let value = match value.as_bool() {
-                Some(on) => (if on { "on" } else { "off" }).to_string(),
-                None => value.as_string().or_else(|| value.as_f64().map(|n| n.to_string())).unwrap_or_default(),
-            };
+        for pair in pairs.iter().filter_map(|entry| entry.dyn_into::<js_sys::Array>().ok()) {
+            let (key, value) =
+                (pair.get(0).as_string().unwrap_or_default(), pair.get(1).as_string().unwrap_or_default());
             if key == "scenario" {
                 scenario = Some(value);
             } else {
