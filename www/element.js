@@ -6,9 +6,8 @@
 // high-contrast), hash-state (present: this widget keeps its state in the page's URL hash; only
 // one widget on a page should). Properties and methods for hosts: scenario (get/set), config
 // (get), step (get, 1-based), setConfig({key: value, ...}) (a plain object, read whole here); a
-// change shows in the getters after
-// the next render (a microtask). Event: vnet-flows-change, with detail {scenario, config, step},
-// when the reader changes something.
+// change shows in the getters after the next render (a microtask). Event: vnet-flows-change,
+// with detail {scenario, config, step}, when the reader changes something.
 
 export function defineElement(create, css) {
   if (customElements.get('vnet-flows')) return;
