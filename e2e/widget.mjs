@@ -21,6 +21,7 @@ async function vfContext(options) {
     window.vf = (selector) => scope().querySelector(selector);
     window.vfAll = (selector) => [...scope().querySelectorAll(selector)];
     window.vfActive = () => scope().activeElement ?? document.activeElement;
+    addEventListener('TrunkApplicationStarted', (e) => { window.wasmExports = e.detail.wasm; });
   });
   return context;
 }
@@ -280,6 +281,31 @@ for (const scheme of ['light', 'dark']) {
   check(focused === 'true', 'arrow keys move the selected tab and its focus');
   check(page.problems === undefined || page.problems.length === 0, 'idle checks: no problems');
   await context.close();
+}
+
+// 5b. A long life of host calls: the element keeps none of them once applied, so wasm memory
+// stays where it was (2,000 calls carrying 50 KB each would otherwise keep 100 MB).
+{
+  const page = await open({ viewport: { width: 1280, height: 900 } }, '#vf.scenario=compute');
+  const memory = () => page.evaluate(() => window.wasmExports.memory.buffer.byteLength);
+  const calls = (n) => page.evaluate(async (n) => {
+    const el = document.querySelector('vnet-flows');
+    const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
+    const big = 'x'.repeat(50_000);
+    for (let i = 0; i < n; i++) {
+      el.setConfig({ egress: i % 2 ? 'firewall' : 'default', note: big });
+      if (i % 4 === 3) await done();
+    }
+    el.setConfig({ note: undefined });
+    await done();
+  }, n);
+  await calls(200);
+  const before = await memory();
+  await calls(2000);
+  const after = await memory();
+  check(after - before <= 1024 * 1024, `host calls: 2,000 setConfig calls of 50 KB leave wasm memory at ${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MB`);
+  check(page.problems.length === 0, `host calls: no problems (${page.problems.join('; ').slice(0, 200)})`);
+  await page.context().close();
 }
 
 // 6. Crisp at any device pixel ratio; redraws when the container resizes.

@@ -27,6 +27,36 @@ pub struct Request {
     pub merge: bool,
 }
 
+/// The host's requests the widget may not have applied yet, numbered in the order the host made
+/// them: `list[0]` is number `first` (the element's attributes are number 0). The element drops
+/// the ones the widget reports applied, so it keeps none of a long life's calls.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Requests {
+    pub first: usize,
+    pub list: Vec<Request>,
+}
+
+impl Requests {
+    /// One past the number of the newest request.
+    pub fn end(&self) -> usize {
+        self.first + self.list.len()
+    }
+
+    /// These requests without the ones numbered below `applied`, and `new` after them.
+    pub fn then(&self, applied: usize, new: Request) -> Requests {
+        let skip = applied.saturating_sub(self.first).min(self.list.len());
+        let mut list = self.list[skip..].to_vec();
+        list.push(new);
+        Requests { first: self.first + skip, list }
+    }
+}
+
+impl From<Vec<Request>> for Requests {
+    fn from(list: Vec<Request>) -> Requests {
+        Requests { first: 0, list }
+    }
+}
+
 /// The state a host can read: ids as in the hash and the command line, and a 1-based step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
@@ -105,8 +135,9 @@ pub enum Action {
     Hover(Vec<RuleId>),
     /// A rule chosen in the table or on the diagram, or none.
     ChooseRule(Option<RuleId>),
-    /// The host's requests so far, oldest first; those not seen yet are applied in order.
-    HostRequests(Rc<Vec<Request>>),
+    /// The host's requests not known to be applied, oldest first; those not seen yet are
+    /// applied in order.
+    HostRequests(Rc<Requests>),
     /// The URL hash changed (the reader edited it, or went back).
     HashChanged(String),
     DismissNotices,
@@ -146,8 +177,8 @@ pub struct Start<'a> {
     pub catalog: Rc<Catalog>,
     /// The page's URL hash, when the widget keeps its state there.
     pub hash: Option<&'a str>,
-    /// The host's requests so far (the first is the element's attributes).
-    pub requests: &'a [Request],
+    /// The host's requests so far (number 0 is the element's attributes).
+    pub requests: &'a Requests,
     pub reduced_motion: bool,
 }
 
@@ -164,10 +195,10 @@ impl State {
                 (applied.scenario, applied.config, applied.step, applied.notices)
             }
             link => {
-                let first = start.requests.first().cloned().unwrap_or_default();
+                let first = start.requests.list.first().cloned().unwrap_or_default();
                 let (scenario, config, mut notices) = apply_request(catalog, None, &first);
                 let mut at = (scenario, config);
-                for request in start.requests.iter().skip(1) {
+                for request in start.requests.list.iter().skip(1) {
                     let (s, c, mut more) = apply_request(catalog, Some(&at), request);
                     at = (s, c);
                     notices.append(&mut more);
@@ -194,7 +225,7 @@ impl State {
             chosen_rule: None,
             notices,
             announcement: String::new(),
-            requests_seen: start.requests.len().max(1),
+            requests_seen: start.requests.end().max(1),
             revision: 0,
             changed_by: By::Host,
             settled: false,
@@ -310,9 +341,10 @@ impl State {
         }
     }
 
-    fn host_requests(&mut self, requests: &[Request]) {
-        let from = std::mem::replace(&mut self.requests_seen, requests.len().max(1));
-        let Some(new) = requests.get(from..).filter(|new| !new.is_empty()) else { return };
+    fn host_requests(&mut self, requests: &Requests) {
+        let skip = self.requests_seen.saturating_sub(requests.first);
+        self.requests_seen = self.requests_seen.max(requests.end());
+        let Some(new) = requests.list.get(skip..).filter(|new| !new.is_empty()) else { return };
         let catalog = self.catalog().clone();
         let mut at = (self.scenario(), self.config().clone());
         let mut notices = Vec::new();

@@ -35,6 +35,7 @@ fn still(data: &'static str) -> Props {
         still: true,
         theme: "light".into(),
         requests: Default::default(),
+        on_applied: None,
         on_change: None,
         settings_beside: false,
     }
@@ -194,7 +195,7 @@ async fn host_requests_apply_and_changes_are_reported() {
     };
     let mut asked = vec![first];
     let mut props =
-        Props { requests: Rc::new(asked.clone()), on_change: Some(on_change), ..still(vnet_flows::AML_DATA) };
+        Props { requests: Rc::new(asked.clone().into()), on_change: Some(on_change), ..still(vnet_flows::AML_DATA) };
     let mut app = mount(root.clone(), props.clone());
     yew::scheduler::flush().await;
     let (start, by_reader) = seen.borrow().last().cloned().expect("the first state is reported");
@@ -209,7 +210,7 @@ async fn host_requests_apply_and_changes_are_reported() {
         settings: vec![("egress".into(), "firewall".into()), ("warp_drive".into(), "on".into())],
         merge: true,
     });
-    props.requests = Rc::new(asked.clone());
+    props.requests = Rc::new(asked.clone().into());
     app.update(props.clone());
     yew::scheduler::flush().await;
     let (now, by_reader) = seen.borrow().last().cloned().unwrap();
@@ -227,10 +228,10 @@ async fn host_requests_apply_and_changes_are_reported() {
     // Two requests before the next render both apply, in order: a new scenario keeps the shared
     // keys, then a setting.
     asked.push(Request { scenario: Some("aks".into()), settings: Vec::new(), merge: true });
-    props.requests = Rc::new(asked.clone());
+    props.requests = Rc::new(asked.clone().into());
     app.update(props.clone());
     asked.push(Request { scenario: None, settings: vec![("aks_private".into(), "on".into())], merge: true });
-    props.requests = Rc::new(asked);
+    props.requests = Rc::new(asked.into());
     app.update(props);
     yew::scheduler::flush().await;
     let (now, _) = seen.borrow().last().cloned().unwrap();

@@ -18,7 +18,7 @@ use super::sync::{use_hash, use_host, use_motion_preference};
 use super::tabs::Tabs;
 use super::{Data, Shared, dom};
 use crate::state::{Action, Start, State};
-pub use crate::state::{Request, Snapshot};
+pub use crate::state::{Request, Requests, Snapshot};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct Props {
@@ -34,11 +34,15 @@ pub struct Props {
     /// `auto` (follow the system), `light`, `dark` or `high-contrast`.
     #[prop_or(AttrValue::Static("auto"))]
     pub theme: AttrValue,
-    /// What the host has asked for, oldest first. The first request sets the starting state (a
-    /// link in the hash, where the widget owns it, wins); each later one is applied once, in
-    /// order, so several made before the next render all count.
+    /// What the host has asked for and the widget may not have applied yet, oldest first.
+    /// Request 0 sets the starting state (a link in the hash, where the widget owns it, wins);
+    /// each later one is applied once, in order, so several made before the next render all
+    /// count.
     #[prop_or_default]
-    pub requests: Rc<Vec<Request>>,
+    pub requests: Rc<Requests>,
+    /// Told how many requests have been applied, so the host can drop them.
+    #[prop_or_default]
+    pub on_applied: Option<Callback<usize>>,
     /// Told about every new state, with `true` when the reader made the change (not the host,
     /// not the player moving on by itself).
     #[prop_or_default]
@@ -90,7 +94,8 @@ pub fn App(props: &Props) -> Html {
         Data::Ready(catalog) => html! {
             <Widget key={format!("{:p}", Rc::as_ptr(&catalog.0))} catalog={catalog.clone()}
                 hash_state={props.hash_state} still={props.still} theme={theme} forced={*forced}
-                requests={props.requests.clone()} on_change={props.on_change.clone()}
+                requests={props.requests.clone()} on_applied={props.on_applied.clone()}
+                on_change={props.on_change.clone()}
                 settings_beside={props.settings_beside} />
         },
         Data::Broken(errors) => html! {
@@ -111,7 +116,8 @@ pub struct WidgetProps {
     pub theme: AttrValue,
     /// Forced colours are on (the stylesheet switches to system colours).
     pub forced: bool,
-    pub requests: Rc<Vec<Request>>,
+    pub requests: Rc<Requests>,
+    pub on_applied: Option<Callback<usize>>,
     pub on_change: Option<Callback<(Snapshot, bool)>>,
     pub settings_beside: bool,
 }
@@ -158,7 +164,7 @@ fn Widget(props: &WidgetProps) -> Html {
         use_effect_with((), move |_| send.emit(Action::Settled));
     }
     use_motion_preference(props.still, send.clone());
-    use_host(&state, props.requests.clone(), props.on_change.clone(), send.clone());
+    use_host(&state, props.requests.clone(), props.on_applied.clone(), props.on_change.clone(), send.clone());
     use_hash(&state, props.hash_state, send.clone());
 
     let id = |suffix: &str| format!("{instance}-{suffix}");

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::{AppHandle, Callback};
 
-use super::app::{App, Props, Request, Snapshot};
+use super::app::{App, Props, Request, Requests, Snapshot};
 use crate::link;
 
 #[wasm_bindgen(module = "/www/element.js")]
@@ -49,12 +49,15 @@ pub struct Instance {
     root: web_sys::Element,
     props: Props,
     latest: Rc<RefCell<Option<Snapshot>>>,
+    /// How many of the requests the widget has applied; those are dropped at the next call.
+    applied: Rc<Cell<usize>>,
     owns_hash: bool,
 }
 
 impl Instance {
     fn new(root: web_sys::Element, host: web_sys::HtmlElement) -> Instance {
         let latest = Rc::new(RefCell::new(None));
+        let applied = Rc::new(Cell::new(0));
         let on_change = {
             let latest = latest.clone();
             let host = host.clone();
@@ -77,22 +80,26 @@ impl Instance {
             hash_state: owns_hash,
             still: false,
             theme: theme(host.get_attribute("theme")),
-            requests: Rc::new(vec![Request {
+            requests: Rc::new(Requests::from(vec![Request {
                 scenario: host.get_attribute("scenario"),
                 settings: link::settings(&host.get_attribute("config").unwrap_or_default()),
                 merge: false,
-            }]),
+            }])),
+            on_applied: Some({
+                let applied = applied.clone();
+                Callback::from(move |n: usize| applied.set(n))
+            }),
             on_change: Some(on_change),
             settings_beside: host.get_bounding_client_rect().width() > super::app::SETTINGS_BESIDE,
         };
         let handle = super::mount(root.clone(), props.clone());
-        Instance { handle: Some(handle), root, props, latest, owns_hash }
+        Instance { handle: Some(handle), root, props, latest, applied, owns_hash }
     }
 
+    /// Adds a request, dropping those the widget has applied.
     fn ask(&mut self, scenario: Option<String>, settings: Vec<(String, String)>, merge: bool) {
-        let mut requests = (*self.props.requests).clone();
-        requests.push(Request { scenario, settings, merge });
-        self.props.requests = Rc::new(requests);
+        let request = Request { scenario, settings, merge };
+        self.props.requests = Rc::new(self.props.requests.then(self.applied.get(), request));
         self.update();
     }
 

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::dom;
 use crate::link;
-use crate::state::{Action, Request, Snapshot, State};
+use crate::state::{Action, Requests, Snapshot, State};
 
 /// The page's URL hash, with its `#`.
 pub fn current_hash() -> String {
@@ -30,16 +30,23 @@ pub fn use_motion_preference(still: bool, send: Callback<Action>) {
     });
 }
 
-/// Applies the host's new requests, once each and in order, and tells the host every new state,
-/// marked with whether the reader made it. What had to be ignored goes to the console too.
+/// Applies the host's new requests, once each and in order, tells the host how many are applied
+/// (so it can let them go), and tells it every new state, marked with whether the reader made
+/// it. What had to be ignored goes to the console too.
 #[hook]
 pub fn use_host(
     state: &UseReducerHandle<State>,
-    requests: Rc<Vec<Request>>,
+    requests: Rc<Requests>,
+    on_applied: Option<Callback<usize>>,
     on_change: Option<Callback<(Snapshot, bool)>>,
     send: Callback<Action>,
 ) {
     use_effect_with(requests, move |requests| send.emit(Action::HostRequests(requests.clone())));
+    use_effect_with(state.requests_seen, move |&applied| {
+        if let Some(on_applied) = on_applied {
+            on_applied.emit(applied);
+        }
+    });
     // One warning per change of notices, however many there are.
     use_effect_with(state.notices.clone(), |notices| {
         if !notices.is_empty() {

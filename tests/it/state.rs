@@ -4,12 +4,12 @@
 use std::rc::Rc;
 
 use vnet_flows::model::{Catalog, KeyId, RuleId, ScenarioId};
-use vnet_flows::state::{Action, By, Move, Request, Start, State};
+use vnet_flows::state::{Action, By, Move, Request, Requests, Start, State};
 
 use crate::catalog;
 
 fn start(hash: Option<&str>, requests: &[Request]) -> State {
-    State::new(Start { catalog: catalog(), hash, requests, reduced_motion: false })
+    State::new(Start { catalog: catalog(), hash, requests: &requests.to_vec().into(), reduced_motion: false })
 }
 
 /// A widget on `scenario` in its defaults, as the element's attributes ask.
@@ -43,7 +43,7 @@ fn value<'s>(state: &'s State, key: &str) -> &'s str {
 
 fn host(state: &mut State, requests: &mut Vec<Request>, request: Request) {
     requests.push(request);
-    state.update(Action::HostRequests(Rc::new(requests.clone())));
+    state.update(Action::HostRequests(Rc::new(requests.clone().into())));
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn a_link_in_the_hash_wins_over_the_attributes_and_a_step_alone_keeps_their_scen
 
 #[test]
 fn starting_with_reduced_motion_does_not_play() {
-    let s = State::new(Start { catalog: catalog(), hash: None, requests: &[], reduced_motion: true });
+    let s = State::new(Start { catalog: catalog(), hash: None, requests: &Requests::default(), reduced_motion: true });
     assert!(!s.playing && !s.moving());
     assert_eq!(s.scenario(), ScenarioId(0));
 }
@@ -194,7 +194,7 @@ fn host_requests_apply_only_the_new_ones_and_report_no_reader_change() {
     // The reader changes a key; replaying the same list must not undo it.
     let catalog = s.catalog().clone();
     s.update(set(&catalog, "egress", "firewall"));
-    s.update(Action::HostRequests(Rc::new(requests.clone())));
+    s.update(Action::HostRequests(Rc::new(requests.clone().into())));
     assert_eq!(value(&s, "egress"), "firewall");
     // The `config` attribute starts from the defaults; `setConfig` merges.
     host(&mut s, &mut requests, ask(None, &[("compute_public_ip", "on")], false));
@@ -345,7 +345,31 @@ fn notices_stay_short_whatever_they_are_given() {
     let mut s = start(None, &requests);
     let settings: Vec<(String, String)> = (0..50).map(|i| (format!("k{i}"), long.clone())).collect();
     requests.push(Request { scenario: None, settings, merge: true });
-    s.update(Action::HostRequests(Rc::new(requests)));
+    s.update(Action::HostRequests(Rc::new(requests.into())));
     assert_eq!(s.notices.len(), 5, "{:?}", s.notices);
     assert!(s.notices.iter().all(|n| n.chars().count() < 400));
+}
+
+/// The element drops the requests the widget has applied: the list it passes holds only the
+/// new ones, numbered on from the old, and each still applies once.
+#[test]
+fn requests_numbered_on_apply_once_after_the_applied_ones_are_dropped() {
+    let mut requests = Requests::from(vec![ask(Some("compute"), &[], false)]);
+    let mut s = start(None, &requests.list);
+    for (i, egress) in ["firewall", "nat-gateway", "default", "firewall"].into_iter().enumerate() {
+        requests = requests.then(s.requests_seen, ask(None, &[("egress", egress)], true));
+        assert_eq!((requests.first, requests.list.len()), (i + 1, 1), "only the new request is kept");
+        s.update(Action::HostRequests(Rc::new(requests.clone())));
+        assert_eq!((value(&s, "egress"), s.requests_seen), (egress, i + 2));
+    }
+    // Two in one tick, before the widget applies either: both are kept, and both apply.
+    requests = requests.then(s.requests_seen, ask(None, &[("compute_public_ip", "on")], true));
+    requests = requests.then(1, ask(None, &[("egress", "nat-gateway")], true));
+    assert_eq!(requests.list.len(), 2);
+    s.update(Action::HostRequests(Rc::new(requests.clone())));
+    assert_eq!((value(&s, "compute_public_ip"), value(&s, "egress")), ("on", "nat-gateway"));
+    // The same list again changes nothing.
+    let before = s.clone();
+    s.update(Action::HostRequests(Rc::new(requests)));
+    assert_eq!(s, before);
 }
