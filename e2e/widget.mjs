@@ -305,6 +305,43 @@ for (const scheme of ['light', 'dark']) {
   const after = await memory();
   check(after - before <= 1024 * 1024, `host calls: 2,000 setConfig calls of 50 KB leave wasm memory at ${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MB`);
   check(page.problems.length === 0, `host calls: no problems (${page.problems.join('; ').slice(0, 200)})`);
+  // A select value the widget did not render (a page script or an extension edited it) is
+  // ignored: no panic, and the widget keeps working.
+  const kept = await page.evaluate(async () => {
+    const select = vf('select[data-key=egress]');
+    select.options[1].value = '99';
+    select.value = '99';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const other = vf('select[data-key=compute_public_ip]');
+    other.value = 'on';
+    other.dispatchEvent(new Event('change', { bubbles: true }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return document.querySelector('vnet-flows').config.compute_public_ip;
+  });
+  check(kept === 'on' && page.problems.length === 0, `an edited select value is ignored and the widget keeps working (${kept}; ${page.problems.join('; ').slice(0, 160)})`);
+  await page.context().close();
+}
+
+// 5c. Every width from 320 to 1600 px, in every scenario: the page never scrolls sideways.
+{
+  const page = await open({ viewport: { width: 1280, height: 900 } });
+  const wide = [];
+  for (const scenario of ['studio', 'studio-data', 'sdk-cli', 'compute', 'aks', 'docker-images', 'online-endpoints']) {
+    await page.evaluate((id) => { location.hash = `#vf.scenario=${id}`; }, scenario);
+    await page.waitForFunction((id) => document.querySelector('vnet-flows').scenario === id && vf('.vf-rules'), scenario);
+    for (let width = 320; width <= 1600; width += 20) {
+      await page.setViewportSize({ width, height: 900 });
+      const overflow = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() =>
+        resolve(document.documentElement.scrollWidth - window.innerWidth)))));
+      if (overflow > 0) wide.push(`${scenario} at ${width} px: ${overflow} px`);
+    }
+  }
+  check(wide.length === 0, `widths 320–1600 px in every scenario: nothing sticks out sideways (${wide.slice(0, 5).join('; ') || '455 checked'})`);
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.evaluate(() => vf('.vf-rules').scrollIntoView());
+  await page.screenshot({ path: path.join(shots, 'widget-700-cards.png') });
+  check(page.problems.length === 0, `width sweep: no problems (${page.problems.join('; ').slice(0, 200)})`);
   await page.context().close();
 }
 
