@@ -200,6 +200,8 @@ for (const scheme of ['light', 'dark']) {
   await page.keyboard.press('Escape');
   check(await page.locator('.vf-tooltip').count() === 0, 'Escape hides the tooltip');
   check(await page.locator('tr.vf-row.vf-chosen').count() === 0, 'Escape lets go of the chosen rule');
+  const stays = await page.evaluate(() => vfActive()?.classList.contains('vf-target') ?? false);
+  check(stays, 'Escape keeps the keyboard focus on the diagram');
 
   // A change that makes the scenario fail is announced.
   // (compute with a public IP behind a firewall has no finding; public dependencies add one.)

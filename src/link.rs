@@ -37,7 +37,8 @@ pub struct Applied {
 /// Splits a hash (with or without its leading `#`) into the widget's entries and the rest.
 pub fn parse(hash: &str) -> Link {
     let mut link = Link::default();
-    for part in hash.trim_start_matches('#').split('&').filter(|p| !p.is_empty()) {
+    // Only the hash's own `#` goes: a page anchor may start with one too (`##notes`).
+    for part in hash.strip_prefix('#').unwrap_or(hash).split('&').filter(|p| !p.is_empty()) {
         let Some(entry) = part.strip_prefix(PREFIX) else {
             link.others.push(part.to_string());
             continue;

@@ -236,6 +236,10 @@ fn the_hash_of_a_state_starts_the_same_state_and_keeps_the_pages_own_parts() {
     assert!(hash.starts_with("#intro&vf.scenario=compute&"), "{hash}");
     let again = start(Some(&hash), &[]);
     assert_eq!((again.scenario(), again.config(), again.flow), (s.scenario(), s.config(), 4));
+    // A page anchor that starts with `#` survives rewrite after rewrite.
+    let first = s.hash("##notes&vf.scenario=studio");
+    assert!(first.starts_with("##notes&vf.scenario=compute&"), "{first}");
+    assert_eq!(s.hash(&first), first);
 }
 
 #[test]

@@ -53,12 +53,11 @@ pub fn Targets(props: &Props) -> Html {
                     send.emit(Action::ChooseRule(first_rule(&traffic, edge)));
                 }
             }
+            // Lets go of the item (its tooltip and chosen rule) but keeps focus where it is,
+            // so the keyboard stays in the diagram.
             "Escape" => {
                 on_hover.emit(None);
                 send.emit(Action::ChooseRule(None));
-                if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-                    let _ = el.blur();
-                }
             }
             key => {
                 if let Some(next) = Move::of_key(key).map(|m| m.from(at, count)) {
