@@ -358,17 +358,29 @@ fn arrange_reach(catalog: &Catalog, nodes: &[NodeId], edges: &[EdgeSpec], width:
 
 /// Sizes and routes one arrangement. Returns whether its columns are wide enough.
 fn arrange(catalog: &Catalog, nodes: &[NodeId], edges: &[SlotEdge], grid: &Grid, width: f64) -> (bool, Layout) {
-    let (cols, rows) = (grid.columns, grid.rows.max(1));
+    let routes = routes(catalog, nodes, edges, grid);
+    let tracks = Tracks::new(edges, &routes, grid, width);
+    let node_boxes = node_boxes(catalog, nodes, grid, &tracks);
+    let paths = edge_paths(edges, &routes, &node_boxes, &tracks);
+    let zone_boxes = zone_boxes(grid, &tracks);
+    let out_edges = place_labels(edges, paths, &node_boxes, &zone_boxes, &tracks, width);
+    let ok = tracks.column >= MIN_COLUMN;
+    let height = tracks.height;
+    (ok, Layout { width, height, stacked: grid.stacked, zones: zone_boxes, nodes: node_boxes, edges: out_edges })
+}
 
-    // Which gutters each edge uses. Column gutter k lies left of column k; row gutter k above row k.
-    struct Route {
-        exit: (usize, Side),
-        enter: (usize, Side),
-        row_gutter: Option<usize>,
-    }
-    let mut col_load = vec![0usize; cols + 1];
+/// Which gutters an edge uses. Column gutter k lies left of column k; row gutter k above row k.
+struct Route {
+    exit: (usize, Side),
+    enter: (usize, Side),
+    row_gutter: Option<usize>,
+}
+
+/// The gutters each edge leaves, enters and crosses by.
+fn routes(catalog: &Catalog, nodes: &[NodeId], edges: &[SlotEdge], grid: &Grid) -> Vec<Route> {
+    let mut col_load = vec![0usize; grid.columns + 1];
     let in_vnet = |slot: usize| catalog.nodes[nodes[slot]].zone == Zone::Vnet;
-    let routes: Vec<Route> = edges
+    edges
         .iter()
         .map(|&(a, b, _, _)| {
             let ((ca, ra), (cb, rb)) = (grid.cells[a], grid.cells[b]);
@@ -400,101 +412,136 @@ fn arrange(catalog: &Catalog, nodes: &[NodeId], edges: &[SlotEdge], grid: &Grid,
             });
             Route { exit, enter, row_gutter }
         })
-        .collect();
+        .collect()
+}
 
-    // Lanes: each edge gets its own position in every gutter it uses.
-    let mut col_lanes: Vec<Vec<usize>> = vec![Vec::new(); cols + 1];
-    let mut row_lanes: Vec<Vec<usize>> = vec![Vec::new(); rows + 1];
-    for (e, r) in routes.iter().enumerate() {
-        col_lanes[r.exit.0].push(e);
-        if r.enter.0 != r.exit.0 {
-            col_lanes[r.enter.0].push(e);
+/// Where the columns, rows and gutters of one arrangement lie, and each edge's lane in every
+/// gutter it uses.
+struct Tracks {
+    rows: usize,
+    col_lanes: Vec<Vec<usize>>,
+    row_lanes: Vec<Vec<usize>>,
+    col_gutter: Vec<f64>,
+    row_gutter: Vec<f64>,
+    /// The width of every column.
+    column: f64,
+    col_x: Vec<f64>,
+    row_y: Vec<f64>,
+    height: f64,
+}
+
+impl Tracks {
+    fn new(edges: &[SlotEdge], routes: &[Route], grid: &Grid, width: f64) -> Tracks {
+        let (cols, rows) = (grid.columns, grid.rows.max(1));
+        // Lanes: each edge gets its own position in every gutter it uses.
+        let mut col_lanes: Vec<Vec<usize>> = vec![Vec::new(); cols + 1];
+        let mut row_lanes: Vec<Vec<usize>> = vec![Vec::new(); rows + 1];
+        for (e, r) in routes.iter().enumerate() {
+            col_lanes[r.exit.0].push(e);
+            if r.enter.0 != r.exit.0 {
+                col_lanes[r.enter.0].push(e);
+            }
+            if let Some(g) = r.row_gutter {
+                row_lanes[g].push(e);
+            }
         }
-        if let Some(g) = r.row_gutter {
-            row_lanes[g].push(e);
+
+        // The widest label of the edges that use each column gutter, so labels fit beside nodes.
+        let mut widest = vec![0.0_f64; cols + 1];
+        for ((_, _, _, ports), r) in edges.iter().zip(routes) {
+            let w = edge_label_width(&ports_label(ports));
+            for k in [r.exit.0, r.enter.0] {
+                widest[k] = widest[k].max(w);
+            }
         }
-    }
+        let cap = (width * if grid.stacked { 0.22 } else { 0.14 }).max(26.0);
+        let col_gutter: Vec<f64> = col_lanes
+            .iter()
+            .enumerate()
+            .map(|(k, lanes)| {
+                let outer = k == 0 || k == cols;
+                let base = if outer && lanes.is_empty() { 8.0 } else { 22.0 };
+                // Gutters between columns of a wide layout leave room for an edge label.
+                let room = if outer || grid.stacked { 0.0 } else { (widest[k] + 12.0).min(width * 0.16) };
+                (base + lanes.len() as f64 * LANE).min(cap.max(base)).max(room)
+            })
+            .collect();
+        let column = (width - col_gutter.iter().sum::<f64>()) / cols as f64;
+        let headers: Vec<bool> = (0..=rows).map(|r| grid.zones.iter().any(|z| z.3 == r)).collect();
+        let row_gutter: Vec<f64> = (0..=rows)
+            .map(|r| 16.0 + row_lanes[r].len() as f64 * LANE + if headers[r] { ZONE_HEADER } else { 4.0 })
+            .collect();
 
-    // The widest label of the edges that use each column gutter, so labels fit beside nodes.
-    let mut widest = vec![0.0_f64; cols + 1];
-    for ((_, _, _, ports), r) in edges.iter().zip(&routes) {
-        let w = edge_label_width(&ports_label(ports));
-        for k in [r.exit.0, r.enter.0] {
-            widest[k] = widest[k].max(w);
+        let mut col_x = Vec::with_capacity(cols);
+        let mut x = 0.0;
+        for gutter in &col_gutter[..cols] {
+            x += gutter;
+            col_x.push(x);
+            x += column;
         }
+        let mut row_y = Vec::with_capacity(rows);
+        let mut y = 0.0;
+        for gutter in &row_gutter[..rows] {
+            y += gutter;
+            row_y.push(y);
+            y += NODE_HEIGHT;
+        }
+        let height = y + row_gutter[rows];
+        Tracks { rows, col_lanes, row_lanes, col_gutter, row_gutter, column, col_x, row_y, height }
     }
-    let cap = (width * if grid.stacked { 0.22 } else { 0.14 }).max(26.0);
-    let col_gutter: Vec<f64> = col_lanes
-        .iter()
-        .enumerate()
-        .map(|(k, lanes)| {
-            let outer = k == 0 || k == cols;
-            let base = if outer && lanes.is_empty() { 8.0 } else { 22.0 };
-            // Gutters between columns of a wide layout leave room for an edge label.
-            let room = if outer || grid.stacked { 0.0 } else { (widest[k] + 12.0).min(width * 0.16) };
-            (base + lanes.len() as f64 * LANE).min(cap.max(base)).max(room)
-        })
-        .collect();
-    let column = (width - col_gutter.iter().sum::<f64>()) / cols as f64;
-    let headers: Vec<bool> = (0..=rows).map(|r| grid.zones.iter().any(|z| z.3 == r)).collect();
-    let row_gutter: Vec<f64> = (0..=rows)
-        .map(|r| 16.0 + row_lanes[r].len() as f64 * LANE + if headers[r] { ZONE_HEADER } else { 4.0 })
-        .collect();
 
-    let mut col_x = Vec::with_capacity(cols);
-    let mut x = 0.0;
-    for gutter in &col_gutter[..cols] {
-        x += gutter;
-        col_x.push(x);
-        x += column;
+    fn gutter_x(&self, k: usize) -> f64 {
+        if k == 0 { 0.0 } else { self.col_x[k - 1] + self.column }
     }
-    let mut row_y = Vec::with_capacity(rows);
-    let mut y = 0.0;
-    for gutter in &row_gutter[..rows] {
-        y += gutter;
-        row_y.push(y);
-        y += NODE_HEIGHT;
-    }
-    let height = y + row_gutter[rows];
-    let gutter_x = |k: usize| if k == 0 { 0.0 } else { col_x[k - 1] + column };
-    let gutter_y = |k: usize| if k == 0 { 0.0 } else { row_y[k - 1] + NODE_HEIGHT };
 
-    let lane_x = |k: usize, e: usize| {
-        let lanes = &col_lanes[k];
+    fn gutter_y(&self, k: usize) -> f64 {
+        if k == 0 { 0.0 } else { self.row_y[k - 1] + NODE_HEIGHT }
+    }
+
+    /// Edge `e`'s lane in column gutter `k`.
+    fn lane_x(&self, k: usize, e: usize) -> f64 {
+        let lanes = &self.col_lanes[k];
         let i = lanes.iter().position(|&x| x == e).unwrap_or(0) as f64;
-        let span = col_gutter[k] - 8.0;
+        let span = self.col_gutter[k] - 8.0;
         let step = (span / (lanes.len() as f64 + 1.0)).min(10.0);
-        let start = gutter_x(k) + (col_gutter[k] - step * (lanes.len() as f64 - 1.0)) / 2.0;
+        let start = self.gutter_x(k) + (self.col_gutter[k] - step * (lanes.len() as f64 - 1.0)) / 2.0;
         start + step * i
-    };
-    let lane_y = |k: usize, e: usize| {
-        let lanes = &row_lanes[k];
-        let i = lanes.iter().position(|&x| x == e).unwrap_or(0) as f64;
-        gutter_y(k) + 6.0 + LANE * i
-    };
+    }
 
-    // Node boxes.
-    let node_boxes: Vec<NodeBox> = nodes
+    /// Edge `e`'s lane in row gutter `k`.
+    fn lane_y(&self, k: usize, e: usize) -> f64 {
+        let lanes = &self.row_lanes[k];
+        let i = lanes.iter().position(|&x| x == e).unwrap_or(0) as f64;
+        self.gutter_y(k) + 6.0 + LANE * i
+    }
+}
+
+/// The node boxes, with their labels wrapped to the column.
+fn node_boxes(catalog: &Catalog, nodes: &[NodeId], grid: &Grid, t: &Tracks) -> Vec<NodeBox> {
+    nodes
         .iter()
         .enumerate()
         .map(|(slot, &n)| {
             let (c, r) = grid.cells[slot];
-            let rect = Rect::new(col_x[c], row_y[r], column, NODE_HEIGHT);
+            let rect = Rect::new(t.col_x[c], t.row_y[r], t.column, NODE_HEIGHT);
             let node = &catalog.nodes[n];
             let caption = node.subnet.as_ref().map(|s| format!("{s} subnet"));
             let max_lines = if caption.is_some() { 2 } else { 3 };
-            let lines = wrap(&node.label, NODE_FONT, column - 12.0, max_lines);
-            let caption = caption.map(|c| wrap(&c, SMALL_FONT, column - 12.0, 1).concat());
+            let lines = wrap(&node.label, NODE_FONT, t.column - 12.0, max_lines);
+            let caption = caption.map(|c| wrap(&c, SMALL_FONT, t.column - 12.0, 1).concat());
             NodeBox { node: n, rect, lines, caption }
         })
-        .collect();
+        .collect()
+}
 
+/// Every edge's path: out of its node's side, along its lanes, into the other node's side.
+fn edge_paths(edges: &[SlotEdge], routes: &[Route], node_boxes: &[NodeBox], t: &Tracks) -> Vec<Vec<Point>> {
     // Attachment points: the edges on one side of a node spread along it, ordered by where
     // their other end is, so they cross as little as possible.
     // (node, side) -> (where the other end is, edge, whether the edge leaves here)
     type Ends = Vec<(f64, usize, bool)>;
     let mut sides: BTreeMap<(usize, Side), Ends> = BTreeMap::new();
-    for (e, (&(a, b, _, _), r)) in edges.iter().zip(&routes).enumerate() {
+    for (e, (&(a, b, _, _), r)) in edges.iter().zip(routes).enumerate() {
         let (ya, yb) = (node_boxes[a].rect.center().y, node_boxes[b].rect.center().y);
         sides.entry((a, r.exit.1)).or_default().push((yb, e, true));
         sides.entry((b, r.enter.1)).or_default().push((ya, e, false));
@@ -515,48 +562,59 @@ fn arrange(catalog: &Catalog, nodes: &[NodeId], edges: &[SlotEdge], grid: &Grid,
     for (e, r) in routes.iter().enumerate() {
         let start = attach[&(e, true)];
         let end = attach[&(e, false)];
-        let x1 = lane_x(r.exit.0, e);
+        let x1 = t.lane_x(r.exit.0, e);
         let path = match r.row_gutter {
             None => vec![start, Point::new(x1, start.y), Point::new(x1, end.y), end],
             Some(g) => {
-                let (x2, y) = (lane_x(r.enter.0, e), lane_y(g, e));
+                let (x2, y) = (t.lane_x(r.enter.0, e), t.lane_y(g, e));
                 vec![start, Point::new(x1, start.y), Point::new(x1, y), Point::new(x2, y), Point::new(x2, end.y), end]
             }
         };
         paths.push(simplify(path));
     }
+    paths
+}
 
-    // Zones and their labels, in the header band above their first row.
-    let zone_boxes: Vec<ZoneBox> = grid
-        .zones
+/// The zones, and their labels in the header band above their first row.
+fn zone_boxes(grid: &Grid, t: &Tracks) -> Vec<ZoneBox> {
+    grid.zones
         .iter()
         .map(|&(zone, c0, c1, r0, r1)| {
-            let top = row_y[r0] - ZONE_HEADER - 6.0;
+            let top = t.row_y[r0] - ZONE_HEADER - 6.0;
             let rect = Rect::new(
-                col_x[c0] - 6.0,
+                t.col_x[c0] - 6.0,
                 top,
-                col_x[c1] + column - col_x[c0] + 12.0,
-                row_y[r1] + NODE_HEIGHT + 6.0 - top,
+                t.col_x[c1] + t.column - t.col_x[c0] + 12.0,
+                t.row_y[r1] + NODE_HEIGHT + 6.0 - top,
             );
             let label = wrap(zone.label(), ZONE_FONT, rect.w - 16.0, 1).concat();
             let label_rect = Rect::new(rect.x + 6.0, top + 2.0, text_width(&label, ZONE_FONT) + 8.0, ZONE_HEADER - 2.0);
             ZoneBox { zone, rect, label, label_rect }
         })
-        .collect();
+        .collect()
+}
 
-    // Edge labels: the first spot along the edge that covers no node, zone label or other edge
-    // label, trying the middle of the longest segments first.
-    let canvas = Rect::new(0.0, 0.0, width, height);
+/// Edge labels: the first spot along the edge that covers no node, zone label or other edge
+/// label, trying the middle of the longest segments first. The widest labels choose first;
+/// narrow ones fit in the gaps that are left.
+fn place_labels(
+    edges: &[SlotEdge],
+    paths: Vec<Vec<Point>>,
+    node_boxes: &[NodeBox],
+    zone_boxes: &[ZoneBox],
+    t: &Tracks,
+    width: f64,
+) -> Vec<Edge> {
+    let canvas = Rect::new(0.0, 0.0, width, t.height);
     let cell = 4.0 * NODE_HEIGHT;
-    let mut taken = RectIndex::new(width, height, cell);
-    for z in &zone_boxes {
+    let mut taken = RectIndex::new(width, t.height, cell);
+    for z in zone_boxes {
         taken.insert(z.label_rect);
     }
-    let mut nodes_index = RectIndex::new(width, height, cell);
-    for n in &node_boxes {
+    let mut nodes_index = RectIndex::new(width, t.height, cell);
+    for n in node_boxes {
         nodes_index.insert(n.rect);
     }
-    // The widest labels choose first; narrow ones fit in the gaps that are left.
     let mut order: Vec<usize> = (0..edges.len()).collect();
     let widths: Vec<f64> = edges.iter().map(|(_, _, _, ports)| edge_label_width(&ports_label(ports))).collect();
     order.sort_by(|&x, &y| widths[y].total_cmp(&widths[x]).then(x.cmp(&y)));
@@ -564,19 +622,7 @@ fn arrange(catalog: &Catalog, nodes: &[NodeId], edges: &[SlotEdge], grid: &Grid,
     for i in order {
         let ((a, b, kind, _), path) = (&edges[i], paths[i].clone());
         let w = widths[i];
-        // Horizontal runs long enough for the label come first, nearest the target first, so
-        // a label reads along its line and sits close to the arrow it explains; then the rest,
-        // longest first.
-        let mut segments: Vec<(Point, Point)> = path.windows(2).map(|s| (s[0], s[1])).collect();
-        segments.reverse();
-        let roomy = |s: &(Point, Point)| s.0.y == s.1.y && s.0.distance(s.1) >= w + 8.0;
-        segments.sort_by(|p, q| {
-            roomy(q).cmp(&roomy(p)).then(if roomy(p) {
-                std::cmp::Ordering::Equal
-            } else {
-                q.0.distance(q.1).total_cmp(&p.0.distance(p.1))
-            })
-        });
+        let segments = label_segments(&path, w);
         // Spots along the edge, then across the gaps between rows beside its vertical runs
         // (where a long label fits in a narrow layout). If nothing is free, a label may cover
         // another label, but still not a node.
@@ -584,11 +630,11 @@ fn arrange(catalog: &Catalog, nodes: &[NodeId], edges: &[SlotEdge], grid: &Grid,
         let mut across: Vec<Point> = Vec::new();
         for &(p, q) in segments.iter().filter(|(p, q)| p.x == q.x) {
             let (lo, hi) = (p.y.min(q.y), p.y.max(q.y));
-            for (k, gap) in row_gutter.iter().enumerate().take(rows).skip(1) {
+            for (k, gap) in t.row_gutter.iter().enumerate().take(t.rows).skip(1) {
                 // The top of the gap, then its bottom, so two labels can share it; then the
                 // middle.
                 let half = EDGE_LABEL_HEIGHT / 2.0 + 2.0;
-                for y in [gutter_y(k) + half, gutter_y(k) + gap - half, gutter_y(k) + gap / 2.0] {
+                for y in [t.gutter_y(k) + half, t.gutter_y(k) + gap - half, t.gutter_y(k) + gap / 2.0] {
                     if lo <= y && y <= hi {
                         // Centred on the line, or ending just beside it.
                         for x in [p.x, p.x - w / 2.0 - 4.0, p.x + w / 2.0 + 4.0] {
@@ -614,10 +660,24 @@ fn arrange(catalog: &Catalog, nodes: &[NodeId], edges: &[SlotEdge], grid: &Grid,
         taken.insert(rect);
         placed[i] = Some(Edge { from: *a, to: *b, kind: *kind, path, label_at: rect.center() });
     }
+    placed.into_iter().flatten().collect()
+}
 
-    let out_edges: Vec<Edge> = placed.into_iter().flatten().collect();
-    let ok = column >= MIN_COLUMN;
-    (ok, Layout { width, height, stacked: grid.stacked, zones: zone_boxes, nodes: node_boxes, edges: out_edges })
+/// An edge's segments in the order its label tries them: horizontal runs long enough for a
+/// label `w` wide first, nearest the target first, so a label reads along its line and sits
+/// close to the arrow it explains; then the rest, longest first.
+fn label_segments(path: &[Point], w: f64) -> Vec<(Point, Point)> {
+    let mut segments: Vec<(Point, Point)> = path.windows(2).map(|s| (s[0], s[1])).collect();
+    segments.reverse();
+    let roomy = |s: &(Point, Point)| s.0.y == s.1.y && s.0.distance(s.1) >= w + 8.0;
+    segments.sort_by(|p, q| {
+        roomy(q).cmp(&roomy(p)).then(if roomy(p) {
+            std::cmp::Ordering::Equal
+        } else {
+            q.0.distance(q.1).total_cmp(&p.0.distance(p.1))
+        })
+    });
+    segments
 }
 
 /// Drops repeated points and points in the middle of a straight run.
