@@ -281,6 +281,30 @@ for (const scheme of ['light', 'dark']) {
   await page.keyboard.press('ArrowRight');
   const focused = await page.evaluate(() => vfActive().getAttribute('aria-selected'));
   check(focused === 'true', 'arrow keys move the selected tab and its focus');
+  // Presses back to back, faster than the widget re-renders: each moves one tab from where
+  // focus is (issue 15, defect 6: 13 of 24 such trials used to land on the wrong tab).
+  const tabCount = await page.locator('.vf-tab').count();
+  for (let trial = 0; trial < 24; trial++) {
+    const presses = 1 + (trial % (tabCount + 2));
+    const key = trial % 2 ? 'ArrowLeft' : 'ArrowRight';
+    await page.locator('.vf-tab').first().focus();
+    await page.locator('.vf-tab').first().click();
+    await page.evaluate(({ presses, key }) => {
+      for (let i = 0; i < presses; i++) {
+        vfActive().dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      }
+    }, { presses, key });
+    const want = key === 'ArrowRight' ? presses % tabCount : (tabCount - (presses % tabCount)) % tabCount;
+    await page.waitForFunction((want) => vf(`.vf-tab:nth-child(${want + 1})`).getAttribute('aria-selected') === 'true', want,
+      { timeout: 2000 }).catch(() => {});
+    const landed = await page.evaluate(() => [...vfAll('.vf-tab')].findIndex((t) => t.getAttribute('aria-selected') === 'true'));
+    const focusedAt = await page.evaluate(() => [...vfAll('.vf-tab')].indexOf(vfActive()));
+    if (landed !== want || focusedAt !== want) {
+      check(false, `quick arrows: ${presses} × ${key} landed on tab ${landed} (focus ${focusedAt}), not ${want}`);
+      break;
+    }
+    if (trial === 23) check(true, 'quick arrows: 24 trials of back-to-back presses each land one tab per press');
+  }
   check(page.problems === undefined || page.problems.length === 0, 'idle checks: no problems');
   await context.close();
 }

@@ -107,6 +107,16 @@ pub fn mark(name: &str) {
     }
 }
 
+/// The position of the event's target among its siblings: where focus is when a key is pressed.
+/// Arrow keys move from here, not from the last render's selection, which lags behind presses
+/// that come faster than the widget re-renders.
+pub fn target_index(event: &web_sys::KeyboardEvent) -> Option<usize> {
+    use wasm_bindgen::JsCast;
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let siblings = target.parent_element()?.children();
+    (0..siblings.length()).find(|&i| siblings.item(i).as_ref() == Some(&target)).map(|i| i as usize)
+}
+
 /// Moves focus to the `index`th child of the focused element's parent: arrow-key movement in a
 /// tab list or in the diagram's items. Yew delegates events to its root, so the list is found
 /// from the event's target, not from `current_target`.

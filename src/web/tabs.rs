@@ -31,12 +31,14 @@ pub fn Tabs(props: &Props) -> Html {
             }
         })
     };
-    // Arrow keys move between tabs, as in any tab list; focus follows the selection.
+    // Arrow keys move between tabs, as in any tab list, one tab from where focus is; focus follows
+    // the selection.
     let on_key = {
         let on_select = on_select.clone();
         let (current, count) = (props.current.0, props.catalog.scenarios.len());
         Callback::from(move |e: KeyboardEvent| {
-            let Some(next) = Move::of_key(&e.key()).map(|m| m.from(current, count)) else { return };
+            let from = dom::target_index(&e).unwrap_or(current);
+            let Some(next) = Move::of_key(&e.key()).map(|m| m.from(from, count)) else { return };
             e.prevent_default();
             on_select.emit(next);
             dom::focus_sibling(&e, next);

@@ -60,7 +60,8 @@ pub fn Targets(props: &Props) -> Html {
                 send.emit(Action::ChooseRule(None));
             }
             key => {
-                if let Some(next) = Move::of_key(key).map(|m| m.from(at, count)) {
+                let from = dom::target_index(&e).unwrap_or(at);
+                if let Some(next) = Move::of_key(key).map(|m| m.from(from, count)) {
                     e.prevent_default();
                     cursor.set(next);
                     dom::focus_sibling(&e, next);
