@@ -129,6 +129,18 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
     && await first.locator('.vf-tab[aria-selected=true]').textContent().then((t) => t.startsWith('Access the workspace')),
   'docs: the first widget stays as it was');
   check(await page.evaluate(() => location.hash) === restored, 'docs: the second widget leaves the hash alone');
+  // heading-level="3": under the page's h2 sections the widget's headings are h3, groups h4;
+  // the attribute is followed when it changes.
+  const levels = () => page.evaluate(() => [...document.querySelectorAll('vnet-flows')].map((h) =>
+    [...h.shadowRoot.querySelectorAll('.vf-heading, .vf-group-title')].map((e) => e.tagName).join(' ')));
+  const [firstLevels, secondLevels] = await levels();
+  check(/^(H3 )+(H4 )+H3/.test(firstLevels) && !/H[^34]/.test(firstLevels + secondLevels),
+    `docs: heading-level="3" gives h3 sections and h4 groups (${firstLevels})`);
+  await page.evaluate(() => document.querySelector('vnet-flows').setAttribute('heading-level', '5'));
+  await page.waitForFunction(() => document.querySelector('vnet-flows').shadowRoot.querySelector('.vf-heading').tagName === 'H5');
+  const changed = (await levels())[0];
+  check(/^(H5 )+(H6 )+H5/.test(changed), `docs: a new heading-level is followed (${changed})`);
+  await page.evaluate(() => document.querySelector('vnet-flows').setAttribute('heading-level', '3'));
   const styled = await page.evaluate(() => [...document.querySelectorAll('vnet-flows')]
     .map((h) => h.shadowRoot.adoptedStyleSheets.length));
   check(styled.every((n) => n === 1), `docs: each shadow root adopts the one stylesheet (${styled})`);

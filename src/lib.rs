@@ -30,6 +30,7 @@ pub mod condition;
 pub mod config;
 pub mod data;
 pub mod export;
+pub mod host;
 pub mod link;
 pub mod model;
 pub mod paint;

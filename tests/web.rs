@@ -34,6 +34,7 @@ fn still(data: &'static str) -> Props {
         hash_state: false,
         still: true,
         theme: "light".into(),
+        heading_level: Default::default(),
         requests: Default::default(),
         on_applied: None,
         on_change: None,
@@ -85,6 +86,36 @@ async fn tab(root: &Element, title_start: &str) {
 fn canvas_pixels(root: &Element) -> String {
     let canvas: HtmlCanvasElement = find(root, "canvas.vf-canvas[role=img]").dyn_into().unwrap();
     canvas.to_data_url().unwrap()
+}
+
+/// The tag names (or `role=heading` levels) of the elements `selector` matches.
+fn heading_tags(root: &Element, selector: &str) -> Vec<String> {
+    let found = root.query_selector_all(selector).unwrap();
+    (0..found.length())
+        .map(|i| found.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .map(|el| match el.get_attribute("aria-level") {
+            Some(level) => format!("level {level}"),
+            None => el.tag_name().to_lowercase(),
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn headings_start_at_the_level_the_host_gives() {
+    for (level, section, group) in [("", "h2", "h3"), ("4", "h4", "h5"), ("6", "h6", "level 7")] {
+        let root = host();
+        let props =
+            Props { heading_level: vnet_flows::host::HeadingLevel::parse(level).0, ..still(vnet_flows::AML_DATA) };
+        let app = mount(root.clone(), props);
+        yew::scheduler::flush().await;
+        yew::scheduler::flush().await;
+        let sections = heading_tags(&root, ".vf-heading");
+        assert!(sections.len() >= 3 && sections.iter().all(|t| *t == section), "level {level:?}: {sections:?}");
+        let groups = heading_tags(&root, ".vf-group-title");
+        assert!(!groups.is_empty() && groups.iter().all(|t| *t == group), "level {level:?}: {groups:?}");
+        app.destroy();
+        root.remove();
+    }
 }
 
 #[wasm_bindgen_test]

@@ -3,11 +3,12 @@
 // wasm-bindgen and calls defineElement once the wasm has started.
 //
 // Attributes: scenario, config ("key=value key=value"), theme (auto | light | dark |
-// high-contrast), hash-state (present: this widget keeps its state in the page's URL hash; only
-// one widget on a page should). Properties and methods for hosts: scenario (get/set), config
-// (get), step (get, 1-based), setConfig({key: value, ...}) (a plain object, read whole here); a
-// change shows in the getters after the next render (a microtask). Event: vnet-flows-change,
-// with detail {scenario, config, step}, when the reader changes something.
+// high-contrast), heading-level (1 to 6, default 2: the level of the widget's section headings),
+// hash-state (present: this widget keeps its state in the page's URL hash; only one widget on a
+// page should). Properties and methods for hosts: scenario (get/set), config (get), step (get,
+// 1-based), setConfig({key: value, ...}) (a plain object, read whole here); a change shows in
+// the getters after the next render (a microtask). Event: vnet-flows-change, with detail
+// {scenario, config, step}, when the reader changes something.
 
 export function defineElement(create, css) {
   if (customElements.get('vnet-flows')) return;
@@ -18,7 +19,7 @@ export function defineElement(create, css) {
 
   class VnetFlows extends HTMLElement {
     static get observedAttributes() {
-      return ['scenario', 'config', 'theme'];
+      return ['scenario', 'config', 'theme', 'heading-level'];
     }
 
     connectedCallback() {

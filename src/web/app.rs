@@ -17,6 +17,7 @@ use super::setup::Setup;
 use super::sync::{use_hash, use_host, use_motion_preference};
 use super::tabs::Tabs;
 use super::{Data, Shared, dom};
+use crate::host::HeadingLevel;
 use crate::state::{Action, Start, State};
 pub use crate::state::{Request, Requests, Snapshot};
 
@@ -34,6 +35,9 @@ pub struct Props {
     /// `auto` (follow the system), `light`, `dark` or `high-contrast`.
     #[prop_or(AttrValue::Static("auto"))]
     pub theme: AttrValue,
+    /// The level of the widget's section headings (the host's `heading-level`).
+    #[prop_or_default]
+    pub heading_level: HeadingLevel,
     /// What the host has asked for and the widget may not have applied yet, oldest first.
     /// Request 0 sets the starting state (a link in the hash, where the widget owns it, wins);
     /// each later one is applied once, in order, so several made before the next render all
@@ -94,6 +98,7 @@ pub fn App(props: &Props) -> Html {
         Data::Ready(catalog) => html! {
             <Widget key={format!("{:p}", Rc::as_ptr(&catalog.0))} catalog={catalog.clone()}
                 hash_state={props.hash_state} still={props.still} theme={theme} forced={*forced}
+                heading={props.heading_level}
                 requests={props.requests.clone()} on_applied={props.on_applied.clone()}
                 on_change={props.on_change.clone()}
                 settings_beside={props.settings_beside} />
@@ -116,6 +121,7 @@ pub struct WidgetProps {
     pub theme: AttrValue,
     /// Forced colours are on (the stylesheet switches to system colours).
     pub forced: bool,
+    pub heading: HeadingLevel,
     pub requests: Rc<Requests>,
     pub on_applied: Option<Callback<usize>>,
     pub on_change: Option<Callback<(Snapshot, bool)>>,
@@ -185,7 +191,7 @@ fn Widget(props: &WidgetProps) -> Html {
             <p class="vf-summary">{ r.scenario().summary.clone() }</p>
             <div class="vf-layout">
                 if settled || !props.settings_beside {
-                    <ConfigPanel resolution={r.clone()} send={send.clone()} id={id("config")} />
+                    <ConfigPanel resolution={r.clone()} send={send.clone()} id={id("config")} heading={props.heading} />
                 }
                 <div class="vf-main">
                     { for r.findings.iter().map(|&f| finding(catalog, f)) }
@@ -198,14 +204,15 @@ fn Widget(props: &WidgetProps) -> Html {
                     }
                     <div class="vf-sr" aria-live="polite" aria-atomic="true">{ state.announcement.clone() }</div>
                     if settled {
-                        <FlowList resolution={r.clone()} flow={state.flow} send={send.clone()} id={id("flows")} />
+                        <FlowList resolution={r.clone()} flow={state.flow} send={send.clone()} id={id("flows")}
+                            heading={props.heading} />
                     }
                 </div>
             </div>
             if settled {
                 <RulesTable resolution={r.clone()} highlighted={state.highlighted_rules()}
-                    chosen={state.chosen_rule} send={send.clone()} />
-                <Setup resolution={r.clone()} />
+                    chosen={state.chosen_rule} send={send.clone()} heading={props.heading} />
+                <Setup resolution={r.clone()} heading={props.heading} />
             }
             </div>
         </div>

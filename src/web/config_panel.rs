@@ -4,6 +4,9 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::heading::Heading;
+use crate::host::HeadingLevel;
+
 use std::rc::Rc;
 
 use crate::resolve::Resolution;
@@ -15,6 +18,8 @@ pub struct Props {
     pub resolution: Rc<Resolution>,
     pub send: Callback<Action>,
     pub id: AttrValue,
+    /// The level of this section's heading.
+    pub heading: HeadingLevel,
 }
 
 #[component]
@@ -24,7 +29,7 @@ pub fn ConfigPanel(props: &Props) -> Html {
     let config = &props.resolution.config;
     html! {
         <form class="vf-config" aria-label="Your configuration" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-            <h3 class="vf-heading">{ "Your configuration" }</h3>
+            <Heading level={props.heading} class="vf-heading">{ "Your configuration" }</Heading>
             { for scenario.keys.iter().map(|sk| {
                 let key = &catalog.keys[sk.key];
                 let id = format!("{}-{}", props.id, key.id);

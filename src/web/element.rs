@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use yew::{AppHandle, Callback};
 
 use super::app::{App, Props, Request, Requests, Snapshot};
+use crate::host::{self, HeadingLevel};
 use crate::link;
 
 #[wasm_bindgen(module = "/www/element.js")]
@@ -24,8 +25,6 @@ extern "C" {
 
 /// The widget's stylesheet, adopted by every element's shadow root.
 const CSS: &str = include_str!("../../www/vnet-flows.css");
-
-const THEMES: [&str; 4] = ["auto", "light", "dark", "high-contrast"];
 
 thread_local! {
     /// Whether a widget already keeps its state in the page's URL hash.
@@ -80,6 +79,7 @@ impl Instance {
             hash_state: owns_hash,
             still: false,
             theme: theme(host.get_attribute("theme")),
+            heading_level: heading_level(host.get_attribute("heading-level")),
             requests: Rc::new(Requests::from(vec![Request {
                 scenario: host.get_attribute("scenario"),
                 settings: link::settings(&host.get_attribute("config").unwrap_or_default()),
@@ -112,7 +112,7 @@ impl Instance {
 
 #[wasm_bindgen]
 impl Instance {
-    /// An observed attribute changed: `scenario`, `config` or `theme`.
+    /// An observed attribute changed: `scenario`, `config`, `theme` or `heading-level`.
     pub fn attribute(&mut self, name: &str, value: Option<String>) {
         match name {
             "scenario" => self.ask(value, Vec::new(), true),
@@ -120,6 +120,10 @@ impl Instance {
             "config" => self.ask(None, link::settings(&value.unwrap_or_default()), false),
             "theme" => {
                 self.props.theme = theme(value);
+                self.update();
+            }
+            "heading-level" => {
+                self.props.heading_level = heading_level(value);
                 self.update();
             }
             _ => {}
@@ -178,19 +182,20 @@ impl Instance {
 
 /// The theme attribute's value, or `auto` (with a console warning) when it is not one we know.
 fn theme(value: Option<String>) -> yew::AttrValue {
-    let value = value.unwrap_or_default();
-    match THEMES.iter().find(|&&t| t == value) {
-        Some(&t) => t.into(),
-        None => {
-            if !value.is_empty() {
-                gloo::console::warn!(format!(
-                    "vnet-flows: unknown theme `{value}`; themes: {}. Using auto.",
-                    THEMES.join(", ")
-                ));
-            }
-            "auto".into()
-        }
+    let (theme, problem) = host::theme(&value.unwrap_or_default());
+    if let Some(problem) = problem {
+        gloo::console::warn!(format!("vnet-flows: {problem}"));
     }
+    theme.into()
+}
+
+/// The heading-level attribute's value, or 2 (with a console warning) when it is not 1 to 6.
+fn heading_level(value: Option<String>) -> HeadingLevel {
+    let (level, problem) = HeadingLevel::parse(&value.unwrap_or_default());
+    if let Some(problem) = problem {
+        gloo::console::warn!(format!("vnet-flows: {problem}"));
+    }
+    level
 }
 
 fn config_object(pairs: &[(String, String)]) -> js_sys::Object {

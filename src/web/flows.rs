@@ -3,6 +3,9 @@
 
 use yew::prelude::*;
 
+use super::heading::Heading;
+use crate::host::HeadingLevel;
+
 use std::rc::Rc;
 
 use crate::resolve::Resolution;
@@ -16,6 +19,8 @@ pub struct Props {
     pub flow: usize,
     pub send: Callback<Action>,
     pub id: AttrValue,
+    /// The level of this section's heading.
+    pub heading: HeadingLevel,
 }
 
 #[component]
@@ -24,7 +29,7 @@ pub fn FlowList(props: &Props) -> Html {
     let catalog = &r.catalog;
     html! {
         <div class="vf-flows">
-            <h3 class="vf-heading" id={format!("{}-title", props.id)}>{ "The traffic, step by step" }</h3>
+            <Heading level={props.heading} class="vf-heading" id={format!("{}-title", props.id)}>{ "The traffic, step by step" }</Heading>
             if r.flows.is_empty() {
                 <p>{ "No traffic flows in this configuration." }</p>
             }

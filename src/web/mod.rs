@@ -15,6 +15,7 @@
 //! - [`diagram`]: the canvases (the base, the step's highlight, the moving packet, the
 //!   pointer's surface), the animation loop, hit testing and the keyboard overlay;
 //! - [`canvas`]: the canvas as a plotters backend that sets styles only when they change;
+//! - [`heading`]: a heading at the level the host asked for;
 //! - [`dom`]: small helpers over web-sys (media queries, computed styles, the panic hook).
 
 pub mod app;
@@ -24,6 +25,7 @@ pub mod diagram;
 pub mod dom;
 pub mod element;
 pub mod flows;
+pub mod heading;
 pub mod player;
 pub mod rules_table;
 pub mod setup;

@@ -3,6 +3,9 @@
 
 use yew::prelude::*;
 
+use super::heading::Heading;
+use crate::host::HeadingLevel;
+
 use std::rc::Rc;
 
 use crate::export;
@@ -18,12 +21,15 @@ pub struct Props {
     /// The rule whose flows the diagram emphasises.
     pub chosen: Option<RuleId>,
     pub send: Callback<Action>,
+    /// The level of this section's heading.
+    pub heading: HeadingLevel,
 }
 
 #[component]
 pub fn RulesTable(props: &Props) -> Html {
     let r = &props.resolution;
     let catalog = &r.catalog;
+    let heading = props.heading;
     let collapsed = use_state(Vec::<Direction>::new);
     let expanded = use_state(Vec::<RuleId>::new);
     let copied = use_state(String::new);
@@ -64,7 +70,7 @@ pub fn RulesTable(props: &Props) -> Html {
     html! {
         <section class="vf-rules" aria-label="Rules to allow">
             <div class="vf-rules-head">
-                <h3 class="vf-heading">{ "Rules to allow" }</h3>
+                <Heading level={heading} class="vf-heading">{ "Rules to allow" }</Heading>
                 <button type="button" class="vf-button" onclick={on_copy}>{ "Copy as Markdown" }</button>
                 <span class="vf-muted" role="status">{ (*copied).clone() }</span>
             </div>
@@ -79,13 +85,13 @@ pub fn RulesTable(props: &Props) -> Html {
                 let open = !collapsed.contains(&d);
                 html! {
                     <div class="vf-group" data-direction={d.id()}>
-                        <h4 class="vf-group-title">
+                        <Heading level={heading.below()} class="vf-group-title">
                             <button type="button" class="vf-group-toggle" aria-expanded={open.to_string()} onclick={toggle_group(d)}>
                                 <span class="vf-chevron" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
                                 <span class={classes!("vf-swatch", format!("vf-{}", d.id()))} aria-hidden="true"></span>
                                 { format!("{} ({})", d.heading(), rules.len()) }
                             </button>
-                        </h4>
+                        </Heading>
                         if open {
                             <table class="vf-table" role="table">
                                 <thead role="rowgroup">

@@ -2,6 +2,9 @@
 
 use yew::prelude::*;
 
+use super::heading::Heading;
+use crate::host::HeadingLevel;
+
 use std::rc::Rc;
 
 use crate::resolve::Resolution;
@@ -9,6 +12,8 @@ use crate::resolve::Resolution;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub resolution: Rc<Resolution>,
+    /// The level of this section's heading.
+    pub heading: HeadingLevel,
 }
 
 #[component]
@@ -20,7 +25,7 @@ pub fn Setup(props: &Props) -> Html {
     }
     html! {
         <section class="vf-setup">
-            <h3 class="vf-heading">{ "Also set up" }</h3>
+            <Heading level={props.heading} class="vf-heading">{ "Also set up" }</Heading>
             <ul>
                 { for r.steps.iter().map(|&s| {
                     let step = &catalog.steps[s];
