@@ -9,8 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { check, dist, finish, launch, shots } from './harness.mjs';
 import { serve } from './serve.mjs';
 
-// The policy the README tells hosts to send.
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+// The policy the README tells hosts to send, with Trusted Types required as well: the widget
+// never hands a string to an HTML or script sink.
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; require-trusted-types-for 'script'";
 const plain = await serve(dist);
 const strict = await serve(dist, 0, { 'content-security-policy': CSP });
 const url = (server, page) => `http://127.0.0.1:${server.address().port}/${page}`;
@@ -148,7 +149,9 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
   const leaked = await page.evaluate(() => {
     const probe = document.createElement('div');
     probe.className = 'vf-root vf-theme-dark';
-    probe.innerHTML = '<button class="vf-button">x</button>';
+    const inner = document.createElement('button');
+    inner.className = 'vf-button';
+    probe.append(inner);
     document.querySelector('article').append(probe);
     const [root, button] = [getComputedStyle(probe), getComputedStyle(probe.firstChild)];
     const found = [root.paddingTop, root.borderTopWidth, root.getPropertyValue('--vf-bg'), button.borderRadius];
@@ -389,6 +392,8 @@ const inkedPixels = (widget) => widget.evaluate((host) => {
 // 6. The single file, from file://: nothing but the file and data: URLs is requested.
 {
   const file = path.join(dist, 'vnet-flows-demo.html');
+  const shipped = fs.readFileSync(path.join(dist, 'vnet-flows-widget.js'), 'utf8') + fs.readFileSync(file, 'utf8');
+  check(!shipped.includes('fail_for_test'), 'release build: no way to make a widget fail on request (that is the test build\'s)');
   const bytes = fs.statSync(file).size;
   check(bytes < 400 * 1024, `single file: ${bytes} bytes, under 400 KB`);
   const address = pathToFileURL(file).href;

@@ -90,14 +90,17 @@ page(
 page('panel.html', 340);
 
 // The single file. The glue imports the element's class from a wasm-bindgen snippet; both are
-// ES modules, so they are joined into one inline module without imports or exports.
+// ES modules, so they are joined into one inline module without imports or exports. The glue
+// sits in a function, so that after a failure a call makes a fresh copy of it with its own wasm
+// instance (see element.js); the element's code stays outside, shared by every copy.
 const glue = readFileSync(join(dist, 'vnet-flows-widget.js'), 'utf8');
-const snippetImport = /^import \{ defineElement \} from '\.\/(snippets\/[^']+)';$/m;
+const snippetImport = /^import \{ [\w, ]+ \} from '\.\/(snippets\/[^']+)';$/m;
 const match = glue.match(snippetImport);
-if (!match) fail('the glue does not import defineElement from a snippet as expected');
-const element = readFileSync(join(dist, match[1]), 'utf8').replace(/^export function /m, 'function ');
+if (!match) fail('the glue does not import the element\'s functions from a snippet as expected');
+const element = readFileSync(join(dist, match[1]), 'utf8').replace(/^export function /gm, 'function ');
 const loading = readFileSync(join(www, 'loading.js'), 'utf8').replace(/^export default function loading/m, 'function loading');
-let script = glue.replace(snippetImport, () => element).replace(/^export \{[^}]*\};?$/gm, '').replace(/^export (function|class|const|let) /gm, '$1 ');
+const glueBody = glue.replace(snippetImport, '').replace(/^export \{[^}]*\};?$/gm, '').replace(/^export (function|class|const|let) /gm, '$1 ');
+let script = `${element}\n// A fresh copy of the glue; returns its init function.\nfunction glueCopy() {\n${glueBody}\nreturn __wbg_init;\n}\n`;
 if (/^\s*(import|export)\b/m.test(script)) fail('an import or export is left in the single-file script');
 if (/<\/script|<!--/i.test(script)) fail('the single-file script holds text that would end its <script> element');
 
@@ -111,7 +114,9 @@ hooks.onStart();
 try {
   const packed = Uint8Array.from(atob(WASM_GZIP_BASE64), (c) => c.charCodeAt(0));
   const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const wasm = await __wbg_init({ module_or_path: await new Response(stream).arrayBuffer() });
+  const module = await WebAssembly.compile(await new Response(stream).arrayBuffer());
+  const wasm = await glueCopy()({ module_or_path: module });
+  customElements.get('vnet-flows')?.useRestart(() => glueCopy()({ module_or_path: module }));
   hooks.onSuccess(wasm);
 } catch (error) {
   hooks.onFailure(error);

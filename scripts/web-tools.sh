@@ -68,6 +68,14 @@ build_site() {
   print_sizes
 }
 
+# The test build of the same pages, with `--features test-panic` (a way to make a widget fail),
+# into target/dist-failure, for e2e/failure.mjs. Never shipped: dist/ is the release build.
+build_failure_site() {
+  web_step "trunk build --release --offline --features test-panic (test build, target/dist-failure)"
+  trunk build --release --offline --features test-panic --dist target/dist-failure
+  node scripts/pages.mjs target/dist-failure cargo run --quiet --locked --bin vnet-flows --
+}
+
 # Prints the raw, gzip -9 and brotli (when available) sizes of what a page loads for the widget
 # (its stylesheet is inside the wasm), and of the single-file demo.
 print_sizes() {

@@ -18,7 +18,8 @@
 //!   rules a configuration needs;
 //! - [`cli`]: the `vnet-flows` command line;
 //! - [`scene`] and [`paint`]: the diagram as data (layout, frames, hit testing) and its painting
-//!   through plotters on any backend; [`link`]: the shareable state in the URL hash;
+//!   through plotters on any backend; [`link`]: the shareable state in the URL hash; [`host`]:
+//!   what a host page's attributes say (theme, heading level);
 //! - [`state`]: the widget's state and its one reducer, pure;
 //! - `web` (wasm32 only): the Yew widget.
 //!

@@ -160,6 +160,8 @@ pub struct State {
     pub chosen_rule: Option<RuleId>,
     /// What the last host request or link had to ignore.
     pub notices: Vec<String>,
+    /// The widget failed and started again ([`RESTARTED`] says so until dismissed).
+    pub restarted: bool,
     /// The text for the live region: new findings after a change, a flow chosen by hand.
     pub announcement: String,
     /// How many of the host's requests have been applied.
@@ -177,10 +179,19 @@ pub struct Start<'a> {
     pub catalog: Rc<Catalog>,
     /// The page's URL hash, when the widget keeps its state there.
     pub hash: Option<&'a str>,
+    /// The widget's last state, as a link, when it starts again after a failure: it wins over
+    /// the hash and the requests, which it already includes.
+    pub restore: Option<&'a str>,
+    /// This widget is the one that failed: a notice says it was restarted.
+    pub failed: bool,
     /// The host's requests so far (number 0 is the element's attributes).
     pub requests: &'a Requests,
     pub reduced_motion: bool,
 }
+
+/// The notice of a widget that failed and started again.
+pub const RESTARTED: &str = "This diagram stopped on an internal error and started again where you left it; \
+                             the browser console has the details.";
 
 impl State {
     /// The starting state: from a link in the hash, when the widget owns the hash and the link
@@ -188,7 +199,7 @@ impl State {
     /// link's step if it gives only a step.
     pub fn new(start: Start) -> State {
         let catalog = &start.catalog;
-        let link = start.hash.map(link::parse).filter(Link::is_ours);
+        let link = start.restore.or(start.hash).map(link::parse).filter(Link::is_ours);
         let (scenario, config, flow, notices) = match link {
             Some(link) if link.has_state() => {
                 let applied = link.apply(catalog, ScenarioId(0), |s, c| resolve(catalog, s, c).flows.len());
@@ -224,6 +235,7 @@ impl State {
             hovered_rules: Vec::new(),
             chosen_rule: None,
             notices,
+            restarted: start.failed,
             announcement: String::new(),
             requests_seen: start.requests.end().max(1),
             revision: 0,
@@ -276,7 +288,10 @@ impl State {
             Action::ChooseRule(rule) => self.chosen_rule = rule,
             Action::HostRequests(requests) => self.host_requests(&requests),
             Action::HashChanged(hash) => self.hash_changed(&hash),
-            Action::DismissNotices => self.notices.clear(),
+            Action::DismissNotices => {
+                self.notices.clear();
+                self.restarted = false;
+            }
             Action::Settled => self.settled = true,
         }
     }

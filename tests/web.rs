@@ -36,6 +36,8 @@ fn still(data: &'static str) -> Props {
         theme: "light".into(),
         heading_level: Default::default(),
         requests: Default::default(),
+        restore: None,
+        failed: false,
         on_applied: None,
         on_change: None,
         settings_beside: false,

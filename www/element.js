@@ -9,92 +9,193 @@
 // 1-based), setConfig({key: value, ...}) (a plain object, read whole here); a change shows in
 // the getters after the next render (a microtask). Event: vnet-flows-change, with detail
 // {scenario, config, step}, when the reader changes something.
+//
+// A failure stays contained. When the wasm panics, every widget on the page stops with it (they
+// share one module instance); this file outlives it. Each widget's last state sits on its
+// element (`vfRestore`, a link the Rust side writes after every change), so the loader's restart
+// function (given through `VnetFlows.useRestart`) starts a fresh instance of the module, whose
+// start calls defineElement again, and every widget mounts again where it was. The one that
+// last took input or a host call says it started again. A page without a restart function, or a
+// second failure within RETRY_AFTER_MS of a restart, gets a message in each widget instead.
 
-export function defineElement(create, css) {
-  if (customElements.get('vnet-flows')) return;
-  // One stylesheet object shared by every widget on the page. Constructed stylesheets are not
-  // inline styles, so a strict content security policy allows them.
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css);
+const RETRY_AFTER_MS = 5000;
+const STOPPED = 'The traffic diagram stopped because of an internal error. Reload the page to try '
+  + 'again; the browser console has the details.';
 
-  class VnetFlows extends HTMLElement {
-    static get observedAttributes() {
-      return ['scenario', 'config', 'theme', 'heading-level'];
+// The module instance in use: its widget factory and its generation, so a failed instance's
+// late reports are told apart.
+let create;
+let generation = 0;
+let sheet;
+// Starts a fresh instance of the module; set by the loader.
+let restart;
+// Every element with a widget, in the order they mounted.
+const live = new Set();
+// The element that last took input or a host call: the likely one to have failed.
+let touched;
+let failing = false;
+let restartedAt = -Infinity;
+
+export function defineElement(createWidget, css) {
+  create = createWidget;
+  generation += 1;
+  if (!sheet) {
+    // One stylesheet object shared by every widget on the page. Constructed stylesheets are not
+    // inline styles, so a strict content security policy allows them.
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+  }
+  if (customElements.get('vnet-flows')) mountAgain();
+  else customElements.define('vnet-flows', VnetFlows);
+  return generation;
+}
+
+// Called by the panic hook of the module instance `from`, before the wasm traps.
+export function widgetsFailed(from) {
+  if (from !== generation || failing) return;
+  failing = true;
+  for (const el of live) el.vfWidget = undefined;
+  // After the trap has unwound.
+  setTimeout(async () => {
+    try {
+      if (!restart) throw new Error('this page gives no way to start the widget again');
+      if (performance.now() - restartedAt < RETRY_AFTER_MS) throw new Error('it failed again right after a restart');
+      restartedAt = performance.now();
+      await restart();
+    } catch (error) {
+      console.error('vnet-flows: the widgets could not start again', error);
+      for (const el of live) el.vfStopped();
     }
+  });
+}
 
-    connectedCallback() {
-      // A host may have set `scenario` before this class was defined: that value sits on the
-      // element itself and would hide the accessor, so it is taken and applied properly.
-      let early;
-      if (Object.hasOwn(this, 'scenario')) {
-        early = this.scenario;
-        delete this.scenario;
-      }
-      if (!this.vfWidget) this.mount();
-      if (early !== undefined) this.scenario = early;
-      if (this.vfWidget && this.vfPending) {
-        this.vfWidget.set_config(this.vfPending);
-        this.vfPending = undefined;
-      }
-    }
+// A fresh module instance has started: every widget mounts again, in its last state.
+function mountAgain() {
+  const culprit = touched;
+  const widgets = [...live];
+  live.clear();
+  failing = false;
+  touched = undefined;
+  for (const el of widgets) {
+    if (el.isConnected) el.mount(el.vfRestore, el === culprit);
+  }
+}
 
-    mount() {
-      const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-      shadow.adoptedStyleSheets = [sheet];
-      const root = document.createElement('div');
-      shadow.replaceChildren(root);
-      // The light-DOM content (a static table and picture, a loading indicator) stays for
-      // readers without JavaScript; the shadow root hides it from everyone else.
-      try {
-        this.vfWidget = create(root, this);
-      } catch (error) {
-        // Show the light-DOM content again rather than an empty box.
-        shadow.replaceChildren(document.createElement('slot'));
-        console.error('vnet-flows: the widget could not start', error);
-      }
-    }
+class VnetFlows extends HTMLElement {
+  static get observedAttributes() {
+    return ['scenario', 'config', 'theme', 'heading-level'];
+  }
 
-    disconnectedCallback() {
-      // Moving the element (disconnect, then connect again at once) keeps the widget and the
-      // reader's state; only an element that stays out of the page is torn down.
-      queueMicrotask(() => {
-        if (this.isConnected || !this.vfWidget) return;
-        const widget = this.vfWidget;
-        this.vfWidget = undefined;
-        widget.destroy();
-        widget.free();
-      });
-    }
+  // The loader's way to start a fresh instance of the module after a failure.
+  static useRestart(startAgain) {
+    restart = startAgain;
+  }
 
-    attributeChangedCallback(name, before, after) {
-      if (this.vfWidget && before !== after) this.vfWidget.attribute(name, after);
-    }
-
-    get scenario() {
-      return (this.vfWidget && this.vfWidget.scenario()) || this.getAttribute('scenario');
-    }
-
-    set scenario(id) {
-      if (this.vfWidget) this.vfWidget.set_scenario(String(id));
-      else this.setAttribute('scenario', String(id));
-    }
-
-    get config() {
-      return this.vfWidget ? this.vfWidget.config() : {};
-    }
-
-    get step() {
-      return this.vfWidget ? this.vfWidget.step() : 1;
-    }
-
-    setConfig(values) {
-      const pairs = settingsOf(values);
-      if (this.vfWidget) this.vfWidget.set_config(pairs);
-      else this.vfPending = [...(this.vfPending ?? []), ...pairs];
+  constructor() {
+    super();
+    // Input events cross the shadow boundary, so the host sees them all.
+    for (const type of ['pointerdown', 'keydown', 'focusin']) {
+      this.addEventListener(type, () => { touched = this; }, { capture: true });
     }
   }
 
-  customElements.define('vnet-flows', VnetFlows);
+  connectedCallback() {
+    // A host may have set `scenario` before this class was defined: that value sits on the
+    // element itself and would hide the accessor, so it is taken and applied properly.
+    let early;
+    if (Object.hasOwn(this, 'scenario')) {
+      early = this.scenario;
+      delete this.scenario;
+    }
+    if (!this.vfWidget && !failing) this.mount();
+    if (early !== undefined) this.scenario = early;
+  }
+
+  // Mounts a widget: from the attributes, or after a failure from its last state (`restore`).
+  mount(restore, failedHere = false) {
+    const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    shadow.adoptedStyleSheets = [sheet];
+    const root = document.createElement('div');
+    shadow.replaceChildren(root);
+    // The light-DOM content (a static table and picture, a loading indicator) stays for
+    // readers without JavaScript; the shadow root hides it from everyone else.
+    try {
+      this.vfWidget = create(root, this, restore, failedHere);
+      live.add(this);
+    } catch (error) {
+      // Show the light-DOM content again rather than an empty box.
+      shadow.replaceChildren(document.createElement('slot'));
+      console.error('vnet-flows: the widget could not start', error);
+    }
+    if (this.vfWidget && this.vfPending) {
+      this.#call((w) => w.set_config(this.vfPending));
+      this.vfPending = undefined;
+    }
+  }
+
+  // The widget cannot come back: a message, and the light-DOM content below it.
+  vfStopped() {
+    const message = document.createElement('p');
+    message.className = 'vf-failure';
+    message.setAttribute('role', 'alert');
+    message.textContent = STOPPED;
+    (this.shadowRoot ?? this.attachShadow({ mode: 'open' })).replaceChildren(message, document.createElement('slot'));
+  }
+
+  disconnectedCallback() {
+    // Moving the element (disconnect, then connect again at once) keeps the widget and the
+    // reader's state; only an element that stays out of the page is torn down.
+    queueMicrotask(() => {
+      if (this.isConnected) return;
+      live.delete(this);
+      this.vfRestore = undefined;
+      if (!this.vfWidget) return;
+      const widget = this.vfWidget;
+      this.vfWidget = undefined;
+      widget.destroy();
+      widget.free();
+    });
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (this.vfWidget && before !== after) this.#call((w) => w.attribute(name, after));
+  }
+
+  // Calls into the widget. If the wasm fails on the way, widgetsFailed has already taken over
+  // (the panic hook ran first), so the host's code goes on without an exception.
+  #call(use, touch = true) {
+    if (touch) touched = this;
+    try {
+      return use(this.vfWidget);
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) return undefined;
+      throw error;
+    }
+  }
+
+  get scenario() {
+    return (this.vfWidget && this.#call((w) => w.scenario(), false)) || this.getAttribute('scenario');
+  }
+
+  set scenario(id) {
+    if (this.vfWidget) this.#call((w) => w.set_scenario(String(id)));
+    else if (failing) this.vfPending = [...(this.vfPending ?? []), ['scenario', String(id)]];
+    else this.setAttribute('scenario', String(id));
+  }
+
+  get config() {
+    return (this.vfWidget && this.#call((w) => w.config(), false)) || {};
+  }
+
+  get step() {
+    return (this.vfWidget && this.#call((w) => w.step(), false)) || 1;
+  }
+
+  setConfig(values) {
+    const pairs = settingsOf(values);
+    if (this.vfWidget) this.#call((w) => w.set_config(pairs));
+    else this.vfPending = [...(this.vfPending ?? []), ...pairs];
+  }
 }
 
 const SET_CONFIG_USAGE = 'vnet-flows: setConfig takes a plain object such as {compute_public_ip: "on"}';

@@ -35,9 +35,26 @@ async function fetchWithProgress(url) {
   return new Response(stream, { headers: response.headers, status: response.status });
 }
 
+// Compiles as the bytes arrive where the server labels them as wasm; otherwise from the whole.
+async function compile(response) {
+  if (response.headers.get('content-type')?.startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
 hooks.onStart();
 try {
-  const wasm = await init({ module_or_path: fetchWithProgress(new URL('./vnet-flows-widget_bg.wasm', import.meta.url)) });
+  const module = await compile(await fetchWithProgress(new URL('./vnet-flows-widget_bg.wasm', import.meta.url)));
+  const wasm = await init({ module_or_path: module });
+  // After a failure, a fresh copy of the glue (a module of its own, so its own wasm instance)
+  // over the same compiled module; its start mounts every widget again (see element.js).
+  let restarts = 0;
+  customElements.get('vnet-flows')?.useRestart(async () => {
+    restarts += 1;
+    const glue = await import(new URL(`./vnet-flows-widget.js?restart=${restarts}`, import.meta.url));
+    await glue.default({ module_or_path: module });
+  });
   hooks.onComplete();
   hooks.onSuccess(wasm);
 } catch (error) {

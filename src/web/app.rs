@@ -44,6 +44,12 @@ pub struct Props {
     /// count.
     #[prop_or_default]
     pub requests: Rc<Requests>,
+    /// The widget's last state, as a link, when it starts again after a failure.
+    #[prop_or_default]
+    pub restore: Option<AttrValue>,
+    /// This widget is the one that failed (a notice says it started again).
+    #[prop_or_default]
+    pub failed: bool,
     /// Told how many requests have been applied, so the host can drop them.
     #[prop_or_default]
     pub on_applied: Option<Callback<usize>>,
@@ -100,6 +106,7 @@ pub fn App(props: &Props) -> Html {
                 hash_state={props.hash_state} still={props.still} theme={theme} forced={*forced}
                 heading={props.heading_level}
                 requests={props.requests.clone()} on_applied={props.on_applied.clone()}
+                restore={props.restore.clone()} failed={props.failed}
                 on_change={props.on_change.clone()}
                 settings_beside={props.settings_beside} />
         },
@@ -123,6 +130,8 @@ pub struct WidgetProps {
     pub forced: bool,
     pub heading: HeadingLevel,
     pub requests: Rc<Requests>,
+    pub restore: Option<AttrValue>,
+    pub failed: bool,
     pub on_applied: Option<Callback<usize>>,
     pub on_change: Option<Callback<(Snapshot, bool)>>,
     pub settings_beside: bool,
@@ -153,11 +162,18 @@ fn Widget(props: &WidgetProps) -> Html {
     });
     let state = {
         let (catalog, requests) = (props.catalog.0.clone(), props.requests.clone());
-        let (hash_state, still) = (props.hash_state, props.still);
+        let (hash_state, still, restore, failed) = (props.hash_state, props.still, props.restore.clone(), props.failed);
         use_reducer(move || {
             let hash = hash_state.then(super::sync::current_hash);
             let reduced_motion = still || dom::reduced_motion();
-            State::new(Start { catalog, hash: hash.as_deref(), requests: &requests, reduced_motion })
+            State::new(Start {
+                catalog,
+                hash: hash.as_deref(),
+                restore: restore.as_deref(),
+                failed,
+                requests: &requests,
+                reduced_motion,
+            })
         })
     };
     // One callback for the widget's life: every component sends its actions through it.
@@ -185,7 +201,7 @@ fn Widget(props: &WidgetProps) -> Html {
     let settled = state.settled;
     html! {
         <div class={classes!("vf-root", format!("vf-theme-{}", props.theme))} id={id("root")}>
-            <Notices notices={state.notices.clone()} send={send.clone()} />
+            <Notices notices={state.notices.clone()} restarted={state.restarted} send={send.clone()} />
             <Tabs catalog={catalog.clone()} current={state.scenario()} send={send.clone()} id={id("tabs")} />
             <div role="tabpanel" id={id("tabs-panel")} aria-labelledby={format!("{}-{}", id("tabs"), state.scenario().0)}>
             <p class="vf-summary">{ r.scenario().summary.clone() }</p>
@@ -232,20 +248,27 @@ fn finding(catalog: &crate::model::Catalog, f: usize) -> Html {
 #[derive(Properties, PartialEq)]
 struct NoticesProps {
     notices: Vec<String>,
+    restarted: bool,
     send: Callback<Action>,
 }
 
-/// What the host's settings or a link had to ignore, until the reader dismisses it.
+/// That the widget started again after a failure, and what the host's settings or a link had
+/// to ignore, until the reader dismisses it.
 #[component]
 fn Notices(props: &NoticesProps) -> Html {
-    if props.notices.is_empty() {
+    if props.notices.is_empty() && !props.restarted {
         return html! {};
     }
     let send = props.send.clone();
     html! {
         <div class="vf-notice" role="status">
-            <p>{ "Some of the settings given could not be used:" }</p>
-            <ul>{ for props.notices.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
+            if props.restarted {
+                <p>{ crate::state::RESTARTED }</p>
+            }
+            if !props.notices.is_empty() {
+                <p>{ "Some of the settings given could not be used:" }</p>
+                <ul>{ for props.notices.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
+            }
             <button type="button" class="vf-button" onclick={Callback::from(move |_| send.emit(Action::DismissNotices))}>{ "Dismiss" }</button>
         </div>
     }

@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::heading::Heading;
+use super::heading::heading;
 use crate::host::HeadingLevel;
 
 use std::rc::Rc;
@@ -29,7 +29,7 @@ pub fn ConfigPanel(props: &Props) -> Html {
     let config = &props.resolution.config;
     html! {
         <form class="vf-config" aria-label="Your configuration" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-            <Heading level={props.heading} class="vf-heading">{ "Your configuration" }</Heading>
+            { heading(props.heading, "vf-heading", None, html! { "Your configuration" }) }
             { for scenario.keys.iter().map(|sk| {
                 let key = &catalog.keys[sk.key];
                 let id = format!("{}-{}", props.id, key.id);

@@ -1,39 +1,7 @@
 //! Small helpers over web-sys: media queries, CSS custom properties, the device pixel ratio,
-//! and the panic hook that replaces a broken widget with a message.
-
-use std::cell::RefCell;
+//! focus movement in lists.
 
 use crate::paint::Palette;
-
-thread_local! {
-    static HOSTS: RefCell<Vec<web_sys::Element>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Remembers a host element so the panic hook can replace its content.
-pub fn register_host(host: &web_sys::Element) {
-    HOSTS.with(|h| h.borrow_mut().push(host.clone()));
-}
-
-/// Forgets a host element whose widget was unmounted.
-pub fn unregister_host(host: &web_sys::Element) {
-    HOSTS.with(|h| h.borrow_mut().retain(|el| el != host));
-}
-
-/// On a panic, logs the detail to the console and puts a short message in every widget's place,
-/// so a reader never faces a blank or frozen box.
-pub fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        gloo::console::error!(format!("vnet-flows stopped: {info}"));
-        HOSTS.with(|hosts| {
-            for host in hosts.borrow().iter() {
-                host.set_inner_html(
-                    "<p class=\"vf-failure\" role=\"alert\">The traffic diagram stopped because of an internal \
-                     error. Reload the page to try again; the browser console has the details.</p>",
-                );
-            }
-        });
-    }));
-}
 
 /// Whether a media query matches now.
 pub fn matches(query: &str) -> bool {

@@ -5,6 +5,10 @@
 //! Yew app (a host [`Request`] with a new revision, or a new theme), keeps the latest
 //! [`Snapshot`] for the property getters, and dispatches `vnet-flows-change` on the element
 //! when the reader changes something.
+//!
+//! A failure is contained: the panic hook tells `element.js`, which keeps each widget's last
+//! state (a link, written on the element after every change), starts a fresh instance of the
+//! module through the loader, and mounts every widget again where it was.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -19,8 +23,13 @@ use crate::link;
 
 #[wasm_bindgen(module = "/www/element.js")]
 extern "C" {
+    /// Defines the element (or, after a failure, hands it this module's `create`); returns
+    /// this module instance's generation.
     #[wasm_bindgen(js_name = defineElement)]
-    fn define_element(create: &JsValue, css: &str);
+    fn define_element(create: &JsValue, css: &str) -> u32;
+    /// This module instance failed: every widget is mounted again in a fresh one.
+    #[wasm_bindgen(js_name = widgetsFailed)]
+    fn widgets_failed(generation: u32);
 }
 
 /// The widget's stylesheet, adopted by every element's shadow root.
@@ -31,21 +40,30 @@ thread_local! {
     static HASH_TAKEN: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Defines `<vnet-flows>` (once per page).
+/// The element property where each widget keeps its last state, as a link, outside the wasm.
+const RESTORE: &str = "vfRestore";
+
+/// Defines `<vnet-flows>` (once per page; again after a failure) and installs the panic hook.
 pub fn define() {
-    let create = Closure::<dyn Fn(web_sys::Element, web_sys::HtmlElement) -> JsValue>::new(
-        |root: web_sys::Element, host: web_sys::HtmlElement| JsValue::from(Instance::new(root, host)),
+    type Create = dyn Fn(web_sys::Element, web_sys::HtmlElement, Option<String>, bool) -> JsValue;
+    let create = Closure::<Create>::new(
+        |root: web_sys::Element, host: web_sys::HtmlElement, restore: Option<String>, failed: bool| {
+            JsValue::from(Instance::new(root, host, restore, failed))
+        },
     );
-    define_element(create.as_ref(), CSS);
-    // The element class calls this for as long as the page lives.
+    let generation = define_element(create.as_ref(), CSS);
+    // The element class calls this for as long as this module instance lives.
     create.forget();
+    std::panic::set_hook(Box::new(move |info| {
+        gloo::console::error!(format!("vnet-flows stopped: {info}"));
+        widgets_failed(generation);
+    }));
 }
 
 /// One mounted widget, owned by its element.
 #[wasm_bindgen]
 pub struct Instance {
     handle: Option<AppHandle<App>>,
-    root: web_sys::Element,
     props: Props,
     latest: Rc<RefCell<Option<Snapshot>>>,
     /// How many of the requests the widget has applied; those are dropped at the next call.
@@ -54,7 +72,7 @@ pub struct Instance {
 }
 
 impl Instance {
-    fn new(root: web_sys::Element, host: web_sys::HtmlElement) -> Instance {
+    fn new(root: web_sys::Element, host: web_sys::HtmlElement, restore: Option<String>, failed: bool) -> Instance {
         let latest = Rc::new(RefCell::new(None));
         let applied = Rc::new(Cell::new(0));
         let on_change = {
@@ -62,6 +80,7 @@ impl Instance {
             let host = host.clone();
             // The getters must already give the new state when a listener reads them.
             Callback::from(move |(snapshot, by_reader): (Snapshot, bool)| {
+                remember(&host, &snapshot);
                 *latest.borrow_mut() = Some(snapshot.clone());
                 if by_reader {
                     dispatch_change(&host, &snapshot);
@@ -85,6 +104,8 @@ impl Instance {
                 settings: link::settings(&host.get_attribute("config").unwrap_or_default()),
                 merge: false,
             }])),
+            restore: restore.map(Into::into),
+            failed,
             on_applied: Some({
                 let applied = applied.clone();
                 Callback::from(move |n: usize| applied.set(n))
@@ -92,8 +113,8 @@ impl Instance {
             on_change: Some(on_change),
             settings_beside: host.get_bounding_client_rect().width() > super::app::SETTINGS_BESIDE,
         };
-        let handle = super::mount(root.clone(), props.clone());
-        Instance { handle: Some(handle), root, props, latest, applied, owns_hash }
+        let handle = super::mount(root, props.clone());
+        Instance { handle: Some(handle), props, latest, applied, owns_hash }
     }
 
     /// Adds a request, dropping those the widget has applied.
@@ -167,11 +188,17 @@ impl Instance {
         self.latest.borrow().as_ref().map_or(1, |s| s.step as u32)
     }
 
+    /// Test builds only (`--features test-panic`): fails as a bug in the widget would, so the
+    /// end-to-end tests can see a failure contained. What ships has no such method.
+    #[cfg(feature = "test-panic")]
+    pub fn fail_for_test(&self) {
+        panic!("vnet-flows test build: failing on request");
+    }
+
     /// Unmounts the app; the element is leaving the page.
     pub fn destroy(&mut self) {
         if let Some(handle) = self.handle.take() {
             handle.destroy();
-            super::dom::unregister_host(&self.root);
         }
         if self.owns_hash {
             HASH_TAKEN.with(|t| t.set(false));
@@ -196,6 +223,13 @@ fn heading_level(value: Option<String>) -> HeadingLevel {
         gloo::console::warn!(format!("vnet-flows: {problem}"));
     }
     level
+}
+
+/// Keeps the widget's state on its element, outside the wasm, for a restart after a failure.
+fn remember(host: &web_sys::HtmlElement, snapshot: &Snapshot) {
+    let pairs: Vec<(&str, &str)> = snapshot.config.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let link = link::format(&[], &snapshot.scenario, &pairs, snapshot.step.saturating_sub(1));
+    let _ = js_sys::Reflect::set(host, &RESTORE.into(), &link.into());
 }
 
 fn config_object(pairs: &[(String, String)]) -> js_sys::Object {

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::heading::Heading;
+use super::heading::heading;
 use crate::host::HeadingLevel;
 
 use std::rc::Rc;
@@ -29,7 +29,7 @@ pub fn FlowList(props: &Props) -> Html {
     let catalog = &r.catalog;
     html! {
         <div class="vf-flows">
-            <Heading level={props.heading} class="vf-heading" id={format!("{}-title", props.id)}>{ "The traffic, step by step" }</Heading>
+            { heading(props.heading, "vf-heading", Some(format!("{}-title", props.id)), html! { "The traffic, step by step" }) }
             if r.flows.is_empty() {
                 <p>{ "No traffic flows in this configuration." }</p>
             }

@@ -16,7 +16,7 @@
 //!   pointer's surface), the animation loop, hit testing and the keyboard overlay;
 //! - [`canvas`]: the canvas as a plotters backend that sets styles only when they change;
 //! - [`heading`]: a heading at the level the host asked for;
-//! - [`dom`]: small helpers over web-sys (media queries, computed styles, the panic hook).
+//! - [`dom`]: small helpers over web-sys (media queries, computed styles, focus).
 
 pub mod app;
 pub mod canvas;
@@ -42,12 +42,12 @@ pub fn start() {
     element::define();
 }
 
-/// Mounts one widget into `host`, replacing what it held (for example a static table), with the
-/// panic hook installed so a failure shows a message there instead of a frozen box.
+/// Mounts one widget into `host`, replacing what it held (for example a static table).
 pub fn mount(host: web_sys::Element, props: Props) -> AppHandle<App> {
-    dom::install_panic_hook();
-    host.set_inner_html("");
-    dom::register_host(&host);
+    // Child by child rather than through `innerHTML`, which a Trusted Types policy forbids.
+    while let Some(child) = host.first_child() {
+        let _ = host.remove_child(&child);
+    }
     yew::Renderer::<App>::with_root_and_props(host, props).render()
 }
 

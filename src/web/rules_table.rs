@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::heading::Heading;
+use super::heading::heading;
 use crate::host::HeadingLevel;
 
 use std::rc::Rc;
@@ -29,7 +29,7 @@ pub struct Props {
 pub fn RulesTable(props: &Props) -> Html {
     let r = &props.resolution;
     let catalog = &r.catalog;
-    let heading = props.heading;
+    let level = props.heading;
     let collapsed = use_state(Vec::<Direction>::new);
     let expanded = use_state(Vec::<RuleId>::new);
     let copied = use_state(String::new);
@@ -70,7 +70,7 @@ pub fn RulesTable(props: &Props) -> Html {
     html! {
         <section class="vf-rules" aria-label="Rules to allow">
             <div class="vf-rules-head">
-                <Heading level={heading} class="vf-heading">{ "Rules to allow" }</Heading>
+                { heading(level, "vf-heading", None, html! { "Rules to allow" }) }
                 <button type="button" class="vf-button" onclick={on_copy}>{ "Copy as Markdown" }</button>
                 <span class="vf-muted" role="status">{ (*copied).clone() }</span>
             </div>
@@ -85,13 +85,13 @@ pub fn RulesTable(props: &Props) -> Html {
                 let open = !collapsed.contains(&d);
                 html! {
                     <div class="vf-group" data-direction={d.id()}>
-                        <Heading level={heading.below()} class="vf-group-title">
+                        { heading(level.below(), "vf-group-title", None, html! {
                             <button type="button" class="vf-group-toggle" aria-expanded={open.to_string()} onclick={toggle_group(d)}>
                                 <span class="vf-chevron" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
                                 <span class={classes!("vf-swatch", format!("vf-{}", d.id()))} aria-hidden="true"></span>
                                 { format!("{} ({})", d.heading(), rules.len()) }
                             </button>
-                        </Heading>
+                        }) }
                         if open {
                             <table class="vf-table" role="table">
                                 <thead role="rowgroup">

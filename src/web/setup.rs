@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::heading::Heading;
+use super::heading::heading;
 use crate::host::HeadingLevel;
 
 use std::rc::Rc;
@@ -25,7 +25,7 @@ pub fn Setup(props: &Props) -> Html {
     }
     html! {
         <section class="vf-setup">
-            <Heading level={props.heading} class="vf-heading">{ "Also set up" }</Heading>
+            { heading(props.heading, "vf-heading", None, html! { "Also set up" }) }
             <ul>
                 { for r.steps.iter().map(|&s| {
                     let step = &catalog.steps[s];

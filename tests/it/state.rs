@@ -9,7 +9,14 @@ use vnet_flows::state::{Action, By, Move, Request, Requests, Start, State};
 use crate::catalog;
 
 fn start(hash: Option<&str>, requests: &[Request]) -> State {
-    State::new(Start { catalog: catalog(), hash, requests: &requests.to_vec().into(), reduced_motion: false })
+    State::new(Start {
+        catalog: catalog(),
+        hash,
+        restore: None,
+        failed: false,
+        requests: &requests.to_vec().into(),
+        reduced_motion: false,
+    })
 }
 
 /// A widget on `scenario` in its defaults, as the element's attributes ask.
@@ -71,7 +78,14 @@ fn a_link_in_the_hash_wins_over_the_attributes_and_a_step_alone_keeps_their_scen
 
 #[test]
 fn starting_with_reduced_motion_does_not_play() {
-    let s = State::new(Start { catalog: catalog(), hash: None, requests: &Requests::default(), reduced_motion: true });
+    let s = State::new(Start {
+        catalog: catalog(),
+        hash: None,
+        restore: None,
+        failed: false,
+        requests: &Requests::default(),
+        reduced_motion: true,
+    });
     assert!(!s.playing && !s.moving());
     assert_eq!(s.scenario(), ScenarioId(0));
 }
@@ -376,4 +390,33 @@ fn requests_numbered_on_apply_once_after_the_applied_ones_are_dropped() {
     let before = s.clone();
     s.update(Action::HostRequests(Rc::new(requests)));
     assert_eq!(s, before);
+}
+
+/// After a failure a widget starts again from its last state (kept outside the wasm as a link),
+/// which wins over the hash and the attributes; only the widget that failed says so.
+#[test]
+fn a_restart_resumes_the_last_state_and_the_failed_widget_says_so() {
+    let catalog = catalog();
+    let mut before = on("compute");
+    before.update(set(&catalog, "compute_public_ip", "on"));
+    before.update(Action::Step { by: By::Reader, to: Move::Next });
+    let last = before.hash("");
+    for failed in [false, true] {
+        let after = State::new(Start {
+            catalog: catalog.clone(),
+            hash: Some("#vf.scenario=studio"),
+            restore: Some(&last),
+            failed,
+            requests: &vec![ask(Some("aks"), &[], false)].into(),
+            reduced_motion: false,
+        });
+        assert_eq!(scenario_id(&after), "compute");
+        assert_eq!(after.config(), before.config());
+        assert_eq!(after.flow, before.flow);
+        assert_eq!(after.restarted, failed);
+        assert!(after.notices.is_empty(), "{:?}", after.notices);
+        let mut dismissed = after.clone();
+        dismissed.update(Action::DismissNotices);
+        assert!(!dismissed.restarted);
+    }
 }
