@@ -1,6 +1,8 @@
 // End-to-end tests of the Trunk build (dist/) in Debian's Chromium through playwright-core.
 // Usage: node e2e/widget.mjs [dist dir]. Screenshots go to target/screenshots/.
 // Exits 1 with a list of failures; every check runs even when an earlier one fails.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check, dist, finish, launch, shots } from './harness.mjs';
@@ -407,6 +409,44 @@ for (const scheme of ['light', 'dark']) {
   const low = ratios.filter(([, , r, need]) => r < need).map(([a, b, r]) => `${a} on ${b}: ${r.toFixed(2)}`);
   check(low.length === 0, `${scheme}: colour contrast meets AA (${low.join('; ') || ratios.length + ' pairs'})`);
   await page.context().close();
+}
+
+// 7b. The export menu: each format, copied and downloaded, is byte for byte what the command
+// line's `export` prints for the configuration on screen (the firewall policy only with one).
+{
+  const cli = process.env.VNET_FLOWS_CLI || path.join(here, '..', 'target', 'debug', 'vnet-flows');
+  const context = await vfContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  const page = await context.newPage();
+  await page.goto(`${base}#vf.scenario=compute&vf.egress=firewall&vf.compute_public_ip=on`);
+  await page.waitForSelector('.vf-export summary');
+  await page.locator('.vf-export summary').click();
+  await page.waitForSelector('.vf-export-list li');
+  const labels = await page.locator('.vf-export-label').allTextContents();
+  check(labels.length === 5 && labels.some((l) => l.startsWith('Firewall')), `export: five formats with a firewall (${labels.join(', ')})`);
+  const config = await page.evaluate(() => document.querySelector('vnet-flows').config);
+  const sets = Object.entries(config).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+  const formats = ['nsg-json', 'firewall-json', 'az-cli', 'bicep', 'terraform'];
+  for (const [i, format] of formats.entries()) {
+    const expected = execFileSync(cli, ['export', '--scenario', 'compute', ...sets, '--format', format], { encoding: 'utf8' });
+    const item = page.locator('.vf-export-list li').nth(i);
+    await item.locator('button', { hasText: 'Copy' }).click();
+    await page.waitForFunction((label) => vf('.vf-export-body [role=status]').textContent.includes(label), labels[i]);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const [download] = await Promise.all([page.waitForEvent('download'), item.locator('button', { hasText: 'Download' }).click()]);
+    const downloaded = fs.readFileSync(await download.path(), 'utf8');
+    check(copied === expected && downloaded === expected,
+      `export ${format}: copied and downloaded (${download.suggestedFilename()}) equal the command line's ${expected.length} characters`);
+  }
+  // Without a firewall on the way out, no firewall policy is offered.
+  await page.evaluate(() => document.querySelector('vnet-flows').setConfig({ egress: 'nat-gateway' }));
+  await page.waitForFunction(() => vfAll('.vf-export-label').length === 4);
+  check(!(await page.locator('.vf-export-label').allTextContents()).some((l) => l.startsWith('Firewall')),
+    'export: no firewall policy without a firewall');
+  await page.locator('.vf-export').screenshot({ path: path.join(shots, 'export-menu-1280.png') });
+  await page.setViewportSize({ width: 360, height: 900 });
+  await page.locator('.vf-export').screenshot({ path: path.join(shots, 'export-menu-360.png') });
+  await context.close();
 }
 
 // 8. An accessibility audit (axe-core, injected from node_modules) of the whole page, in every

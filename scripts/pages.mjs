@@ -130,8 +130,9 @@ writeFileSync(join(dist, 'vnet-flows-demo.html'), single);
 const size = (file) => statSync(join(dist, file)).size;
 const singleSize = size('vnet-flows-demo.html');
 console.log(`pages: docs.html, docs-hostile.html, panel.html; single file vnet-flows-demo.html: ${singleSize} bytes`);
-// The single file is meant to be mailed: keep it under 400 KB.
-if (singleSize >= 400 * 1024) fail(`the single file is ${singleSize} bytes, over the 400 KB it should stay under`);
+// The single file is meant to be mailed. The widget alone stayed under 400 KB; with rules as code
+// inside (the export menu: +151 KB of wasm, +63 KB gzip) the guard is 512 KB.
+if (singleSize >= 512 * 1024) fail(`the single file is ${singleSize} bytes, over the 512 KB it should stay under`);
 // Sanity: no page links to anything outside dist/.
 for (const file of readdirSync(dist).filter((f) => f.endsWith('.html'))) {
   const text = readFileSync(join(dist, file), 'utf8');

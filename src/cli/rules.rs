@@ -4,16 +4,13 @@
 use super::{Failure, Options, catalog, chosen, usage};
 use crate::model::Catalog;
 use crate::resolve::resolve;
-use crate::ruleset::export::export_plan;
+use crate::ruleset::export::export_file;
 use crate::ruleset::markdown::markdown;
 use crate::ruleset::model::{Cidr, RuleSet};
 use crate::ruleset::plan::PlanOptions;
 use crate::ruleset::read::{MAX_BYTES, ReadOptions, read};
 use crate::ruleset::verify::{CheckOptions, Checker};
-use crate::ruleset::write;
-
-/// The export formats, in the order the usage lists them.
-pub const EXPORT_FORMATS: [&str; 5] = ["nsg-json", "firewall-json", "az-cli", "bicep", "terraform"];
+use crate::ruleset::write::Export;
 
 pub fn export(args: &[String]) -> Result<String, Failure> {
     let options = Options::parse_with_flags(
@@ -22,10 +19,11 @@ pub fn export(args: &[String]) -> Result<String, Failure> {
         &["deny-outbound"],
     )?;
     options.no_positional()?;
-    let Some(format) = options.one("format") else {
-        return Err(usage(format!("export needs --format; formats: {}", EXPORT_FORMATS.join(", "))));
-    };
-    let format = options.format(&EXPORT_FORMATS).map(|_| format.to_string())?;
+    let ids = Export::ALL.map(Export::id);
+    if options.one("format").is_none() {
+        return Err(usage(format!("export needs --format; formats: {}", ids.join(", "))));
+    }
+    let format = options.format(&ids).map(|id| Export::parse(&id).unwrap_or(Export::NsgJson))?;
     let catalog = catalog()?;
     let (scenario, config) = chosen(&catalog, &options, "export")?;
     let r = resolve(&catalog, scenario, &config);
@@ -33,16 +31,7 @@ pub fn export(args: &[String]) -> Result<String, Failure> {
         deny_outbound: options.one("deny-outbound").is_some_and(|v| v != "false"),
         priority_start: priority_start(options.one("priority-start"))?,
     };
-    let plan = export_plan(&r, &plan_options).map_err(usage)?;
-    match format.as_str() {
-        "firewall-json" => write::firewall_json(&plan).ok_or_else(|| {
-            usage("this configuration sends nothing through Azure Firewall; set egress=firewall for a firewall policy")
-        }),
-        "az-cli" => Ok(write::az_cli(&plan)),
-        "bicep" => Ok(write::bicep(&plan)),
-        "terraform" => Ok(write::terraform(&plan)),
-        _ => Ok(write::nsg_json(&plan)),
-    }
+    export_file(&r, format, &plan_options).map_err(usage)
 }
 
 fn priority_start(text: Option<&str>) -> Result<u16, Failure> {

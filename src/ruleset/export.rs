@@ -9,7 +9,23 @@ use super::model::{
 use super::party::REGION_MARKER;
 use super::plan::{self, FirewallSpec, Located, Plan, PlanOptions, plan};
 use super::verify::{CheckOptions, Checker};
+use super::write::Export;
 use crate::resolve::Resolution;
+
+/// The formats `plan` has a file for: all but the firewall policy when nothing in the
+/// configuration goes through Azure Firewall.
+pub fn offered(plan: &Plan) -> Vec<Export> {
+    Export::ALL.into_iter().filter(|&f| f != Export::FirewallJson || plan.firewall.is_some()).collect()
+}
+
+/// The text of one export file for `r`: what `vnet-flows export --format F` prints, and what the
+/// widget copies or downloads.
+pub fn export_file(r: &Resolution, format: Export, options: &PlanOptions) -> Result<String, String> {
+    let plan = export_plan(r, options)?;
+    format.write(&plan).ok_or_else(|| {
+        "this configuration sends nothing through Azure Firewall; set egress=firewall for a firewall policy".to_string()
+    })
+}
 
 /// The plan for `r`, without rules that admit nothing this configuration needs beside the other
 /// exported rules (a network rule for a tag processed before an application rule for the same

@@ -100,3 +100,38 @@ pub fn focus_sibling(event: &web_sys::KeyboardEvent, index: usize) {
         let _ = el.focus();
     }
 }
+
+/// Puts `text` on the clipboard, then calls `done` with whether it worked (pages served over
+/// plain http have no clipboard API; a browser may refuse).
+pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
+    let Some(window) = web_sys::window() else { return done(false) };
+    let navigator = window.navigator();
+    let available = js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| !c.is_undefined());
+    if !available {
+        return done(false);
+    }
+    let promise = navigator.clipboard().write_text(text);
+    yew::platform::spawn_local(async move {
+        done(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+    });
+}
+
+/// Offers `text` as a file named `name` to download; whether the browser took it.
+pub fn download(name: &str, text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let offer = || -> Option<()> {
+        let parts = js_sys::Array::of1(&text.into());
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/plain;charset=utf-8");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+        let link =
+            web_sys::window()?.document()?.create_element("a").ok()?.dyn_into::<web_sys::HtmlAnchorElement>().ok()?;
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        Some(())
+    };
+    offer().is_some()
+}

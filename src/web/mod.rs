@@ -10,8 +10,8 @@
 //! - [`app`]: shows the data or its errors, and the widget: the state's reducer
 //!   ([`crate::state`]) and the components it feeds;
 //! - [`sync`]: the hooks that keep the state in step with the system, the host and the hash;
-//! - [`tabs`], [`config_panel`], [`player`], [`flows`], [`rules_table`], [`setup`]: one
-//!   component each;
+//! - [`tabs`], [`config_panel`], [`player`], [`flows`], [`rules_table`], [`export_menu`],
+//!   [`setup`]: one component each;
 //! - [`diagram`]: the canvases (the base, the step's highlight, the moving packet, the
 //!   pointer's surface), the animation loop, hit testing and the keyboard overlay;
 //! - [`canvas`]: the canvas as a plotters backend that sets styles only when they change;
@@ -24,6 +24,7 @@ pub mod config_panel;
 pub mod diagram;
 pub mod dom;
 pub mod element;
+pub mod export_menu;
 pub mod flows;
 pub mod heading;
 pub mod player;

@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use super::dom;
+use super::export_menu::ExportMenu;
 use super::heading::heading;
 use crate::host::HeadingLevel;
 
@@ -47,21 +49,12 @@ pub fn RulesTable(props: &Props) -> Html {
         let r = r.clone();
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
-            let markdown = export::markdown(&r);
-            let Some(window) = web_sys::window() else { return };
-            // Pages served over plain http have no clipboard API at all.
-            let navigator = window.navigator();
-            let available = js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| !c.is_undefined());
-            if !available {
-                copied.set("This page cannot use the clipboard; the command line prints the same table.".into());
-                return;
-            }
-            let promise = navigator.clipboard().write_text(&markdown);
             let copied = copied.clone();
-            yew::platform::spawn_local(async move {
-                copied.set(match wasm_bindgen_futures::JsFuture::from(promise).await {
-                    Ok(_) => "Copied the table as Markdown.".into(),
-                    Err(_) => "The browser did not allow copying; the command line prints the same table.".into(),
+            dom::copy_text(&export::markdown(&r), move |ok| {
+                copied.set(if ok {
+                    "Copied the table as Markdown.".into()
+                } else {
+                    "The browser did not allow copying; the command line prints the same table.".into()
                 });
             });
         })
@@ -74,6 +67,7 @@ pub fn RulesTable(props: &Props) -> Html {
                 <button type="button" class="vf-button" onclick={on_copy}>{ "Copy as Markdown" }</button>
                 <span class="vf-muted" role="status">{ (*copied).clone() }</span>
             </div>
+            <ExportMenu resolution={r.clone()} />
             if r.rules.is_empty() {
                 <p>{ "This configuration needs no network rules." }</p>
             }

@@ -196,3 +196,24 @@ fn a_fix_placed_as_written_unblocks_its_hop() {
     let after = check(&nsg.to_string());
     assert!(problems(&after).is_empty(), "{:#?}", problems(&after));
 }
+
+/// The formats offered (the widget's export menu): every one the plan can write, and the
+/// firewall policy exactly where one is written; each offered file is written.
+#[test]
+fn the_offered_formats_are_those_with_a_file() {
+    use vnet_flows::ruleset::export::{export_file, offered};
+    use vnet_flows::ruleset::write::Export;
+    let catalog = catalog();
+    for (id, config) in some_configurations(7) {
+        let sid = catalog.scenario_id(&id).unwrap();
+        let r = resolve(&catalog, sid, &config);
+        let plan = export_plan(&r, &PlanOptions::default()).unwrap();
+        let formats = offered(&plan);
+        assert_eq!(formats.contains(&Export::FirewallJson), plan.firewall.is_some(), "{id} {config:?}");
+        for format in formats {
+            let file = export_file(&r, format, &PlanOptions::default());
+            assert_eq!(file.as_ref().ok(), format.write(&plan).as_ref(), "{id} {}", format.id());
+            assert!(Export::parse(format.id()) == Some(format) && format.file_name(&id).contains(&id));
+        }
+    }
+}

@@ -21,6 +21,72 @@ mod tests;
 use super::model::{Format, PortRange};
 use super::plan::{FirewallFix, Located, NsgSpec, Plan};
 
+/// The files `vnet-flows export` writes, and the widget's export menu offers: one place for
+/// their names, their labels and the writer behind each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    NsgJson,
+    FirewallJson,
+    AzCli,
+    Bicep,
+    Terraform,
+}
+
+impl Export {
+    /// In the order the command line's usage and the widget's menu list them.
+    pub const ALL: [Export; 5] =
+        [Export::NsgJson, Export::FirewallJson, Export::AzCli, Export::Bicep, Export::Terraform];
+
+    /// The `--format` value.
+    pub fn id(self) -> &'static str {
+        match self {
+            Export::NsgJson => "nsg-json",
+            Export::FirewallJson => "firewall-json",
+            Export::AzCli => "az-cli",
+            Export::Bicep => "bicep",
+            Export::Terraform => "terraform",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Export> {
+        Export::ALL.into_iter().find(|e| e.id() == id)
+    }
+
+    /// What a reader sees in the widget's menu.
+    pub fn label(self) -> &'static str {
+        match self {
+            Export::NsgJson => "NSG rules (ARM JSON)",
+            Export::FirewallJson => "Firewall policy rules (ARM JSON)",
+            Export::AzCli => "Azure CLI script",
+            Export::Bicep => "Bicep",
+            Export::Terraform => "Terraform",
+        }
+    }
+
+    /// The name of the downloaded file for a scenario.
+    pub fn file_name(self, scenario: &str) -> String {
+        let (what, extension) = match self {
+            Export::NsgJson => ("nsg-rules", "json"),
+            Export::FirewallJson => ("firewall-rules", "json"),
+            Export::AzCli => ("rules", "sh"),
+            Export::Bicep => ("rules", "bicep"),
+            Export::Terraform => ("rules", "tf"),
+        };
+        format!("vnet-flows-{scenario}-{what}.{extension}")
+    }
+
+    /// The file for `plan`; `None` for the firewall policy when nothing goes through a firewall.
+    pub fn write(self, plan: &Plan) -> Option<String> {
+        match self {
+            Export::NsgJson => Some(nsg_json(plan)),
+            Export::FirewallJson => firewall_json(plan),
+            Export::AzCli => Some(az_cli(plan)),
+            Export::Bicep => Some(bicep(plan)),
+            Export::Terraform => Some(terraform(plan)),
+        }
+    }
+}
+
 /// The NSG rules as the `securityRules` of an ARM template's NSG resource, pretty JSON.
 pub fn nsg_json(plan: &Plan) -> String {
     arm::nsg_json(plan)
