@@ -431,7 +431,8 @@ for (const scheme of ['light', 'dark']) {
     const expected = execFileSync(cli, ['export', '--scenario', 'compute', ...sets, '--format', format], { encoding: 'utf8' });
     const item = page.locator('.vf-export-list li').nth(i);
     await item.locator('button', { hasText: 'Copy' }).click();
-    await page.waitForFunction((label) => vf('.vf-export-body [role=status]').textContent.includes(label), labels[i]);
+    await page.waitForFunction((label) => vf('.vf-export-body [role=status]').textContent.includes(label), labels[i], { timeout: 5000 })
+      .catch(() => check(false, `export ${format}: no "copied" status within 5 s`));
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     const [download] = await Promise.all([page.waitForEvent('download'), item.locator('button', { hasText: 'Download' }).click()]);
     const downloaded = fs.readFileSync(await download.path(), 'utf8');
@@ -440,13 +441,45 @@ for (const scheme of ['light', 'dark']) {
   }
   // Without a firewall on the way out, no firewall policy is offered.
   await page.evaluate(() => document.querySelector('vnet-flows').setConfig({ egress: 'nat-gateway' }));
-  await page.waitForFunction(() => vfAll('.vf-export-label').length === 4);
+  await page.waitForFunction(() => vfAll('.vf-export-label').length === 4, null, { timeout: 5000 }).catch(() => {});
   check(!(await page.locator('.vf-export-label').allTextContents()).some((l) => l.startsWith('Firewall')),
     'export: no firewall policy without a firewall');
   await page.locator('.vf-export').screenshot({ path: path.join(shots, 'export-menu-1280.png') });
   await page.setViewportSize({ width: 360, height: 900 });
   await page.locator('.vf-export').screenshot({ path: path.join(shots, 'export-menu-360.png') });
   await context.close();
+}
+
+// 7c. The error search: a pasted message, with its region and quoting, finds its cause; showing
+// it switches to the scenario and configuration where it arises and chooses its rule; a message
+// that matches nothing says so and leads to the scenarios.
+{
+  const page = await open({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  await page.locator('.vf-why summary').click();
+  const cli = process.env.VNET_FLOWS_CLI || path.join(here, '..', 'target', 'debug', 'vnet-flows');
+  const message = "requests.exceptions: HTTPSConnectionPool(host='westeurope.experiments.azureml.net', port=443): Max retries exceeded with url: /discovery (Caused by NewConnectionError)";
+  const expected = JSON.parse(execFileSync(cli, ['why', message, '--format', 'json'], { encoding: 'utf8' })).matches;
+  await page.locator('.vf-why textarea').fill(message);
+  await page.locator('.vf-why button[type=submit]').click();
+  await page.waitForSelector('.vf-why-list li', { timeout: 5000 }).catch(() => {});
+  const shown = await page.locator('.vf-why-list li').count();
+  check(shown === expected.length && shown > 0, `why: ${shown} matches, as many as the command line's (${expected.length})`);
+  const first = await page.locator('.vf-why-list li').first().textContent();
+  check(first.includes('experiments.azureml.net') && first.includes('Arises in'), 'why: the best match quotes the symptom and says where it arises');
+  await page.locator('.vf-why-list li').first().locator('button').click();
+  await page.waitForFunction(() => vfAll('tr.vf-row.vf-chosen').length === 1, null, { timeout: 5000 }).catch(() => {});
+  const config = await page.evaluate(() => document.querySelector('vnet-flows').config);
+  check(Object.entries(expected[0].config).every(([k, v]) => config[k] === v)
+    && await page.evaluate(() => document.querySelector('vnet-flows').scenario) === expected[0].scenario,
+  `why: showing the match switches to ${expected[0].scenario} in its configuration, with its rule chosen in the table`);
+  await page.locator('.vf-why textarea').fill('zzqv frobnicate the quux');
+  await page.locator('.vf-why button[type=submit]').click();
+  await page.waitForSelector('.vf-why-none', { timeout: 5000 }).catch(() => {});
+  await page.locator('.vf-why-none button').click();
+  check(await page.evaluate(() => vfActive().classList.contains('vf-tab')), 'why: no match says so, and its link leads to the scenario tabs');
+  await page.screenshot({ path: path.join(shots, 'why-1280.png') });
+  check(page.problems.length === 0, `why: no problems (${page.problems.join('; ')})`);
+  await page.context().close();
 }
 
 // 8. An accessibility audit (axe-core, injected from node_modules) of the whole page, in every

@@ -130,9 +130,11 @@ writeFileSync(join(dist, 'vnet-flows-demo.html'), single);
 const size = (file) => statSync(join(dist, file)).size;
 const singleSize = size('vnet-flows-demo.html');
 console.log(`pages: docs.html, docs-hostile.html, panel.html; single file vnet-flows-demo.html: ${singleSize} bytes`);
-// The single file is meant to be mailed. The widget alone stayed under 400 KB; with rules as code
-// inside (the export menu: +151 KB of wasm, +63 KB gzip) the guard is 512 KB.
-if (singleSize >= 512 * 1024) fail(`the single file is ${singleSize} bytes, over the 512 KB it should stay under`);
+// The single file is meant to be mailed. The widget alone stayed under 400 KB; with the export
+// menu (+151 KB of wasm, +63 KB gzip) and the error search (+47 KB, +19 KB gzip) the guard is
+// 540 KB. The rule check's readers will not fit under it: loading rules as code as a module of
+// its own, on demand, is the way to keep both the docs page's first load and this file small.
+if (singleSize >= 540 * 1024) fail(`the single file is ${singleSize} bytes, over the 540 KB it should stay under`);
 // Sanity: no page links to anything outside dist/.
 for (const file of readdirSync(dist).filter((f) => f.endsWith('.html'))) {
   const text = readFileSync(join(dist, file), 'utf8');

@@ -67,6 +67,14 @@ impl Config {
         config
     }
 
+    /// Whether this is a configuration of `scenario`: a value for every key of the catalog, each
+    /// of the scenario's keys at a value it offers, its fixed keys at their values.
+    pub fn fits(&self, catalog: &Catalog, scenario: &Scenario) -> bool {
+        self.values.len() == catalog.keys.len()
+            && scenario.keys.iter().all(|sk| sk.values.contains(&self.value(sk.key)))
+            && scenario.fixed.iter().all(|&(key, value)| self.value(key) == value)
+    }
+
     /// The value index of the key at `key`.
     pub fn value(&self, key: KeyId) -> usize {
         self.values[key.0] as usize
@@ -162,6 +170,13 @@ impl Config {
     /// The scenario's keys with their values, in the scenario's order.
     pub fn pairs<'c>(&self, catalog: &'c Catalog, scenario: &Scenario) -> Vec<(&'c str, &'c str)> {
         scenario.keys.iter().map(|sk| (catalog.keys[sk.key].id.as_str(), self.value_id(catalog, sk.key))).collect()
+    }
+
+    /// The scenario's keys whose values differ from its defaults, with their values: what a
+    /// reader has to set, starting from the defaults.
+    pub fn changed<'c>(&self, catalog: &'c Catalog, scenario: &Scenario) -> Vec<(&'c str, &'c str)> {
+        let keys = scenario.keys.iter().filter(|sk| self.value(sk.key) != sk.default);
+        keys.map(|sk| (catalog.keys[sk.key].id.as_str(), self.value_id(catalog, sk.key))).collect()
     }
 
     /// `key=value` pairs joined by spaces, for messages.

@@ -135,6 +135,14 @@ pub enum Action {
     Hover(Vec<RuleId>),
     /// A rule chosen in the table or on the diagram, or none.
     ChooseRule(Option<RuleId>),
+    /// The reader chose a cause of an error message they pasted: show the scenario and
+    /// configuration where it arises, paused, with its rule (if it is one) chosen and the first
+    /// flow that needs the rule on show.
+    ShowCause {
+        scenario: ScenarioId,
+        config: Config,
+        rule: Option<RuleId>,
+    },
     /// The host's requests not known to be applied, oldest first; those not seen yet are
     /// applied in order.
     HostRequests(Rc<Requests>),
@@ -286,6 +294,7 @@ impl State {
             }
             Action::Hover(rules) => self.hovered_rules = rules,
             Action::ChooseRule(rule) => self.chosen_rule = rule,
+            Action::ShowCause { scenario, config, rule } => self.show_cause(scenario, config, rule),
             Action::HostRequests(requests) => self.host_requests(&requests),
             Action::HashChanged(hash) => self.hash_changed(&hash),
             Action::DismissNotices => {
@@ -353,6 +362,22 @@ impl State {
         if flow != self.flow {
             self.flow = flow;
             self.changed(by);
+        }
+    }
+
+    fn show_cause(&mut self, scenario: ScenarioId, config: Config, rule: Option<RuleId>) {
+        let catalog = self.catalog();
+        let Some(s) = catalog.scenarios.get(scenario.0) else { return };
+        if !config.fits(catalog, s) {
+            return;
+        }
+        self.playing = false;
+        self.choose(scenario, config, 0, By::Reader);
+        let Some(rule) = rule.filter(|r| self.resolution.rules.contains(r)) else { return };
+        self.chosen_rule = Some(rule);
+        let needs = |f: &crate::resolve::RoutedFlow| f.hops.iter().any(|h| h.rule == Some(rule));
+        if let Some(flow) = self.resolution.flows.iter().position(needs) {
+            self.step(Move::To(flow), By::Reader);
         }
     }
 

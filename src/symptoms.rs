@@ -111,6 +111,18 @@ pub struct Cause {
     pub symptom: usize,
 }
 
+impl Cause {
+    /// The id, text and sources of the rule, step or finding the symptom belongs to.
+    pub fn item_text(self, catalog: &Catalog) -> (&str, &str, &[String]) {
+        let i = self.item;
+        match self.kind {
+            CauseKind::Rule => (&catalog.rules[i].id, &catalog.rules[i].purpose, &catalog.rules[i].sources),
+            CauseKind::Step => (&catalog.steps[i].id, &catalog.steps[i].text, &catalog.steps[i].sources),
+            CauseKind::Finding => (&catalog.findings[i].id, &catalog.findings[i].text, &catalog.findings[i].sources),
+        }
+    }
+}
+
 /// A symptom that scored at least [`MIN_SCORE`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Hit {
@@ -421,6 +433,16 @@ pub struct Match<'c> {
     pub config: Config,
 }
 
+impl Match<'_> {
+    /// The symptom's sources, then those of its cause that the symptom does not already cite.
+    pub fn sources<'c>(&'c self, catalog: &'c Catalog) -> Vec<&'c String> {
+        let (_, _, theirs) = self.cause.item_text(catalog);
+        let mut cited: Vec<&String> = self.symptom.sources.iter().collect();
+        cited.extend(theirs.iter().filter(|s| !self.symptom.sources.contains(s)));
+        cited
+    }
+}
+
 /// The best `limit` matches for `query`: one per symptom and scenario the cause belongs to, best
 /// first.
 pub fn explain<'c>(catalog: &'c Rc<Catalog>, index: &Index, query: &str, limit: usize) -> Vec<Match<'c>> {
@@ -465,4 +487,24 @@ pub fn arises(catalog: &Rc<Catalog>, cause: Cause, scenario: ScenarioId) -> Opti
             CauseKind::Finding => r.findings.contains(&cause.item),
         }
     })
+}
+
+/// What to do about a match, in words: for a rule, the traffic to allow (direction, protocol,
+/// ports, the two ends as the configuration names them, the service tag) and its purpose; for a
+/// step or a finding, its text.
+pub fn fix(catalog: &Rc<Catalog>, m: &Match) -> String {
+    let (_, text, _) = m.cause.item_text(catalog);
+    if m.cause.kind != CauseKind::Rule {
+        return text.to_string();
+    }
+    let rule = &catalog.rules[m.cause.item];
+    let r = resolve(catalog, m.scenario, &m.config);
+    let ports: Vec<String> = rule.ports.iter().map(|p| p.to_string()).collect();
+    let (from, to) = (r.fill(&rule.source), r.fill(&rule.destination));
+    let traffic = format!("{} {}", rule.protocol.id(), ports.join(", "));
+    if rule.direction == crate::model::Direction::Private {
+        return format!("let {from} reach {to} privately ({traffic}). {text}");
+    }
+    let tag = rule.service_tag.as_ref().map(|t| format!(" ({t})")).unwrap_or_default();
+    format!("allow {} {traffic} from {from} to {to}{tag}. {text}", rule.direction.id())
 }

@@ -7,9 +7,8 @@
 use serde::Serialize;
 
 use super::{Failure, Options, catalog, usage};
-use crate::model::{Catalog, Direction};
-use crate::resolve::resolve;
-use crate::symptoms::{CauseKind, Index, Match, explain};
+use crate::model::Catalog;
+use crate::symptoms::{Index, Match, explain, fix};
 
 /// How many matches `why` prints unless `--limit` says otherwise.
 pub const DEFAULT_LIMIT: usize = 5;
@@ -84,9 +83,8 @@ fn limit(text: Option<&str>) -> Result<usize, Failure> {
 fn info<'c>(catalog: &'c Catalog, m: &Match<'c>) -> MatchInfo<'c> {
     let scenario = &catalog.scenarios[m.scenario];
     let config = Settings(m.config.pairs(catalog, scenario));
-    let (id, text, sources) = cause(catalog, m);
-    let mut cited: Vec<&String> = m.symptom.sources.iter().collect();
-    cited.extend(sources.iter().filter(|s| !m.symptom.sources.contains(s)));
+    let (id, text, _) = m.cause.item_text(catalog);
+    let cited = m.sources(catalog);
     MatchInfo {
         symptom: &m.symptom.text,
         score: (m.score * 1000.0).round() / 1000.0,
@@ -94,16 +92,6 @@ fn info<'c>(catalog: &'c Catalog, m: &Match<'c>) -> MatchInfo<'c> {
         config,
         cause: CauseInfo { kind: m.cause.kind.id(), id, text },
         sources: cited.into_iter().map(|s| catalog.cite(s)).collect(),
-    }
-}
-
-/// The cause's id, its text (a rule's purpose, a step's or finding's text) and its sources.
-fn cause<'c>(catalog: &'c Catalog, m: &Match) -> (&'c str, &'c str, &'c [String]) {
-    let i = m.cause.item;
-    match m.cause.kind {
-        CauseKind::Rule => (&catalog.rules[i].id, &catalog.rules[i].purpose, &catalog.rules[i].sources),
-        CauseKind::Step => (&catalog.steps[i].id, &catalog.steps[i].text, &catalog.steps[i].sources),
-        CauseKind::Finding => (&catalog.findings[i].id, &catalog.findings[i].text, &catalog.findings[i].sources),
     }
 }
 
@@ -124,7 +112,7 @@ fn text(catalog: &std::rc::Rc<Catalog>, matches: &[Match], infos: &[MatchInfo]) 
         out.push_str(&format!("{}. {} (score {:.2})\n", n + 1, info.symptom, info.score));
         out.push_str(&format!("   arises in: {}\n", command(catalog, m)));
         out.push_str(&format!("   cause: {} {}\n", info.cause.kind, info.cause.id));
-        out.push_str(&format!("   fix: {}\n", fix(catalog, m, info.cause.text)));
+        out.push_str(&format!("   fix: {}\n", fix(catalog, m)));
         out.push_str(&format!("   sources: {}\n\n", info.sources.join(", ")));
     }
     out
@@ -135,27 +123,8 @@ fn text(catalog: &std::rc::Rc<Catalog>, matches: &[Match], infos: &[MatchInfo]) 
 fn command(catalog: &Catalog, m: &Match) -> String {
     let scenario = &catalog.scenarios[m.scenario];
     let mut line = format!("vnet-flows rules --scenario {}", scenario.id);
-    for sk in &scenario.keys {
-        if m.config.value(sk.key) != sk.default {
-            line.push_str(&format!(" --set {}={}", catalog.keys[sk.key].id, m.config.value_id(catalog, sk.key)));
-        }
+    for (key, value) in m.config.changed(catalog, scenario) {
+        line.push_str(&format!(" --set {key}={value}"));
     }
     line
-}
-
-/// What to do: for a rule, what to allow and why; for a step or finding, its text.
-fn fix(catalog: &std::rc::Rc<Catalog>, m: &Match, text: &str) -> String {
-    if m.cause.kind != CauseKind::Rule {
-        return text.to_string();
-    }
-    let rule = &catalog.rules[m.cause.item];
-    let r = resolve(catalog, m.scenario, &m.config);
-    let ports: Vec<String> = rule.ports.iter().map(|p| p.to_string()).collect();
-    let (from, to) = (r.fill(&rule.source), r.fill(&rule.destination));
-    let traffic = format!("{} {}", rule.protocol.id(), ports.join(", "));
-    if rule.direction == Direction::Private {
-        return format!("let {from} reach {to} privately ({traffic}). {text}");
-    }
-    let tag = rule.service_tag.as_ref().map(|t| format!(" ({t})")).unwrap_or_default();
-    format!("allow {} {traffic} from {from} to {to}{tag}. {text}", rule.direction.id())
 }

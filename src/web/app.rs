@@ -16,6 +16,7 @@ use super::rules_table::RulesTable;
 use super::setup::Setup;
 use super::sync::{use_hash, use_host, use_motion_preference};
 use super::tabs::Tabs;
+use super::why::Why;
 use super::{Data, Shared, dom};
 use crate::host::HeadingLevel;
 use crate::state::{Action, Start, State};
@@ -202,6 +203,7 @@ fn Widget(props: &WidgetProps) -> Html {
     html! {
         <div class={classes!("vf-root", format!("vf-theme-{}", props.theme))} id={id("root")}>
             <Notices notices={state.notices.clone()} restarted={state.restarted} send={send.clone()} />
+            <Why catalog={catalog.clone()} send={send.clone()} id={id("why")} />
             <Tabs catalog={catalog.clone()} current={state.scenario()} send={send.clone()} id={id("tabs")} />
             <div role="tabpanel" id={id("tabs-panel")} aria-labelledby={format!("{}-{}", id("tabs"), state.scenario().0)}>
             <p class="vf-summary">{ r.scenario().summary.clone() }</p>

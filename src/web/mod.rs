@@ -11,7 +11,7 @@
 //!   ([`crate::state`]) and the components it feeds;
 //! - [`sync`]: the hooks that keep the state in step with the system, the host and the hash;
 //! - [`tabs`], [`config_panel`], [`player`], [`flows`], [`rules_table`], [`export_menu`],
-//!   [`setup`]: one component each;
+//!   [`setup`], [`why`] (the error search): one component each;
 //! - [`diagram`]: the canvases (the base, the step's highlight, the moving packet, the
 //!   pointer's surface), the animation loop, hit testing and the keyboard overlay;
 //! - [`canvas`]: the canvas as a plotters backend that sets styles only when they change;
@@ -32,6 +32,7 @@ pub mod rules_table;
 pub mod setup;
 pub mod sync;
 pub mod tabs;
+pub mod why;
 
 use yew::AppHandle;
 

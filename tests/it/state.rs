@@ -420,3 +420,32 @@ fn a_restart_resumes_the_last_state_and_the_failed_widget_says_so() {
         assert!(!dismissed.restarted);
     }
 }
+
+/// Choosing a cause of an error message shows where it arises: its scenario and configuration,
+/// paused, its rule chosen and the first flow that needs it on show; a configuration that does
+/// not fit the scenario changes nothing.
+#[test]
+fn showing_a_cause_goes_to_its_scenario_configuration_rule_and_flow() {
+    use vnet_flows::symptoms::{CauseKind, Index, explain};
+    let catalog = catalog();
+    let index = Index::new(&catalog);
+    let rule_match = explain(&catalog, &index, "compute instance creation failed storage mount", 20)
+        .into_iter()
+        .find(|m| m.cause.kind == CauseKind::Rule)
+        .expect("a rule matches a storage mount failure");
+    let rule = RuleId(rule_match.cause.item);
+    let mut s = on("studio");
+    s.update(Action::ShowCause { scenario: rule_match.scenario, config: rule_match.config.clone(), rule: Some(rule) });
+    assert_eq!(s.scenario(), rule_match.scenario);
+    assert_eq!(s.config(), &rule_match.config);
+    assert_eq!(s.chosen_rule, Some(rule));
+    assert!(!s.playing);
+    let flow = &s.resolution.flows[s.flow];
+    assert!(flow.hops.iter().any(|h| h.rule == Some(rule)), "the flow on show needs the rule");
+    let before = s.clone();
+    let wrong = vnet_flows::config::Config::from_values(vec![0]);
+    s.update(Action::ShowCause { scenario: ScenarioId(0), config: wrong, rule: None });
+    assert_eq!(s, before);
+    s.update(Action::ShowCause { scenario: ScenarioId(999), config: rule_match.config, rule: Some(rule) });
+    assert_eq!(s, before);
+}
