@@ -4,9 +4,10 @@
 //! --test it fuzz -- --nocapture` prints the counts).
 //!
 //! Targets: rule files read and checked (`ruleset::read` and `verify`), the URL hash
-//! (`link::parse` and `apply`), the `config` attribute (`link::settings` and `Config::set`), and
-//! the data file loader (`data::load`). The readers' own loop (`ruleset::read` unit tests) adds
-//! 20,000 reads of raw bytes and mutated JSON.
+//! (`link::parse` and `apply`), the `config` attribute (`link::settings` and `Config::set`), the
+//! `heading-level` and `theme` attributes (`host`), and the data file loader (`data::load`). The
+//! readers' own loop (`ruleset::read` unit tests) adds 20,000 reads of raw bytes and mutated
+//! JSON.
 
 use vnet_flows::config::Config;
 use vnet_flows::link;
@@ -141,6 +142,27 @@ fn url_hashes_and_config_attributes_never_panic() {
         }
     }
     eprintln!("hashes and config attributes: {runs} inputs");
+}
+
+/// The other attributes a host sets: `heading-level` and `theme`. Whatever they hold, the widget
+/// gets a level from 1 to 6 or a known theme, and a message quoting at most 40 characters.
+#[test]
+fn heading_level_and_theme_attributes_never_panic() {
+    use vnet_flows::host::{HeadingLevel, THEMES, theme};
+    let seeds = ["3", " 6 ", "0", "-1", "2.5", "dark", "high-contrast", "", "99999999999999999999"];
+    let mut rng = Rng::new(0x5EED_0005);
+    let runs = budget(20_000);
+    for _ in 0..runs {
+        let seed = *rng.pick(&seeds[..]);
+        let text = mutate(seed, &mut rng);
+        let (level, problem) = HeadingLevel::parse(&text);
+        assert!((1..=6).contains(&level.get()), "{text:?}");
+        assert!(problem.is_none_or(|p| p.chars().count() < 120), "{text:?}");
+        let (name, problem) = theme(&text);
+        assert!(THEMES.contains(&name), "{text:?}");
+        assert!(problem.is_none_or(|p| p.chars().count() < 160), "{text:?}");
+    }
+    eprintln!("heading-level and theme attributes: {runs} inputs");
 }
 
 #[test]
