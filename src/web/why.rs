@@ -115,7 +115,7 @@ fn matches(list: &Rc<Vec<Found>>, send: &Callback<Action>) -> Html {
                 html! {
                     <li>
                         <q>{ f.symptom.clone() }</q>
-                        <p>{ "Cause: " }{ f.fix.clone() }</p>
+                        <p>{ "Fix: " }{ f.fix.clone() }</p>
                         <p class="vf-muted">{ "Arises in " }{ f.place.clone() }{ "." }</p>
                         <p class="vf-cite">
                             { for f.sources.iter().enumerate().map(|(i, (cite, url, title))| html! { <>
