@@ -472,6 +472,13 @@ for (const scheme of ['light', 'dark']) {
   check(Object.entries(expected[0].config).every(([k, v]) => config[k] === v)
     && await page.evaluate(() => document.querySelector('vnet-flows').scenario) === expected[0].scenario,
   `why: showing the match switches to ${expected[0].scenario} in its configuration, with its rule chosen in the table`);
+  // The same error line deep in a long log (6,000 characters of other lines around it).
+  const noise = 'INFO job 12345 step 7 downloading numpy pandas from the feed; retrying in 5 s; node 10.0.0.4 ready. '.repeat(30);
+  await page.locator('.vf-why textarea').fill(`${noise}${message}\n${noise}`);
+  await page.locator('.vf-why button[type=submit]').click();
+  await page.waitForFunction(() => vf('.vf-why-list li q')?.textContent.includes('experiments.azureml.net'), null, { timeout: 5000 }).catch(() => {});
+  check((await page.locator('.vf-why-list li').first().textContent()).includes('experiments.azureml.net'),
+    'why: the error line is found deep in a long pasted log');
   await page.locator('.vf-why textarea').fill('zzqv frobnicate the quux');
   await page.locator('.vf-why button[type=submit]').click();
   await page.waitForSelector('.vf-why-none', { timeout: 5000 }).catch(() => {});

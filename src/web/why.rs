@@ -15,8 +15,9 @@ use crate::symptoms::{CauseKind, Index, Match, explain, fix};
 
 /// How many matches the list shows, as the command line's default.
 const LIMIT: usize = 5;
-/// The longest message read; a pasted log longer than this is cut (the search is by words).
-const MAX_CHARS: usize = 4000;
+/// The longest message read: a pasted log longer than this is cut (the search is by words, and
+/// an error line deep in a long log still matches).
+const MAX_CHARS: usize = 20_000;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
