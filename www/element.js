@@ -77,7 +77,9 @@ function mountAgain() {
   failing = false;
   touched = undefined;
   for (const el of widgets) {
-    if (el.isConnected) el.mount(el.vfRestore, el === culprit);
+    // Only text is a state; anything else a host may have put there is not ours.
+    const restore = typeof el.vfRestore === 'string' ? el.vfRestore : undefined;
+    if (el.isConnected) el.mount(restore, el === culprit);
   }
 }
 
