@@ -439,6 +439,14 @@ for (const scheme of ['light', 'dark']) {
     check(copied === expected && downloaded === expected,
       `export ${format}: copied and downloaded (${download.suggestedFilename()}) equal the command line's ${expected.length} characters`);
   }
+  // With "deny all other outbound", the NSG file is the command line's with --deny-outbound.
+  await page.locator('.vf-export-option input').check();
+  const denied = execFileSync(cli, ['export', '--scenario', 'compute', ...sets, '--format', 'nsg-json', '--deny-outbound'], { encoding: 'utf8' });
+  await page.locator('.vf-export-list li').first().locator('button', { hasText: 'Copy' }).click();
+  await page.waitForFunction((want) => navigator.clipboard.readText().then((t) => t === want), denied, { timeout: 5000 }).catch(() => {});
+  const copiedDenied = await page.evaluate(() => navigator.clipboard.readText());
+  check(copiedDenied === denied && denied.includes('4096'), `export nsg-json with deny-all outbound: equals --deny-outbound's ${denied.length} characters`);
+  await page.locator('.vf-export-option input').uncheck();
   // Without a firewall on the way out, no firewall policy is offered.
   await page.evaluate(() => document.querySelector('vnet-flows').setConfig({ egress: 'nat-gateway' }));
   await page.waitForFunction(() => vfAll('.vf-export-label').length === 4, null, { timeout: 5000 }).catch(() => {});

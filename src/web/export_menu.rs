@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::dom;
 use crate::resolve::Resolution;
 use crate::ruleset::export::{export_plan, offered};
-use crate::ruleset::plan::{Plan, PlanOptions};
+use crate::ruleset::plan::{DENY_PRIORITY, Plan, PlanOptions};
 use crate::ruleset::write::Export;
 
 #[derive(Properties, PartialEq)]
@@ -19,16 +19,25 @@ pub struct Props {
 #[component]
 pub fn ExportMenu(props: &Props) -> Html {
     let open = use_state(|| false);
+    let deny = use_state(|| false);
     let status = use_state(String::new);
     // The plan is made when the menu is open, once per configuration: closed, it costs nothing.
-    let plan = use_memo((props.resolution.clone(), *open), |(r, open)| {
-        open.then(|| export_plan(r, &PlanOptions::default()).map(Rc::new))
+    let plan = use_memo((props.resolution.clone(), *open, *deny), |(r, open, deny)| {
+        let options = PlanOptions { deny_outbound: *deny, ..PlanOptions::default() };
+        open.then(|| export_plan(r, &options).map(Rc::new))
     });
     let on_toggle = {
         let open = open.clone();
         Callback::from(move |e: Event| {
             let details = e.target_dyn_into::<web_sys::HtmlDetailsElement>();
             open.set(details.is_some_and(|d| d.open()));
+        })
+    };
+    let on_deny = {
+        let deny = deny.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_dyn_into::<web_sys::HtmlInputElement>();
+            deny.set(input.is_some_and(|i| i.checked()));
         })
     };
     let scenario = props.resolution.scenario().id.clone();
@@ -38,9 +47,13 @@ pub fn ExportMenu(props: &Props) -> Html {
             <div class="vf-export-body">
                 <p class="vf-muted">
                     { "The same files as " }<code>{ "vnet-flows export" }</code>
-                    { ": rule priorities from 100, and no deny-all outbound rule (the command line's " }
-                    <code>{ "--deny-outbound" }</code>{ " adds one). Nothing leaves this page." }
+                    { ", with rule priorities from 100. Nothing leaves this page." }
                 </p>
+                <label class="vf-export-option">
+                    <input type="checkbox" checked={*deny} onchange={on_deny} />
+                    { format!(" Deny all other outbound traffic (a deny rule at {DENY_PRIORITY}, and the rules it would otherwise block; ") }
+                    <code>{ "--deny-outbound" }</code>{ ")" }
+                </label>
                 { match &*plan {
                     Some(Ok(plan)) => formats(plan, &scenario, &status),
                     Some(Err(problem)) => html! { <p role="alert">{ format!("These rules cannot be exported: {problem}") }</p> },
