@@ -209,20 +209,20 @@ impl Instance {
 
 /// The theme attribute's value, or `auto` (with a console warning) when it is not one we know.
 fn theme(value: Option<String>) -> yew::AttrValue {
-    let (theme, problem) = host::theme(&value.unwrap_or_default());
-    if let Some(problem) = problem {
-        gloo::console::warn!(format!("vnet-flows: {problem}"));
-    }
-    theme.into()
+    warned(host::theme(&value.unwrap_or_default())).into()
 }
 
 /// The heading-level attribute's value, or 2 (with a console warning) when it is not 1 to 6.
 fn heading_level(value: Option<String>) -> HeadingLevel {
-    let (level, problem) = HeadingLevel::parse(&value.unwrap_or_default());
+    warned(HeadingLevel::parse(&value.unwrap_or_default()))
+}
+
+/// An attribute's value as read, with its problem, if any, in the console.
+fn warned<T>((value, problem): (T, Option<String>)) -> T {
     if let Some(problem) = problem {
         gloo::console::warn!(format!("vnet-flows: {problem}"));
     }
-    level
+    value
 }
 
 /// Keeps the widget's state on its element, outside the wasm, for a restart after a failure.
