@@ -44,9 +44,10 @@ impl Found {
         let c = &catalog.0;
         let scenario = &c.scenarios[m.scenario];
         let changed: Vec<String> = m.config.changed(c, scenario).iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let place = match changed.is_empty() {
-            true => format!("{}, with its defaults", scenario.title),
-            false => format!("{}, with {}", scenario.title, changed.join(", ")),
+        let place = if changed.is_empty() {
+            format!("{}, with its defaults", scenario.title)
+        } else {
+            format!("{}, with {}", scenario.title, changed.join(", "))
         };
         let sources = m.sources(c).into_iter().map(|id| {
             let source = c.source(id);
