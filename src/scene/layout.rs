@@ -472,20 +472,8 @@ impl Tracks {
             .map(|r| 16.0 + row_lanes[r].len() as f64 * LANE + if headers[r] { ZONE_HEADER } else { 4.0 })
             .collect();
 
-        let mut col_x = Vec::with_capacity(cols);
-        let mut x = 0.0;
-        for gutter in &col_gutter[..cols] {
-            x += gutter;
-            col_x.push(x);
-            x += column;
-        }
-        let mut row_y = Vec::with_capacity(rows);
-        let mut y = 0.0;
-        for gutter in &row_gutter[..rows] {
-            y += gutter;
-            row_y.push(y);
-            y += NODE_HEIGHT;
-        }
+        let (col_x, _) = starts(&col_gutter[..cols], column);
+        let (row_y, y) = starts(&row_gutter[..rows], NODE_HEIGHT);
         let height = y + row_gutter[rows];
         Tracks { rows, col_lanes, row_lanes, col_gutter, row_gutter, column, col_x, row_y, height }
     }
@@ -729,4 +717,20 @@ fn clamp_into(r: Rect, outer: &Rect) -> Rect {
     let x = r.x.clamp(outer.x, (outer.right() - r.w).max(outer.x));
     let y = r.y.clamp(outer.y, (outer.bottom() - r.h).max(outer.y));
     Rect::new(x, y, r.w, r.h)
+}
+
+/// Where each track starts when every one is `size` long and follows its gutter, and where the
+/// last one ends.
+fn starts(gutters: &[f64], size: f64) -> (Vec<f64>, f64) {
+    let mut at = 0.0;
+    let starts = gutters
+        .iter()
+        .map(|gutter| {
+            at += gutter;
+            let start = at;
+            at += size;
+            start
+        })
+        .collect();
+    (starts, at)
 }
