@@ -49,9 +49,9 @@ fn row(
     let options = rules_gen::check_options();
     let (nsg_rules, firewall_rules) = files.counts();
     let read = time(rounds.max(5), || files.read());
-    let set = files.read();
-    let prepare = time(rounds.max(5) * 4, || Checker::new(catalog, &set, &options).env.subnets.len());
-    let checker = Checker::new(catalog, &set, &options);
+    let set = std::rc::Rc::new(files.read());
+    let prepare = time(rounds.max(5) * 4, || Checker::new(catalog, set.clone(), &options).env.subnets.len());
+    let checker = Checker::new(catalog, set, &options);
 
     let (mut flows, mut hops, mut verdicts) = (0_usize, 0_usize, [0_usize; 3]);
     let mut measured = Measured { name: name.to_string(), configs: Vec::new() };
@@ -187,7 +187,7 @@ fn main() {
     let default = resolve(&catalog, id, &Config::defaults(&catalog, scenario));
     let once = time(10, || {
         let set = large.read();
-        Checker::new(&catalog, &set, &rules_gen::check_options()).check(&default).flows.len()
+        Checker::new(&catalog, set, &rules_gen::check_options()).check(&default).flows.len()
     });
     println!();
     println!(

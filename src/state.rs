@@ -16,6 +16,9 @@ use crate::config::Config;
 use crate::link::{self, Link};
 use crate::model::{Catalog, KeyId, RuleId, ScenarioId};
 use crate::resolve::{Resolution, resolve};
+use crate::ruleset::pasted::RulesInput;
+use crate::ruleset::report::{CheckReport, FlowCheck, FlowVerdict, HopVerdict};
+use crate::ruleset::verify::Checker;
 
 /// A host's request: a scenario, settings, or both.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -149,6 +152,11 @@ pub enum Action {
     /// The URL hash changed (the reader edited it, or went back).
     HashChanged(String),
     DismissNotices,
+    /// The reader (or the host) gave rule files to check: read them once, and check every
+    /// configuration from now on against them.
+    CheckRules(Rc<RulesInput>),
+    /// Forget the rule files and their verdicts.
+    ClearRules,
     /// The first render is on screen: what sits below the diagram may render now.
     Settled,
 }
@@ -180,6 +188,41 @@ pub struct State {
     pub changed_by: By,
     /// Whether the first render is on screen (see [`Action::Settled`]).
     pub settled: bool,
+    /// The reader's rule files and their verdict on the current configuration, if any.
+    pub checked: Option<Checked>,
+}
+
+/// Rule files read once and prepared ([`Checker`]), and their report on the current
+/// configuration, made again at every change of scenario or configuration.
+#[derive(Clone)]
+pub struct Checked {
+    /// The files' names, in the order given.
+    pub files: Vec<String>,
+    pub checker: Rc<Checker>,
+    pub report: Rc<CheckReport>,
+    /// The flows (indices into `Resolution::flows`) whose verdict has been announced.
+    pub announced: Vec<usize>,
+}
+
+impl PartialEq for Checked {
+    fn eq(&self, other: &Checked) -> bool {
+        Rc::ptr_eq(&self.checker, &other.checker)
+            && Rc::ptr_eq(&self.report, &other.report)
+            && self.announced == other.announced
+    }
+}
+
+impl std::fmt::Debug for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checked").field("files", &self.files).field("summary", &self.report.summary()).finish()
+    }
+}
+
+impl Checked {
+    /// The verdict on flow `flow` (an index into `Resolution::flows`), when the check judged it.
+    pub fn flow(&self, flow: usize) -> Option<&FlowCheck> {
+        self.report.flows.iter().find(|f| f.index == flow)
+    }
 }
 
 /// How a widget starts.
@@ -249,6 +292,7 @@ impl State {
             revision: 0,
             changed_by: By::Host,
             settled: false,
+            checked: None,
         }
     }
 
@@ -300,6 +344,12 @@ impl State {
             Action::DismissNotices => {
                 self.notices.clear();
                 self.restarted = false;
+            }
+            Action::CheckRules(input) => self.check_rules(&input),
+            Action::ClearRules => {
+                if self.checked.take().is_some() {
+                    self.announcement = "The rules were cleared.".into();
+                }
             }
             Action::Settled => self.settled = true,
         }
@@ -363,6 +413,29 @@ impl State {
             self.flow = flow;
             self.changed(by);
         }
+        self.announce_verdict();
+    }
+
+    fn check_rules(&mut self, input: &RulesInput) {
+        let checker = Rc::new(input.load(self.catalog()));
+        let report = Rc::new(checker.check(&self.resolution));
+        let files = input.files.iter().map(|f| f.name.clone()).collect();
+        self.announcement = format!("Rules checked: {}.", report.summary());
+        self.checked = Some(Checked { files, checker, report, announced: Vec::new() });
+    }
+
+    /// A blocked or unresolved flow on show is announced once per check, whoever moved to it.
+    fn announce_verdict(&mut self) {
+        let flow = self.flow;
+        let Some(checked) = self.checked.as_mut().filter(|c| !c.announced.contains(&flow)) else { return };
+        let Some(check) = checked.report.flows.iter().find(|f| f.index == flow) else { return };
+        let Some(hop) = check.hops.iter().max_by_key(|h| h.verdict).filter(|h| h.verdict >= HopVerdict::Unresolved)
+        else {
+            return;
+        };
+        let word = if check.verdict == FlowVerdict::Blocked { "blocked" } else { "unresolved" };
+        self.announcement = format!("Step {}: {word}. {}", flow + 1, hop.reason);
+        checked.announced.push(flow);
     }
 
     fn show_cause(&mut self, scenario: ScenarioId, config: Config, rule: Option<RuleId>) {
@@ -420,6 +493,10 @@ impl State {
             self.resolution = Rc::new(resolve(self.catalog(), scenario, &config));
             self.chosen_rule = None;
             self.hovered_rules.clear();
+            if let Some(checked) = self.checked.as_mut() {
+                checked.report = Rc::new(checked.checker.check(&self.resolution));
+                checked.announced.clear();
+            }
         }
         let flow = flow.min(self.resolution.flows.len().saturating_sub(1));
         if !same || flow != self.flow {

@@ -80,7 +80,7 @@ fn rules_in_wasm() {
 
     let end_to_end = |files: &rules_gen::Files, r| {
         let set = files.read();
-        Checker::new(&catalog, &set, &options).check(r).flows.len()
+        Checker::new(&catalog, set, &options).check(r).flows.len()
     };
     row(
         &format!("read, prepare and check one compute configuration (default), {size}"),
@@ -97,9 +97,9 @@ fn rules_in_wasm() {
         &time(15, || large.read()),
         None,
     );
-    let set = large.read();
-    row("Checker::new", &time(30, || Checker::new(&catalog, &set, &options).env.subnets.len()), None);
-    let checker = Checker::new(&catalog, &set, &options);
+    let set = std::rc::Rc::new(large.read());
+    row("Checker::new", &time(30, || Checker::new(&catalog, set.clone(), &options).env.subnets.len()), None);
+    let checker = Checker::new(&catalog, set, &options);
     row("check the default configuration", &time(30, || checker.check(&default).flows.len()), None);
     row(&format!("check `{}`", rules_gen::EXPORTED), &time(15, || checker.check(&exported).flows.len()), None);
     row(

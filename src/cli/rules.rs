@@ -67,7 +67,7 @@ pub fn check(args: &[String]) -> Result<(String, i32), Failure> {
         set.extend(file);
     }
     let r = resolve(&catalog, scenario, &config);
-    let report = Checker::new(&catalog, &set, &check_options).check(&r);
+    let report = Checker::new(&catalog, set, &check_options).check(&r);
     let text = if format == "json" { report.json() } else { markdown(&report) };
     Ok((text, if unreadable { 1 } else { report.exit_code() }))
 }

@@ -55,7 +55,7 @@ pub fn export_plan(r: &Resolution, options: &PlanOptions) -> Result<Plan, String
 /// The name of the first exported rule that the check finds unneeded.
 fn first_unneeded(r: &Resolution, plan: &Plan) -> Option<String> {
     let set = rule_set(plan, REGION_MARKER);
-    let report = Checker::new(&r.catalog, &set, &CheckOptions::default()).check(r);
+    let report = Checker::new(&r.catalog, set, &CheckOptions::default()).check(r);
     report.unneeded.into_iter().map(|u| u.rule).find(|name| {
         plan.nsg.iter().any(|s| s.name == *name)
             || plan.firewall.as_ref().is_some_and(|f| {

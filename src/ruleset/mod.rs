@@ -15,6 +15,7 @@ pub mod legs;
 pub mod markdown;
 pub mod model;
 pub mod party;
+pub mod pasted;
 pub mod plan;
 pub mod read;
 pub mod report;

@@ -59,6 +59,9 @@ impl FlowVerdict {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FlowCheck {
+    /// Index into `Resolution::flows` (its hops are that flow's, in order); not in the JSON.
+    #[serde(skip)]
+    pub index: usize,
     pub id: String,
     pub purpose: String,
     pub verdict: FlowVerdict,

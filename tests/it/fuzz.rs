@@ -112,7 +112,7 @@ fn rule_files_read_and_check_without_panicking() {
         let set = read("fuzz.json", &text, &options);
         assert!(set.errors.iter().all(|e| !e.message.is_empty()));
         let check = CheckOptions { region: options.region.clone(), ..CheckOptions::default() };
-        let report = Checker::new(&catalog, &set, &check).check(&resolutions[i % 2]);
+        let report = Checker::new(&catalog, set.clone(), &check).check(&resolutions[i % 2]);
         assert!(!report.flows.is_empty());
     }
     eprintln!("rule files: {runs} inputs read and checked");

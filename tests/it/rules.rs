@@ -49,7 +49,7 @@ fn the_exported_plan_passes_check_everywhere() {
         for region in [None, Some("westeurope")] {
             let set = rule_set(&plan, region.unwrap_or("<region>"));
             let check = CheckOptions { region: region.map(str::to_string), ..CheckOptions::default() };
-            let report = Checker::new(&catalog, &set, &check).check(&r);
+            let report = Checker::new(&catalog, set.clone(), &check).check(&r);
             let found = problems(&report);
             assert!(found.is_empty(), "{id} {}: {found:#?}", config.summary(&catalog, scenario));
             assert!(
@@ -106,7 +106,7 @@ fn every_export_format_reads_back_and_passes_check() {
             set.extend(read("policy.json", text, &read_options));
         }
         assert!(set.errors.is_empty(), "{}: {:?}", at(), set.errors);
-        let report = Checker::new(&catalog, &set, &CheckOptions::default()).check(&r);
+        let report = Checker::new(&catalog, set.clone(), &CheckOptions::default()).check(&r);
         assert!(problems(&report).is_empty(), "{}: {:#?}", at(), problems(&report));
         assert!(report.unneeded.is_empty(), "{}: {:#?}", at(), report.unneeded);
         // The text formats through the writers' own readers: the same rules as the plan.
@@ -129,7 +129,7 @@ fn removing_one_exported_rule_blocks_exactly_the_hops_it_admitted() {
         let r = resolve(&catalog, sid, &config);
         let plan = export_plan(&r, &options).unwrap();
         let full = rule_set(&plan, "<region>");
-        let base = Checker::new(&catalog, &full, &CheckOptions::default()).check(&r);
+        let base = Checker::new(&catalog, full.clone(), &CheckOptions::default()).check(&r);
         let allows =
             full.nsgs[0].rules.iter().filter(|rule| rule.access == Access::Allow).map(|rule| rule.name.clone());
         let firewall = full
@@ -144,7 +144,7 @@ fn removing_one_exported_rule_blocks_exactly_the_hops_it_admitted() {
             for c in set.firewalls.iter_mut().flat_map(|f| &mut f.collections) {
                 c.rules.retain(|rule| rule.name() != name);
             }
-            let after = Checker::new(&catalog, &set, &CheckOptions::default()).check(&r);
+            let after = Checker::new(&catalog, set.clone(), &CheckOptions::default()).check(&r);
             for (was, now) in base.flows.iter().flat_map(|f| &f.hops).zip(after.flows.iter().flat_map(|f| &f.hops)) {
                 let at =
                     || format!("{id} {} without {name}: {}→{}", config.summary(&catalog, scenario), was.from, was.to);
@@ -180,7 +180,7 @@ fn a_fix_placed_as_written_unblocks_its_hop() {
     let check = |nsg: &str| {
         let mut set = read("nsg.json", nsg, &ReadOptions::default());
         set.extend(read("policy.json", &policy, &ReadOptions::default()));
-        Checker::new(&catalog, &set, &CheckOptions::default()).check(&r)
+        Checker::new(&catalog, set.clone(), &CheckOptions::default()).check(&r)
     };
     let before = check(&text);
     let fixes: Vec<&str> = before.flows.iter().flat_map(|f| &f.hops).filter_map(|h| h.fix.as_deref()).collect();

@@ -4,6 +4,8 @@
 use std::rc::Rc;
 
 use vnet_flows::model::{Catalog, KeyId, RuleId, ScenarioId};
+use vnet_flows::ruleset::pasted::{RuleFile, RulesInput};
+use vnet_flows::ruleset::report::FlowVerdict;
 use vnet_flows::state::{Action, By, Move, Request, Requests, Start, State};
 
 use crate::catalog;
@@ -448,4 +450,96 @@ fn showing_a_cause_goes_to_its_scenario_configuration_rule_and_flow() {
     assert_eq!(s, before);
     s.update(Action::ShowCause { scenario: ScenarioId(999), config: rule_match.config, rule: Some(rule) });
     assert_eq!(s, before);
+}
+
+/// The administrator's template that lacks the SMB rule, as the panel would hand it over.
+fn missing_smb(region: &str) -> Rc<RulesInput> {
+    let text = std::fs::read_to_string("tests/fixtures/rulesets/real/arm-template-missing-smb.json").unwrap();
+    Rc::new(RulesInput {
+        files: vec![RuleFile { name: "template.json".into(), text }],
+        region: region.into(),
+        params: String::new(),
+    })
+}
+
+fn blocked_flows(state: &State) -> Vec<String> {
+    let report = &state.checked.as_ref().expect("rules checked").report;
+    report.flows.iter().filter(|f| f.verdict == FlowVerdict::Blocked).map(|f| f.id.clone()).collect()
+}
+
+#[test]
+fn pasted_rules_are_checked_now_and_after_every_change_and_cleared_on_request() {
+    let mut s = on("compute");
+    s.update(set(&s.catalog().clone(), "dependencies", "service-endpoint"));
+    let hash = s.hash("");
+    s.update(Action::CheckRules(missing_smb("westeurope")));
+    assert_eq!(blocked_flows(&s), ["compute-storage-file-direct"]);
+    assert!(s.announcement.starts_with("Rules checked: 1 flow blocked"), "{}", s.announcement);
+    let checked = s.checked.as_ref().unwrap();
+    assert_eq!(checked.files, ["template.json"]);
+    // Each verdict names its flow by position, so the diagram and the list can find it.
+    for flow in &checked.report.flows {
+        assert_eq!(s.catalog().flows[s.resolution.flows[flow.index].flow].id, flow.id);
+        assert_eq!(flow.hops.len(), s.resolution.flows[flow.index].hops.len());
+    }
+    // The rules never reach the URL.
+    assert_eq!(s.hash(""), hash);
+
+    // A new configuration is checked against the same prepared rules.
+    let checker = checked.checker.clone();
+    s.update(set(&s.catalog().clone(), "dependencies", "private-endpoint"));
+    let after = s.checked.as_ref().unwrap();
+    assert!(Rc::ptr_eq(&after.checker, &checker));
+    assert_eq!(after.report.config.0.iter().find(|(k, _)| k == "dependencies").unwrap().1, "private-endpoint");
+    assert!(!blocked_flows(&s).contains(&"compute-storage-file-direct".to_string()));
+
+    s.update(Action::ClearRules);
+    assert!(s.checked.is_none());
+    assert_eq!(s.announcement, "The rules were cleared.");
+}
+
+#[test]
+fn a_blocked_flow_is_announced_once_whoever_shows_it() {
+    let mut s = on("compute");
+    s.update(set(&s.catalog().clone(), "dependencies", "service-endpoint"));
+    s.update(Action::CheckRules(missing_smb("westeurope")));
+    let blocked =
+        s.checked.as_ref().unwrap().report.flows.iter().find(|f| f.verdict == FlowVerdict::Blocked).unwrap().index;
+    s.update(Action::Step { to: Move::To(blocked), by: By::Player });
+    assert!(s.announcement.starts_with(&format!("Step {}: blocked.", blocked + 1)), "{}", s.announcement);
+    assert!(s.announcement.contains("deny-all-outbound"), "{}", s.announcement);
+    s.update(Action::Step { to: Move::Next, by: By::Player });
+    s.announcement.clear();
+    s.update(Action::Step { to: Move::To(blocked), by: By::Player });
+    assert_eq!(s.announcement, "", "announced a second time");
+}
+
+#[test]
+fn broken_files_and_parameters_are_listed_and_the_rest_is_checked() {
+    let mut s = on("compute");
+    s.update(set(&s.catalog().clone(), "dependencies", "service-endpoint"));
+    let mut input = (*missing_smb("westeurope")).clone();
+    input.files.push(RuleFile { name: "broken.json".into(), text: "{\"resources\": [".into() });
+    input.params = "good=1\nno equals sign here\n# a comment\n".into();
+    s.update(Action::CheckRules(Rc::new(input)));
+    let report = &s.checked.as_ref().unwrap().report;
+    let errors: Vec<(&str, &str)> = report.errors.iter().map(|e| (e.file.as_str(), e.at.as_str())).collect();
+    assert_eq!(errors, [("broken.json", "line 1, column 15"), ("parameters", "line 2")]);
+    assert_eq!(blocked_flows(&s), ["compute-storage-file-direct"]);
+}
+
+#[test]
+fn nothing_but_text_and_nothing_at_all_check_without_a_panic() {
+    let mut s = on("compute");
+    s.update(Action::CheckRules(Rc::new(RulesInput::default())));
+    let report = &s.checked.as_ref().unwrap().report;
+    assert!(report.errors.is_empty());
+    s.update(Action::CheckRules(Rc::new(RulesInput {
+        files: vec![RuleFile { name: "pasted".into(), text: "Error: AuthorizationFailed".into() }],
+        ..RulesInput::default()
+    })));
+    let report = &s.checked.as_ref().unwrap().report;
+    let error = &report.errors[0];
+    assert_eq!((report.errors.len(), error.file.as_str(), error.at.as_str()), (1, "pasted", "line 1, column 1"));
+    assert!(!error.message.is_empty());
 }

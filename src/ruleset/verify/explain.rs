@@ -6,7 +6,7 @@ use crate::ruleset::eval::{DEFAULTS, RuleId, Verdict};
 use crate::ruleset::legs::Leg;
 use crate::ruleset::report::DecidedBy;
 
-impl Checker<'_> {
+impl Checker {
     /// The file, set, name and priority of a rule.
     pub fn describe(&self, id: RuleId) -> DecidedBy {
         let nsg = |i: usize| &self.set.nsgs[i];

@@ -13,6 +13,8 @@ mod explain;
 mod fix;
 mod unused;
 
+use std::rc::Rc;
+
 use crate::export::Pairs;
 use crate::model::{Catalog, Direction};
 use crate::resolve::Resolution;
@@ -61,8 +63,9 @@ impl Decision {
 }
 
 /// A rule set prepared for checking configurations.
-pub struct Checker<'s> {
-    pub set: &'s RuleSet,
+pub struct Checker {
+    /// Shared, so that a prepared checker can be kept (the widget keeps one per pasted rule set).
+    pub set: Rc<RuleSet>,
     pub env: Env,
     pub region: Option<String>,
     inbound: Vec<NsgOrder>,
@@ -79,8 +82,9 @@ pub struct Checker<'s> {
 /// Subnets that cannot hold an NSG of the reader's choosing: Azure Firewall's, and the gateway's.
 const NO_NSG: [&str; 2] = ["firewall", "gateway"];
 
-impl<'s> Checker<'s> {
-    pub fn new(catalog: &Catalog, set: &'s RuleSet, options: &CheckOptions) -> Checker<'s> {
+impl Checker {
+    pub fn new(catalog: &Catalog, set: impl Into<Rc<RuleSet>>, options: &CheckOptions) -> Checker {
+        let set: Rc<RuleSet> = set.into();
         let mut ids: Vec<String> = catalog.nodes.iter().filter_map(|n| n.subnet.clone()).collect();
         ids.sort();
         ids.dedup();
@@ -97,16 +101,16 @@ impl<'s> Checker<'s> {
                 env.subnets.extend(s.prefixes.iter().map(|p| (id.clone(), *p)));
             }
         }
-        let attached = attach::attachments(set, &mapped, &mut notes);
-        notes.extend(attach::dns_proxy_notes(set));
+        let attached = attach::attachments(&set, &mapped, &mut notes);
+        notes.extend(attach::dns_proxy_notes(&set));
         let policies = mapped.iter().filter(|(_, s)| s.endpoint_policies).filter_map(|(id, _)| id.clone()).collect();
         Checker {
-            set,
-            env,
-            region: options.region.clone(),
             inbound: set.nsgs.iter().enumerate().map(|(i, n)| NsgOrder::new(i, n, NsgDirection::Inbound)).collect(),
             outbound: set.nsgs.iter().enumerate().map(|(i, n)| NsgOrder::new(i, n, NsgDirection::Outbound)).collect(),
             firewalls: set.firewalls.iter().enumerate().map(|(i, f)| FirewallOrder::new(i, f)).collect(),
+            set,
+            env,
+            region: options.region.clone(),
             attached,
             policies,
             notes,
@@ -162,7 +166,7 @@ impl<'s> Checker<'s> {
             let hops: Vec<HopCheck> =
                 legs.iter().enumerate().filter(|(_, l)| l.flow == f).map(|(i, l)| self.hop(r, l, i, tally)).collect();
             let verdict = flow_verdict(&hops);
-            flows.push(FlowCheck { id: data.id.clone(), purpose: data.purpose.clone(), verdict, hops });
+            flows.push(FlowCheck { index: f, id: data.id.clone(), purpose: data.purpose.clone(), verdict, hops });
         }
         flows
     }

@@ -13,7 +13,7 @@ use crate::ruleset::model::{Access, Address, FirewallRule, NsgDirection, NsgRule
 use crate::ruleset::party::{host_covers, tag_covers};
 use crate::ruleset::report::{Obsolete, Unneeded};
 
-impl Checker<'_> {
+impl Checker {
     /// Allow rules that admit nothing this configuration needs, with a note for each NSG that has
     /// no deny-all outbound.
     pub(super) fn unneeded(&self, legs: &[Leg], tally: &Tally) -> (Vec<Unneeded>, Vec<String>) {
