@@ -30,6 +30,7 @@ pub struct Palette {
     pub flows: [Rgb; 4],
     pub focus: Rgb,
     pub blocked: Rgb,
+    pub unresolved: Rgb,
     pub packet_text: Rgb,
 }
 
@@ -46,6 +47,7 @@ impl Palette {
         flows: [(0xb5, 0x42, 0x0e), (0x0b, 0x5c, 0xad), (0x1a, 0x7f, 0x37), (0x6e, 0x77, 0x81)],
         focus: (0x82, 0x50, 0xdf),
         blocked: (0xa4, 0x0e, 0x26),
+        unresolved: (0x8a, 0x4b, 0x00),
         packet_text: (0xff, 0xff, 0xff),
     };
 
@@ -62,6 +64,7 @@ impl Palette {
             Ink::Flow(k) => self.flows[Kind::ALL.iter().position(|&x| x == k).unwrap_or(0)],
             Ink::Focus => self.focus,
             Ink::Blocked => self.blocked,
+            Ink::Unresolved => self.unresolved,
             Ink::PacketText => self.packet_text,
         }
     }

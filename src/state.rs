@@ -19,6 +19,7 @@ use crate::resolve::{Resolution, resolve};
 use crate::ruleset::pasted::RulesInput;
 use crate::ruleset::report::{CheckReport, FlowCheck, FlowVerdict, HopVerdict};
 use crate::ruleset::verify::Checker;
+use crate::scene::{Mark, Marks};
 
 /// A host's request: a scenario, settings, or both.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -200,6 +201,8 @@ pub struct Checked {
     pub files: Vec<String>,
     pub checker: Rc<Checker>,
     pub report: Rc<CheckReport>,
+    /// The report's verdicts as the diagram draws them, per flow and hop.
+    pub marks: Rc<Marks>,
     /// The flows (indices into `Resolution::flows`) whose verdict has been announced.
     pub announced: Vec<usize>,
 }
@@ -219,6 +222,23 @@ impl std::fmt::Debug for Checked {
 }
 
 impl Checked {
+    /// `checker`'s report on `r`, and its marks.
+    pub fn new(files: Vec<String>, checker: Rc<Checker>, r: &Resolution) -> Checked {
+        let report = checker.check(r);
+        let mut marks: Marks = r.flows.iter().map(|f| vec![Mark::Open; f.hops.len()]).collect();
+        for flow in &report.flows {
+            let Some(list) = marks.get_mut(flow.index) else { continue };
+            for (mark, hop) in list.iter_mut().zip(&flow.hops) {
+                *mark = match hop.verdict {
+                    HopVerdict::Blocked => Mark::Blocked,
+                    HopVerdict::Unresolved => Mark::Unresolved,
+                    HopVerdict::Allowed | HopVerdict::NotFiltered => Mark::Open,
+                };
+            }
+        }
+        Checked { files, checker, report: Rc::new(report), marks: Rc::new(marks), announced: Vec::new() }
+    }
+
     /// The verdict on flow `flow` (an index into `Resolution::flows`), when the check judged it.
     pub fn flow(&self, flow: usize) -> Option<&FlowCheck> {
         self.report.flows.iter().find(|f| f.index == flow)
@@ -418,10 +438,10 @@ impl State {
 
     fn check_rules(&mut self, input: &RulesInput) {
         let checker = Rc::new(input.load(self.catalog()));
-        let report = Rc::new(checker.check(&self.resolution));
         let files = input.files.iter().map(|f| f.name.clone()).collect();
-        self.announcement = format!("Rules checked: {}.", report.summary());
-        self.checked = Some(Checked { files, checker, report, announced: Vec::new() });
+        let checked = Checked::new(files, checker, &self.resolution);
+        self.announcement = format!("Rules checked: {}.", checked.report.summary());
+        self.checked = Some(checked);
     }
 
     /// A blocked or unresolved flow on show is announced once per check, whoever moved to it.
@@ -493,9 +513,8 @@ impl State {
             self.resolution = Rc::new(resolve(self.catalog(), scenario, &config));
             self.chosen_rule = None;
             self.hovered_rules.clear();
-            if let Some(checked) = self.checked.as_mut() {
-                checked.report = Rc::new(checked.checker.check(&self.resolution));
-                checked.announced.clear();
+            if let Some(checked) = self.checked.take() {
+                self.checked = Some(Checked::new(checked.files, checked.checker, &self.resolution));
             }
         }
         let flow = flow.min(self.resolution.flows.len().saturating_sub(1));

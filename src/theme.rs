@@ -10,7 +10,7 @@ use crate::paint::{Palette, Rgb};
 type Slot = fn(&mut Palette) -> &mut Rgb;
 
 /// Each CSS custom property the canvas reads, and the palette colour it sets.
-pub const PROPERTIES: [(&str, Slot); 17] = [
+pub const PROPERTIES: [(&str, Slot); 18] = [
     ("--vf-text", |p| &mut p.text),
     ("--vf-muted", |p| &mut p.muted),
     ("--vf-bg", |p| &mut p.background),
@@ -28,6 +28,7 @@ pub const PROPERTIES: [(&str, Slot); 17] = [
     ("--vf-internal", |p| &mut p.flows[3]),
     ("--vf-focus", |p| &mut p.focus),
     ("--vf-blocked", |p| &mut p.blocked),
+    ("--vf-unresolved", |p| &mut p.unresolved),
 ];
 
 /// The palette that `lookup(property)` describes; a property that is missing or unreadable

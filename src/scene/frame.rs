@@ -24,6 +24,8 @@ pub enum Ink {
     Flow(Kind),
     /// Traffic that a finding says cannot get through in this configuration.
     Blocked,
+    /// Traffic the reader's rules may not admit (the check could not decide).
+    Unresolved,
     Focus,
     PacketText,
 }
@@ -120,6 +122,32 @@ impl Kind {
     }
 }
 
+/// What the reader's rules make of a hop, or of an edge: the worst of its hops'.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mark {
+    /// Nothing checked, or the rules admit it (or nothing filters it).
+    #[default]
+    Open,
+    /// The rules may or may not admit it (a host name, an address not known here).
+    Unresolved,
+    /// The rules, or a finding, stop it.
+    Blocked,
+}
+
+impl Mark {
+    /// The sign written before the edge's ports, so the mark does not rest on colour alone.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Mark::Open => "",
+            Mark::Unresolved => "? ",
+            Mark::Blocked => "✕ ",
+        }
+    }
+}
+
+/// Per resolved flow, per hop: the mark of a check (empty when no rules were checked).
+pub type Marks = Vec<Vec<Mark>>;
+
 /// How one configuration uses an edge.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EdgeUse {
@@ -130,14 +158,28 @@ pub struct EdgeUse {
     pub rules: Vec<RuleId>,
     /// The flows (indices into [`Resolution::flows`]) that travel it.
     pub flows: Vec<usize>,
-    /// Whether every flow on it is blocked (a finding says the traffic cannot get through).
-    pub blocked: bool,
+    /// Blocked when every flow on it is blocked by a finding, or the reader's rules block one
+    /// of its hops; unresolved when they may not admit one.
+    pub mark: Mark,
 }
 
 impl EdgeUse {
-    /// The edge's colour: its kind's, or the blocked colour when every flow on it is blocked.
+    /// The edge's colour: its kind's, or its mark's.
     pub fn ink(&self) -> Ink {
-        if self.blocked { Ink::Blocked } else { Ink::Flow(self.kind) }
+        match self.mark {
+            Mark::Open => Ink::Flow(self.kind),
+            Mark::Unresolved => Ink::Unresolved,
+            Mark::Blocked => Ink::Blocked,
+        }
+    }
+
+    /// The line style: its kind's, dashed when unresolved.
+    pub fn dash(&self) -> Dash {
+        if self.mark == Mark::Unresolved { Dash::Dashed } else { self.kind.dash() }
+    }
+
+    pub fn blocked(&self) -> bool {
+        self.mark == Mark::Blocked
     }
 }
 
@@ -152,6 +194,8 @@ pub struct Traffic {
     pub flows: Vec<Vec<usize>>,
     /// Per flow: whether a blocked finding stops it.
     pub blocked: Vec<bool>,
+    /// Per flow: where in `flows` its packet stops, at the first hop the reader's rules block.
+    pub stops: Vec<Option<usize>>,
 }
 
 impl Traffic {
@@ -162,28 +206,49 @@ impl Traffic {
             edges: vec![None; layout.edges.len()],
             flows: vec![],
             blocked: vec![],
+            stops: vec![],
         }
     }
 
     /// What `resolution` shows on `layout`. Hops the layout does not know (a layout made for
     /// another scenario) are skipped rather than trusted.
     pub fn new(layout: &Layout, resolution: &Resolution) -> Traffic {
+        Traffic::checked(layout, resolution, &[])
+    }
+
+    /// The same, with the marks of a check of the reader's rules (`marks[flow][hop]`; flows
+    /// or hops it does not cover are open).
+    pub fn checked(layout: &Layout, resolution: &Resolution, marks: &[Vec<Mark>]) -> Traffic {
         let (groups, hops) = Groups::of(resolution);
         let slots: Vec<Option<usize>> = groups.list.iter().map(|g| layout.edge_slot(g.from, g.to, g.kind)).collect();
+        let mark_of = |f: usize, h: usize| marks.get(f).and_then(|m| m.get(h)).copied().unwrap_or_default();
+        let mut checked = vec![Mark::Open; groups.list.len()];
+        for (f, list) in hops.iter().enumerate() {
+            for (h, &g) in list.iter().enumerate() {
+                checked[g] = checked[g].max(mark_of(f, h));
+            }
+        }
         let mut traffic = Traffic::empty(layout);
-        for (group, slot) in groups.list.into_iter().zip(&slots) {
+        for ((group, slot), checked) in groups.list.into_iter().zip(&slots).zip(checked) {
             let Some(e) = *slot else { continue };
             traffic.nodes[layout.edges[e].from] = true;
             traffic.nodes[layout.edges[e].to] = true;
-            let blocked = group.flows.iter().all(|&f| resolution.flows[f].blocked);
-            // Blocked traffic is marked in words too, not by colour alone.
-            let ports = ports_label(&group.ports);
-            let label = if blocked { format!("✕ {ports}") } else { ports };
-            traffic.edges[e] =
-                Some(EdgeUse { kind: group.kind, label, rules: group.rules, flows: group.flows, blocked });
+            let found = group.flows.iter().all(|&f| resolution.flows[f].blocked);
+            let mark = if found { Mark::Blocked } else { checked };
+            // Blocked and unresolved traffic is marked in words too, not by colour alone.
+            let label = format!("{}{}", mark.sign(), ports_label(&group.ports));
+            traffic.edges[e] = Some(EdgeUse { kind: group.kind, label, rules: group.rules, flows: group.flows, mark });
         }
         traffic.flows = hops.iter().map(|groups| groups.iter().filter_map(|&g| slots[g]).collect()).collect();
         traffic.blocked = resolution.flows.iter().map(|f| f.blocked).collect();
+        traffic.stops = hops
+            .iter()
+            .enumerate()
+            .map(|(f, list)| {
+                let first = (0..list.len()).find(|&h| mark_of(f, h) == Mark::Blocked)?;
+                Some(list[..first].iter().filter(|&&g| slots[g].is_some()).count())
+            })
+            .collect();
         traffic
     }
 }
@@ -357,14 +422,14 @@ pub fn highlight(layout: &Layout, traffic: &Traffic, flow: usize) -> Vec<Shape> 
 
 /// An edge's line and arrowhead; a lifted edge (emphasised or of the current flow) is thicker.
 fn edge_line(path: &[Point], use_: &EdgeUse, alpha: f64, lifted: bool) -> [Shape; 2] {
-    let width = match (lifted, use_.blocked) {
+    let width = match (lifted, use_.blocked()) {
         (true, _) => 3.0,
         (false, true) => 2.6,
         (false, false) => 1.6,
     };
     let paint = Paint::new(use_.ink(), alpha);
     [
-        Shape::Path { points: path.to_vec(), stroke: Stroke { paint, width, dash: use_.kind.dash() } },
+        Shape::Path { points: path.to_vec(), stroke: Stroke { paint, width, dash: use_.dash() } },
         Shape::Polygon { points: arrowhead(path, if lifted { 9.0 } else { 7.0 }), fill: paint },
     ]
 }
@@ -375,7 +440,7 @@ fn edge_label(layout: &Layout, e: usize, use_: &EdgeUse, alpha: f64, dimmed: boo
     let rect = edge_label_rect(layout, e, &use_.label);
     let stroke = Stroke {
         paint: Paint::new(use_.ink(), if dimmed { alpha * 0.35 } else { alpha }),
-        width: if use_.blocked { 2.0 } else { 1.0 },
+        width: if use_.mark == Mark::Open { 1.0 } else { 2.0 },
         dash: Dash::Solid,
     };
     [
@@ -450,10 +515,16 @@ pub fn advance(flow: usize, progress: f64, seconds: f64, speed: f64, count: usiz
 
 /// Where flow `flow`'s packet is when it is `progress` (0 to 1) of the way along its hops.
 /// Returns the point and the layout edge it is on.
+/// A packet that the reader's rules block stops halfway along the blocked hop.
 pub fn packet_position(layout: &Layout, traffic: &Traffic, flow: usize, progress: f64) -> Option<(Point, usize)> {
     let edges = traffic.flows.get(flow)?;
     let total: f64 = edges.iter().map(|&e| length(&layout.edges[e].path)).sum();
     let mut left = progress.clamp(0.0, 1.0) * total;
+    let stop = traffic.stops.get(flow).copied().flatten().filter(|&s| s < edges.len());
+    if let Some(stop) = stop {
+        let before: f64 = edges[..stop].iter().map(|&e| length(&layout.edges[e].path)).sum();
+        left = left.min(before + length(&layout.edges[edges[stop]].path) / 2.0);
+    }
     for (i, &e) in edges.iter().enumerate() {
         let len = length(&layout.edges[e].path);
         if left <= len || i + 1 == edges.len() {

@@ -14,8 +14,8 @@ mod hit;
 mod layout;
 
 pub use frame::{
-    Anchor, BAND_HEIGHT, Band, Dash, EdgeUse, Emphasis, Ink, Paint, SECONDS_PER_FLOW, Shape, Stroke, TALL, Traffic,
-    advance, bands, diagram, edge_label_rect, highlight, packet_at, packet_badge, packet_position,
+    Anchor, BAND_HEIGHT, Band, Dash, EdgeUse, Emphasis, Ink, Mark, Marks, Paint, SECONDS_PER_FLOW, Shape, Stroke, TALL,
+    Traffic, advance, bands, diagram, edge_label_rect, highlight, packet_at, packet_badge, packet_position,
 };
 pub use group::{Group, Groups, Kind, hop_ports, ports_label};
 pub use hit::{Hit, TOLERANCE, hit};

@@ -215,7 +215,8 @@ fn Widget(props: &WidgetProps) -> Html {
                     { for r.findings.iter().map(|&f| finding(catalog, f)) }
                     <Diagram resolution={r.clone()} {theme} flow={state.flow} playing={state.moving()}
                         speed={state.speed} reduced={state.reduced_motion} chosen_rule={state.chosen_rule}
-                        send={send.clone()} flows_id={id("flows")} />
+                        send={send.clone()} flows_id={id("flows")}
+                        marks={state.checked.as_ref().map(|c| c.marks.clone())} />
                     if settled {
                         <Player playing={state.moving()} reduced={state.reduced_motion} speed={state.speed}
                             flow={state.flow} flows={r.flows.len()} send={send.clone()} />

@@ -439,3 +439,56 @@ fn large_scenarios_lay_out_edges_that_need_two_keys_at_once() {
         }
     }
 }
+
+/// A check's marks: the blocked hop's edge turns blocked (✕ in its label), the unresolved one
+/// unresolved (? and dashed), the packet of the blocked flow halts halfway along that hop, and
+/// the picture paints (kept in `target/scenes/compute-checked.svg`).
+#[test]
+fn a_checks_marks_colour_their_edges_and_stop_the_packet() {
+    use vnet_flows::scene::{Dash, Ink, Mark, Marks};
+    let catalog = catalog();
+    let id = catalog.scenario_ids().find(|&s| catalog.scenarios[s].id == "compute").unwrap();
+    let r = resolve(&catalog, id, &Config::defaults(&catalog, &catalog.scenarios[id]));
+    let l = layout(&catalog, id, 1280.0);
+    let (blocked, unresolved) = (r.flows.iter().position(|f| f.hops.len() >= 2).unwrap(), 0);
+    let mut marks: Marks = r.flows.iter().map(|f| vec![Mark::Open; f.hops.len()]).collect();
+    marks[blocked][1] = Mark::Blocked;
+    marks[unresolved][0] = Mark::Unresolved;
+    let plain = Traffic::new(&l, &r);
+    let t = Traffic::checked(&l, &r, &marks);
+    let edge = |flow: usize, hop: usize| t.edges[t.flows[flow][hop]].as_ref().unwrap();
+    assert_eq!((edge(blocked, 1).mark, edge(blocked, 1).ink()), (Mark::Blocked, Ink::Blocked));
+    assert!(edge(blocked, 1).label.starts_with("✕ "), "{}", edge(blocked, 1).label);
+    if t.flows[unresolved][0] != t.flows[blocked][1] {
+        let u = edge(unresolved, 0);
+        assert_eq!((u.mark, u.ink(), u.dash()), (Mark::Unresolved, Ink::Unresolved, Dash::Dashed));
+        assert!(u.label.starts_with("? "), "{}", u.label);
+    }
+    assert_eq!(t.stops[blocked], Some(1));
+    assert!(t.stops.iter().enumerate().all(|(f, s)| f == blocked || s.is_none()));
+
+    // The packet moves as before up to the blocked hop, then waits halfway along it.
+    let path = &l.edges[t.flows[blocked][1]].path;
+    let (at_end, on) = packet_position(&l, &t, blocked, 1.0).unwrap();
+    assert_eq!(on, t.flows[blocked][1]);
+    let half = vnet_flows::scene::geom::length(path) / 2.0;
+    assert!(at_end.distance(vnet_flows::scene::geom::point_along(path, half)) < 1e-6);
+    assert_eq!(packet_position(&l, &t, blocked, 0.01), packet_position(&l, &plain, blocked, 0.01));
+    assert_eq!(packet_position(&l, &t, unresolved, 1.0), packet_position(&l, &plain, unresolved, 1.0));
+
+    let shapes = diagram(&l, &t, &t, 1.0, &Emphasis { flow: Some(blocked), ..Emphasis::default() });
+    let blocked_text = |s: &Shape| matches!(s, Shape::Text { text, .. } if text.starts_with("✕ "));
+    assert!(shapes.iter().any(blocked_text));
+    let mut svg = String::new();
+    {
+        use plotters::prelude::*;
+        let backend = SVGBackend::with_string(&mut svg, (l.width as u32, l.height.ceil() as u32));
+        let area = backend.into_drawing_area();
+        paint(&area, &shapes, &paint::Palette::LIGHT, 1.0).unwrap();
+        area.present().unwrap();
+    }
+    assert!(svg.to_lowercase().contains(&paint::hex(paint::Palette::LIGHT.blocked).to_lowercase()), "no blocked ink");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/scenes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("compute-checked.svg"), svg).unwrap();
+}

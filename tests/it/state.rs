@@ -505,6 +505,10 @@ fn a_blocked_flow_is_announced_once_whoever_shows_it() {
     s.update(Action::CheckRules(missing_smb("westeurope")));
     let blocked =
         s.checked.as_ref().unwrap().report.flows.iter().find(|f| f.verdict == FlowVerdict::Blocked).unwrap().index;
+    let marks = &s.checked.as_ref().unwrap().marks;
+    let marked: Vec<usize> =
+        (0..marks.len()).filter(|&f| marks[f].contains(&vnet_flows::scene::Mark::Blocked)).collect();
+    assert_eq!(marked, [blocked], "the diagram marks the blocked flow's hop, and only that");
     s.update(Action::Step { to: Move::To(blocked), by: By::Player });
     assert!(s.announcement.starts_with(&format!("Step {}: blocked.", blocked + 1)), "{}", s.announcement);
     assert!(s.announcement.contains("deny-all-outbound"), "{}", s.announcement);

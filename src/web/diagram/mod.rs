@@ -22,7 +22,7 @@ use super::dom;
 use crate::model::RuleId;
 use crate::resolve::Resolution;
 use crate::scene::geom::Point;
-use crate::scene::{Emphasis, Hit, Kind, Layout, Layouts, Traffic, hit};
+use crate::scene::{Emphasis, Hit, Kind, Layout, Layouts, Mark, Marks, Traffic, hit};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -43,6 +43,9 @@ pub struct Props {
     pub send: Callback<Action>,
     /// The id of the flow list the canvas's label points to.
     pub flows_id: AttrValue,
+    /// The verdicts of the reader's rules, per flow and hop, when they gave some.
+    #[prop_or_default]
+    pub marks: Option<Rc<Marks>>,
 }
 
 #[component]
@@ -60,7 +63,8 @@ pub fn Diagram(props: &Props) -> Html {
 
     let r = &props.resolution;
     let layout = layouts.borrow_mut().get(&r.catalog, r.scenario, *width);
-    let traffic = Rc::new(Traffic::new(&layout, r));
+    let marks = props.marks.as_deref().map_or(&[][..], Vec::as_slice);
+    let traffic = Rc::new(Traffic::checked(&layout, r, marks));
     {
         // A hover from another scenario means nothing here.
         let hover = hover.clone();
@@ -159,12 +163,15 @@ fn legend(traffic: &Traffic) -> Html {
             </span>
         }
     };
-    let blocked = traffic.edges.iter().flatten().any(|u| u.blocked);
+    let marked = |mark: Mark| traffic.edges.iter().flatten().any(|u| u.mark == mark);
     html! {
         <div class="vf-legend" aria-hidden="true">
             { for Kind::ALL.into_iter().map(|k| item(format!("vf-line vf-line-{}", format!("{k:?}").to_lowercase()), k.label())) }
-            if blocked {
-                { item("vf-line vf-line-blocked".into(), "Blocked in this configuration") }
+            if marked(Mark::Blocked) {
+                { item("vf-line vf-line-blocked".into(), "✕ Blocked") }
+            }
+            if marked(Mark::Unresolved) {
+                { item("vf-line vf-line-unresolved".into(), "? Your rules may not allow it") }
             }
         </div>
     }
@@ -180,6 +187,7 @@ struct DrawProps {
     reduced: bool,
     chosen_rule: Option<RuleId>,
     theme: (u32, AttrValue),
+    marks: Option<Rc<Marks>>,
 }
 
 impl DrawProps {
@@ -192,6 +200,7 @@ impl DrawProps {
             reduced: props.reduced,
             chosen_rule: props.chosen_rule,
             theme: (generation, props.theme.clone()),
+            marks: props.marks.clone(),
         }
     }
 }
@@ -223,7 +232,8 @@ fn use_drawing(drawing: Drawing) {
             container.cast::<web_sys::Element>().map(measure).filter(|w| *w > 0.0).map(|w| {
                 let r = &props.resolution;
                 let layout = layouts.borrow_mut().get(&r.catalog, r.scenario, w);
-                let traffic = Rc::new(Traffic::new(&layout, r));
+                let marks = props.marks.as_deref().map_or(&[][..], Vec::as_slice);
+                let traffic = Rc::new(Traffic::checked(&layout, r, marks));
                 let emphasis = emphasis_of(&layout, &traffic, props.flow, None, props.chosen_rule);
                 (layout, traffic, emphasis)
             })

@@ -11,7 +11,7 @@ use super::super::dom;
 use crate::model::{Catalog, RuleId};
 use crate::resolve::Resolution;
 use crate::scene::geom::Rect;
-use crate::scene::{Hit, Layout, Traffic, edge_label_rect};
+use crate::scene::{Hit, Layout, Mark, Traffic, edge_label_rect};
 use crate::state::{Action, Move};
 
 #[derive(Properties, PartialEq)]
@@ -162,7 +162,11 @@ fn describe(catalog: &Catalog, layout: &Layout, traffic: &Traffic, hit: Hit) -> 
                 used.kind.label().to_lowercase(),
                 if flows.len() == 1 { "" } else { "s" },
                 flows.join(", "),
-                if used.blocked { ". Blocked in this configuration." } else { "" }
+                match used.mark {
+                    Mark::Blocked => ". Blocked.",
+                    Mark::Unresolved => ". Your rules may not allow it.",
+                    Mark::Open => "",
+                }
             )
         }
     }
