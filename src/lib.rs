@@ -26,6 +26,7 @@
 //! Only `web` names a browser crate: everything else is tested natively with `cargo test`.
 
 pub mod check;
+pub mod checked;
 pub mod cli;
 pub mod condition;
 pub mod config;

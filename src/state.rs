@@ -12,14 +12,13 @@
 
 use std::rc::Rc;
 
+pub use crate::checked::Checked;
 use crate::config::Config;
 use crate::link::{self, Link};
 use crate::model::{Catalog, KeyId, RuleId, ScenarioId};
 use crate::resolve::{Resolution, resolve};
 use crate::ruleset::pasted::RulesInput;
-use crate::ruleset::report::{CheckReport, FlowCheck, FlowVerdict, HopVerdict};
-use crate::ruleset::verify::Checker;
-use crate::scene::{Mark, Marks};
+use crate::ruleset::report::{FlowVerdict, HopVerdict};
 
 /// A host's request: a scenario, settings, or both.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -191,58 +190,6 @@ pub struct State {
     pub settled: bool,
     /// The reader's rule files and their verdict on the current configuration, if any.
     pub checked: Option<Checked>,
-}
-
-/// Rule files read once and prepared ([`Checker`]), and their report on the current
-/// configuration, made again at every change of scenario or configuration.
-#[derive(Clone)]
-pub struct Checked {
-    /// The files' names, in the order given.
-    pub files: Vec<String>,
-    pub checker: Rc<Checker>,
-    pub report: Rc<CheckReport>,
-    /// The report's verdicts as the diagram draws them, per flow and hop.
-    pub marks: Rc<Marks>,
-    /// The flows (indices into `Resolution::flows`) whose verdict has been announced.
-    pub announced: Vec<usize>,
-}
-
-impl PartialEq for Checked {
-    fn eq(&self, other: &Checked) -> bool {
-        Rc::ptr_eq(&self.checker, &other.checker)
-            && Rc::ptr_eq(&self.report, &other.report)
-            && self.announced == other.announced
-    }
-}
-
-impl std::fmt::Debug for Checked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Checked").field("files", &self.files).field("summary", &self.report.summary()).finish()
-    }
-}
-
-impl Checked {
-    /// `checker`'s report on `r`, and its marks.
-    pub fn new(files: Vec<String>, checker: Rc<Checker>, r: &Resolution) -> Checked {
-        let report = checker.check(r);
-        let mut marks: Marks = r.flows.iter().map(|f| vec![Mark::Open; f.hops.len()]).collect();
-        for flow in &report.flows {
-            let Some(list) = marks.get_mut(flow.index) else { continue };
-            for (mark, hop) in list.iter_mut().zip(&flow.hops) {
-                *mark = match hop.verdict {
-                    HopVerdict::Blocked => Mark::Blocked,
-                    HopVerdict::Unresolved => Mark::Unresolved,
-                    HopVerdict::Allowed | HopVerdict::NotFiltered => Mark::Open,
-                };
-            }
-        }
-        Checked { files, checker, report: Rc::new(report), marks: Rc::new(marks), announced: Vec::new() }
-    }
-
-    /// The verdict on flow `flow` (an index into `Resolution::flows`), when the check judged it.
-    pub fn flow(&self, flow: usize) -> Option<&FlowCheck> {
-        self.report.flows.iter().find(|f| f.index == flow)
-    }
 }
 
 /// How a widget starts.

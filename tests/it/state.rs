@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use vnet_flows::model::{Catalog, KeyId, RuleId, ScenarioId};
 use vnet_flows::ruleset::pasted::{RuleFile, RulesInput};
-use vnet_flows::ruleset::report::FlowVerdict;
+use vnet_flows::ruleset::report::{FlowVerdict, HopVerdict};
 use vnet_flows::state::{Action, By, Move, Request, Requests, Start, State};
 
 use crate::catalog;
@@ -481,6 +481,18 @@ fn pasted_rules_are_checked_now_and_after_every_change_and_cleared_on_request() 
     for flow in &checked.report.flows {
         assert_eq!(s.catalog().flows[s.resolution.flows[flow.index].flow].id, flow.id);
         assert_eq!(flow.hops.len(), s.resolution.flows[flow.index].hops.len());
+    }
+    // The table's verdicts: the rule of the blocked hop, with its fix and what blocked it;
+    // every other rule admitted, each by a named rule.
+    let blocked: Vec<_> = checked.rules.iter().filter(|(_, v)| v.verdict == HopVerdict::Blocked).collect();
+    assert_eq!(blocked.len(), 1);
+    let (rule, verdict) = blocked[0];
+    assert!(s.resolution.flows[verdict.flow].hops.iter().any(|h| h.rule == Some(*rule)));
+    assert_eq!(s.catalog().flows[s.resolution.flows[verdict.flow].flow].id, "compute-storage-file-direct");
+    assert!(verdict.fix.as_deref().is_some_and(|f| f.contains("\"445\"")), "{:?}", verdict.fix);
+    assert_eq!((verdict.by[0].rule.as_str(), verdict.by[0].priority), ("deny-all-outbound", Some(4096)));
+    for (_, v) in checked.rules.iter().filter(|(_, v)| v.verdict == HopVerdict::Allowed) {
+        assert!(!v.by.is_empty() && v.by.iter().all(|b| !b.rule.is_empty()), "{v:?}");
     }
     // The rules never reach the URL.
     assert_eq!(s.hash(""), hash);

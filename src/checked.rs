@@ -1,0 +1,139 @@
+//! The reader's rule files checked against the configuration on show: the report, and what the
+//! diagram and the table draw from it, made once per change of scenario or configuration.
+//!
+//! Pure, like the reducer that keeps it ([`crate::state::State::checked`]).
+
+use std::rc::Rc;
+
+use crate::model::RuleId;
+use crate::resolve::Resolution;
+use crate::ruleset::report::{CheckReport, DecidedBy, FlowCheck, HopVerdict};
+use crate::ruleset::verify::Checker;
+use crate::scene::{Mark, Marks};
+
+/// Rule files read once and prepared ([`Checker`]), and their report on the current
+/// configuration.
+#[derive(Clone)]
+pub struct Checked {
+    /// The files' names, in the order given.
+    pub files: Vec<String>,
+    pub checker: Rc<Checker>,
+    pub report: Rc<CheckReport>,
+    /// The report's verdicts as the diagram draws them, per flow and hop.
+    pub marks: Rc<Marks>,
+    /// Per rule of the configuration, what the files make of the hops that need it.
+    pub rules: Rc<Vec<(RuleId, RuleVerdict)>>,
+    /// The flows (indices into `Resolution::flows`) whose verdict has been announced.
+    pub announced: Vec<usize>,
+}
+
+/// What the reader's rules make of one of the data's rules: the worst verdict over the hops
+/// that need it, with what decided it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleVerdict {
+    pub verdict: HopVerdict,
+    /// The file rules that admit its hops (for an allowed rule), or the one that blocks it.
+    pub by: Vec<DecidedBy>,
+    /// Why, in words, for a blocked or unresolved rule.
+    pub reason: String,
+    /// The missing rule, in the format of the file that blocks it.
+    pub fix: Option<String>,
+    /// The first flow (an index into `Resolution::flows`) that decides the verdict.
+    pub flow: usize,
+}
+
+impl PartialEq for Checked {
+    fn eq(&self, other: &Checked) -> bool {
+        Rc::ptr_eq(&self.checker, &other.checker)
+            && Rc::ptr_eq(&self.report, &other.report)
+            && self.announced == other.announced
+    }
+}
+
+impl std::fmt::Debug for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checked").field("files", &self.files).field("summary", &self.report.summary()).finish()
+    }
+}
+
+impl Checked {
+    /// `checker`'s report on `r`, and what is drawn from it.
+    pub fn new(files: Vec<String>, checker: Rc<Checker>, r: &Resolution) -> Checked {
+        let report = checker.check(r);
+        let marks = marks(&report, r);
+        let rules = rule_verdicts(&report, r);
+        Checked {
+            files,
+            checker,
+            report: Rc::new(report),
+            marks: Rc::new(marks),
+            rules: Rc::new(rules),
+            announced: Vec::new(),
+        }
+    }
+
+    /// The verdict on flow `flow` (an index into `Resolution::flows`), when the check judged it.
+    pub fn flow(&self, flow: usize) -> Option<&FlowCheck> {
+        self.report.flows.iter().find(|f| f.index == flow)
+    }
+
+    /// The verdict on the data's rule `rule`, when a checked hop needs it.
+    pub fn rule(&self, rule: RuleId) -> Option<&RuleVerdict> {
+        self.rules.iter().find(|(id, _)| *id == rule).map(|(_, v)| v)
+    }
+}
+
+fn mark(verdict: HopVerdict) -> Mark {
+    match verdict {
+        HopVerdict::Blocked => Mark::Blocked,
+        HopVerdict::Unresolved => Mark::Unresolved,
+        HopVerdict::Allowed | HopVerdict::NotFiltered => Mark::Open,
+    }
+}
+
+/// Per flow and hop of `r`, the mark of its verdict (open where the check did not judge it).
+fn marks(report: &CheckReport, r: &Resolution) -> Marks {
+    let mut marks: Marks = r.flows.iter().map(|f| vec![Mark::Open; f.hops.len()]).collect();
+    for flow in &report.flows {
+        let Some(list) = marks.get_mut(flow.index) else { continue };
+        for (mark_of, hop) in list.iter_mut().zip(&flow.hops) {
+            *mark_of = mark(hop.verdict);
+        }
+    }
+    marks
+}
+
+/// Per data rule that a checked hop needs, in the order first met: its worst verdict.
+fn rule_verdicts(report: &CheckReport, r: &Resolution) -> Vec<(RuleId, RuleVerdict)> {
+    let mut out: Vec<(RuleId, RuleVerdict)> = Vec::new();
+    for flow in &report.flows {
+        let Some(routed) = r.flows.get(flow.index) else { continue };
+        for (hop, check) in routed.hops.iter().zip(&flow.hops) {
+            let Some(rule) = hop.rule else { continue };
+            let by = match check.verdict {
+                HopVerdict::Allowed => check.admitted_by.clone(),
+                _ => check.decided_by.iter().cloned().collect(),
+            };
+            let new = RuleVerdict {
+                verdict: check.verdict,
+                by,
+                reason: check.reason.clone(),
+                fix: check.fix.clone(),
+                flow: flow.index,
+            };
+            match out.iter_mut().find(|(id, _)| *id == rule) {
+                Some((_, old)) if new.verdict > old.verdict => *old = new,
+                Some((_, old)) if new.verdict == old.verdict && old.verdict == HopVerdict::Allowed => {
+                    for by in new.by {
+                        if !old.by.contains(&by) {
+                            old.by.push(by);
+                        }
+                    }
+                }
+                Some(_) => {}
+                None => out.push((rule, new)),
+            }
+        }
+    }
+    out
+}
