@@ -60,6 +60,14 @@ impl From<Vec<Request>> for Requests {
     }
 }
 
+/// The host's latest call of `checkRules` (with the files) or `clearRules` (without), numbered
+/// from 1 so that the widget applies each once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RulesRequest {
+    pub number: u64,
+    pub input: Option<Rc<RulesInput>>,
+}
+
 /// The state a host can read: ids as in the hash and the command line, and a 1-based step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
@@ -157,6 +165,8 @@ pub enum Action {
     CheckRules(Rc<RulesInput>),
     /// Forget the rule files and their verdicts.
     ClearRules,
+    /// The host's latest rules request; applied if it is newer than the last one applied.
+    HostRules(Rc<RulesRequest>),
     /// The first render is on screen: what sits below the diagram may render now.
     Settled,
 }
@@ -190,6 +200,8 @@ pub struct State {
     pub settled: bool,
     /// The reader's rule files and their verdict on the current configuration, if any.
     pub checked: Option<Checked>,
+    /// The number of the last host rules request applied (0: none).
+    pub rules_seen: u64,
 }
 
 /// How a widget starts.
@@ -260,6 +272,7 @@ impl State {
             changed_by: By::Host,
             settled: false,
             checked: None,
+            rules_seen: 0,
         }
     }
 
@@ -313,11 +326,15 @@ impl State {
                 self.restarted = false;
             }
             Action::CheckRules(input) => self.check_rules(&input),
-            Action::ClearRules => {
-                if self.checked.take().is_some() {
-                    self.announcement = "The rules were cleared.".into();
+            Action::ClearRules => self.clear_rules(),
+            Action::HostRules(request) if request.number > self.rules_seen => {
+                self.rules_seen = request.number;
+                match &request.input {
+                    Some(input) => self.check_rules(input),
+                    None => self.clear_rules(),
                 }
             }
+            Action::HostRules(_) => {}
             Action::Settled => self.settled = true,
         }
     }
@@ -389,6 +406,12 @@ impl State {
         let checked = Checked::new(files, checker, &self.resolution);
         self.announcement = format!("Rules checked: {}.", checked.report.summary());
         self.checked = Some(checked);
+    }
+
+    fn clear_rules(&mut self) {
+        if self.checked.take().is_some() {
+            self.announcement = "The rules were cleared.".into();
+        }
     }
 
     /// A blocked or unresolved flow on show is announced once per check, whoever moved to it.

@@ -40,6 +40,8 @@ fn still(data: &'static str) -> Props {
         failed: false,
         on_applied: None,
         on_change: None,
+        rules: None,
+        on_check: None,
         settings_beside: false,
     }
 }

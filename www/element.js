@@ -7,8 +7,13 @@
 // hash-state (present: this widget keeps its state in the page's URL hash; only one widget on a
 // page should). Properties and methods for hosts: scenario (get/set), config (get), step (get,
 // 1-based), setConfig({key: value, ...}) (a plain object, read whole here); a change shows in
-// the getters after the next render (a microtask). Event: vnet-flows-change, with detail
-// {scenario, config, step}, when the reader changes something.
+// the getters after the next render (a microtask). checkRules(text | File | [text | File, ...],
+// {region, params}) checks rule files against every configuration from then on (a promise of
+// the report, the shape `vnet-flows check --format json` prints); clearRules() forgets them.
+// Events: vnet-flows-change, with detail {scenario, config, step}, when the reader changes
+// something; vnet-flows-check, with detail {summary, blocked, unresolved, allowed, unneeded,
+// obsolete, errors} after every check (the reader's too, and after every change while rules
+// are loaded), or null when the rules are cleared.
 //
 // A failure stays contained. When the wasm panics, every widget on the page stops with it (they
 // share one module instance); this file outlives it. Each widget's last state sits on its
@@ -197,6 +202,70 @@ class VnetFlows extends HTMLElement {
     const pairs = settingsOf(values);
     if (this.vfWidget) this.#call((w) => w.set_config(pairs));
     else this.vfPending = [...(this.vfPending ?? []), ...pairs];
+  }
+
+  async checkRules(input, options = {}) {
+    const { files, unread } = await rulesOf(input);
+    const { region, params } = checkOptionsOf(options);
+    if (!this.vfWidget) throw new Error('vnet-flows: checkRules needs a running widget (it is loading, or it stopped)');
+    return this.#call((w) => w.check_rules(files, unread, region, params));
+  }
+
+  clearRules() {
+    if (this.vfWidget) this.#call((w) => w.clear_rules());
+  }
+}
+
+const CHECK_RULES_USAGE = 'vnet-flows: checkRules takes text, a File, or an array of them';
+// The largest file read, as in the command line.
+const MAX_BYTES = 20 * 1024 * 1024;
+
+// The host's rule files, read here as text before anything reaches the widget: strings are
+// pasted text, Blobs (Files) are read; anything else is a TypeError naming the item. A file too
+// large or that cannot be read is listed as unread, and the others are still checked.
+async function rulesOf(input) {
+  let items;
+  try {
+    items = Array.isArray(input) ? [...input] : [input];
+  } catch (error) {
+    throw new TypeError(`${CHECK_RULES_USAGE}; this one could not be read: ${error}`);
+  }
+  const files = [];
+  const unread = [];
+  for (const [i, item] of items.entries()) {
+    const fallback = items.length === 1 ? 'pasted' : `text ${i + 1}`;
+    if (typeof item === 'string') {
+      files.push([fallback, item]);
+    } else if (item instanceof Blob) {
+      const name = typeof item.name === 'string' && item.name ? item.name : fallback;
+      if (item.size > MAX_BYTES) {
+        unread.push([name, `${item.size} bytes is more than the ${MAX_BYTES} bytes read`]);
+        continue;
+      }
+      try {
+        files.push([name, await item.text()]);
+      } catch (error) {
+        unread.push([name, `the browser could not read it: ${error}`]);
+      }
+    } else {
+      const kind = item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item;
+      throw new TypeError(`${CHECK_RULES_USAGE}; item ${i + 1} is ${kind}`);
+    }
+  }
+  return { files, unread };
+}
+
+// `{region: 'westeurope', params: {name: value} | 'NAME=VALUE lines'}`, read whole here.
+function checkOptionsOf(options) {
+  try {
+    const region = typeof options?.region === 'string' ? options.region : '';
+    const params = options?.params;
+    if (typeof params === 'string') return { region, params };
+    if (params === undefined || params === null) return { region, params: '' };
+    const lines = Object.entries(params).map(([name, value]) => `${name}=${textOf(value)}`);
+    return { region, params: lines.join('\n') };
+  } catch (error) {
+    throw new TypeError(`vnet-flows: checkRules options are {region, params}; these could not be read: ${error}`);
   }
 }
 

@@ -25,6 +25,9 @@ pub struct RulesInput {
     pub region: String,
     /// Template parameters, one `NAME=VALUE` per line; blank lines and `#` comments are skipped.
     pub params: String,
+    /// Files that could not be read as text (too large, refused by the browser): listed with
+    /// the rest of the problems.
+    pub unread: Vec<ReadError>,
 }
 
 /// The name the parameters' problems are filed under.
@@ -79,6 +82,7 @@ impl RulesInput {
                 message: format!("only the first {MAX_FILES} files are read; this one and the rest were left out"),
             });
         }
+        set.errors.extend(self.unread.iter().cloned());
         set.errors.append(&mut errors);
         Checker::new(catalog, set, &CheckOptions { region, ..CheckOptions::default() })
     }

@@ -8,19 +8,20 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use yew::prelude::*;
 
+use super::check_panel::CheckPanel;
 use super::config_panel::ConfigPanel;
 use super::diagram::Diagram;
 use super::flows::FlowList;
 use super::player::Player;
 use super::rules_table::RulesTable;
 use super::setup::Setup;
-use super::sync::{use_hash, use_host, use_motion_preference};
+use super::sync::{CheckNews, use_hash, use_host, use_host_rules, use_motion_preference};
 use super::tabs::Tabs;
 use super::why::Why;
 use super::{Data, Shared, dom};
 use crate::host::HeadingLevel;
 use crate::state::{Action, Start, State};
-pub use crate::state::{Request, Requests, Snapshot};
+pub use crate::state::{Request, Requests, RulesRequest, Snapshot};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct Props {
@@ -51,6 +52,12 @@ pub struct Props {
     /// This widget is the one that failed (a notice says it started again).
     #[prop_or_default]
     pub failed: bool,
+    /// The host's latest `checkRules` or `clearRules`.
+    #[prop_or_default]
+    pub rules: Option<Rc<RulesRequest>>,
+    /// Told every new report of a check, and every clearing (see [`use_host_rules`]).
+    #[prop_or_default]
+    pub on_check: Option<Callback<CheckNews>>,
     /// Told how many requests have been applied, so the host can drop them.
     #[prop_or_default]
     pub on_applied: Option<Callback<usize>>,
@@ -109,6 +116,7 @@ pub fn App(props: &Props) -> Html {
                 requests={props.requests.clone()} on_applied={props.on_applied.clone()}
                 restore={props.restore.clone()} failed={props.failed}
                 on_change={props.on_change.clone()}
+                rules={props.rules.clone()} on_check={props.on_check.clone()}
                 settings_beside={props.settings_beside} />
         },
         Data::Broken(errors) => html! {
@@ -135,6 +143,8 @@ pub struct WidgetProps {
     pub failed: bool,
     pub on_applied: Option<Callback<usize>>,
     pub on_change: Option<Callback<(Snapshot, bool)>>,
+    pub rules: Option<Rc<RulesRequest>>,
+    pub on_check: Option<Callback<CheckNews>>,
     pub settings_beside: bool,
 }
 
@@ -189,6 +199,7 @@ fn Widget(props: &WidgetProps) -> Html {
     use_motion_preference(props.still, send.clone());
     use_host(&state, props.requests.clone(), props.on_applied.clone(), props.on_change.clone(), send.clone());
     use_hash(&state, props.hash_state, send.clone());
+    use_host_rules(&state, props.rules.clone(), props.on_check.clone(), send.clone());
 
     let id = |suffix: &str| format!("{instance}-{suffix}");
     let r = &state.resolution;
@@ -224,13 +235,16 @@ fn Widget(props: &WidgetProps) -> Html {
                     <div class="vf-sr" aria-live="polite" aria-atomic="true">{ state.announcement.clone() }</div>
                     if settled {
                         <FlowList resolution={r.clone()} flow={state.flow} send={send.clone()} id={id("flows")}
+                            checked={state.checked.clone()}
                             heading={props.heading} />
                     }
                 </div>
             </div>
             if settled {
+                <CheckPanel resolution={r.clone()} checked={state.checked.clone()} send={send.clone()}
+                    id={id("check")} heading={props.heading} />
                 <RulesTable resolution={r.clone()} highlighted={state.highlighted_rules()}
-                    chosen={state.chosen_rule} send={send.clone()} heading={props.heading} />
+                    chosen={state.chosen_rule} checked={state.checked.clone()} send={send.clone()} heading={props.heading} />
                 <Setup resolution={r.clone()} heading={props.heading} />
             }
             </div>

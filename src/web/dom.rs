@@ -1,7 +1,10 @@
 //! Small helpers over web-sys: media queries, CSS custom properties, the device pixel ratio,
-//! focus movement in lists.
+//! focus movement in lists, the clipboard, downloads and reading the reader's files.
 
 use crate::paint::Palette;
+use crate::ruleset::model::ReadError;
+use crate::ruleset::pasted::{MAX_FILES, RuleFile};
+use crate::ruleset::read::MAX_BYTES;
 
 /// Whether a media query matches now.
 pub fn matches(query: &str) -> bool {
@@ -134,4 +137,60 @@ pub fn download(name: &str, text: &str) -> bool {
         Some(())
     };
     offer().is_some()
+}
+
+/// Reads the files a reader chose or dropped as text, in order, then calls `done` with them
+/// and a problem for each that could not be read. Nothing is kept but what `done` keeps.
+pub fn read_files(list: web_sys::FileList, done: impl FnOnce(Vec<RuleFile>, Vec<ReadError>) + 'static) {
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    yew::platform::spawn_local(async move {
+        let (mut read, mut problems) = (Vec::new(), Vec::new());
+        for file in files.into_iter().take(MAX_FILES + 1) {
+            let name = file.name();
+            let problem = |message: String| ReadError { file: name.clone(), at: String::new(), message };
+            if file.size() > MAX_BYTES as f64 {
+                problems.push(problem(format!("{} bytes is more than the {MAX_BYTES} bytes read", file.size())));
+                continue;
+            }
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
+                Some(text) => read.push(RuleFile { name, text }),
+                None => problems.push(problem("the browser could not read this file as text".into())),
+            }
+        }
+        done(read, problems);
+    });
+}
+
+/// The text of the input or text area an input event came from.
+pub fn input_value(e: &yew::InputEvent) -> String {
+    use wasm_bindgen::JsCast;
+    let target = e.target();
+    if let Some(area) = target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlTextAreaElement>()) {
+        return area.value();
+    }
+    target.and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+}
+
+/// The files chosen in the file input a change event came from.
+pub fn chosen_files(e: &yew::Event) -> Option<web_sys::FileList> {
+    use wasm_bindgen::JsCast;
+    e.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?.files()
+}
+
+/// Scrolls the requirements table's row of rule `id` into view, in the widget `e` happened in,
+/// once the next render has put it there.
+pub fn reveal_row(e: &yew::MouseEvent, id: &str) {
+    use wasm_bindgen::JsCast;
+    let root = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest(".vf-root").ok().flatten());
+    let Some(root) = root else { return };
+    let selector = format!("tr[data-rule=\"{}\"]", id.replace(['"', '\\'], ""));
+    gloo::timers::callback::Timeout::new(0, move || {
+        if let Ok(Some(row)) = root.query_selector(&selector) {
+            row.scroll_into_view();
+        }
+    })
+    .forget();
 }

@@ -17,9 +17,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::{AppHandle, Callback};
 
-use super::app::{App, Props, Request, Requests, Snapshot};
+use super::app::{App, Props, Request, Requests, RulesRequest, Snapshot};
+use super::sync::CheckNews;
 use crate::host::{self, HeadingLevel};
 use crate::link;
+use crate::ruleset::model::ReadError;
+use crate::ruleset::pasted::{RuleFile, RulesInput};
 
 #[wasm_bindgen(module = "/www/element.js")]
 extern "C" {
@@ -69,6 +72,8 @@ pub struct Instance {
     /// How many of the requests the widget has applied; those are dropped at the next call.
     applied: Rc<Cell<usize>>,
     owns_hash: bool,
+    /// The promises of `checkRules` not yet kept: the request's number and its `resolve`.
+    waiting: Rc<RefCell<Vec<(u64, js_sys::Function)>>>,
 }
 
 impl Instance {
@@ -93,6 +98,7 @@ impl Instance {
         if wants_hash && !owns_hash {
             gloo::console::warn!("vnet-flows: another widget on this page already keeps its state in the URL hash");
         }
+        let waiting = Rc::new(RefCell::new(Vec::new()));
         let props = Props {
             data: super::Data::shipped(),
             hash_state: owns_hash,
@@ -111,10 +117,20 @@ impl Instance {
                 Callback::from(move |n: usize| applied.set(n))
             }),
             on_change: Some(on_change),
+            rules: None,
+            on_check: Some(on_check(&host, &waiting)),
             settings_beside: host.get_bounding_client_rect().width() > super::app::SETTINGS_BESIDE,
         };
         let handle = super::mount(root, props.clone());
-        Instance { handle: Some(handle), props, latest, applied, owns_hash }
+        Instance { handle: Some(handle), props, latest, applied, owns_hash, waiting }
+    }
+
+    /// Sends the host's next rules request: `input` to check, or none to clear.
+    fn rules(&mut self, input: Option<RulesInput>) -> u64 {
+        let number = self.props.rules.as_ref().map_or(0, |r| r.number) + 1;
+        self.props.rules = Some(Rc::new(RulesRequest { number, input: input.map(Rc::new) }));
+        self.update();
+        number
     }
 
     /// Adds a request, dropping those the widget has applied.
@@ -172,6 +188,40 @@ impl Instance {
             }
         }
         self.ask(scenario, settings, true);
+    }
+
+    /// Checks the host's rule files (`files`: `[name, text]` pairs; `unread`: `[name, why]` for
+    /// those `www/element.js` could not read) against every configuration from now on; the
+    /// promise gives the report, as `vnet-flows check --format json` writes it.
+    pub fn check_rules(
+        &mut self,
+        files: &js_sys::Array,
+        unread: &js_sys::Array,
+        region: String,
+        params: String,
+    ) -> js_sys::Promise {
+        let text = |pair: &js_sys::Array, i| pair.get(i).as_string().unwrap_or_default();
+        let pairs = |list: &js_sys::Array| -> Vec<(String, String)> {
+            let arrays = list.iter().filter_map(|e| e.dyn_into::<js_sys::Array>().ok());
+            arrays.map(|p| (text(&p, 0), text(&p, 1))).collect()
+        };
+        let input = RulesInput {
+            files: pairs(files).into_iter().map(|(name, text)| RuleFile { name, text }).collect(),
+            unread: pairs(unread)
+                .into_iter()
+                .map(|(file, message)| ReadError { file, at: String::new(), message })
+                .collect(),
+            region,
+            params,
+        };
+        let number = self.rules(Some(input));
+        let waiting = self.waiting.clone();
+        js_sys::Promise::new(&mut |resolve, _| waiting.borrow_mut().push((number, resolve)))
+    }
+
+    /// Forgets the host's or the reader's rules.
+    pub fn clear_rules(&mut self) {
+        self.rules(None);
     }
 
     pub fn scenario(&self) -> String {
@@ -247,11 +297,55 @@ fn dispatch_change(host: &web_sys::HtmlElement, snapshot: &Snapshot) {
     let _ = js_sys::Reflect::set(&detail, &"scenario".into(), &snapshot.scenario.as_str().into());
     let _ = js_sys::Reflect::set(&detail, &"config".into(), &config_object(&snapshot.config));
     let _ = js_sys::Reflect::set(&detail, &"step".into(), &(snapshot.step as u32).into());
+    dispatch(host, "vnet-flows-change", &detail);
+}
+
+/// Dispatches event `name` with `detail` on the element, bubbling out of the shadow root.
+fn dispatch(host: &web_sys::HtmlElement, name: &str, detail: &JsValue) {
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
-    init.set_detail(&detail);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("vnet-flows-change", &init) {
+    init.set_detail(detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = host.dispatch_event(&event);
     }
+}
+
+/// Tells the host of each new report: keeps the promises of the requests it answers, and
+/// dispatches `vnet-flows-check` with the summary (a `null` detail when the rules were cleared).
+fn on_check(host: &web_sys::HtmlElement, waiting: &Rc<RefCell<Vec<(u64, js_sys::Function)>>>) -> Callback<CheckNews> {
+    let (host, waiting) = (host.clone(), waiting.clone());
+    Callback::from(move |(seen, report): CheckNews| {
+        let json = report.as_ref().map_or(JsValue::NULL, |r| js_sys::JSON::parse(&r.json()).unwrap_or(JsValue::NULL));
+        let kept: Vec<js_sys::Function> = {
+            let mut waiting = waiting.borrow_mut();
+            let (now, later) = waiting.drain(..).partition(|(number, _)| *number <= seen);
+            *waiting = later;
+            now.into_iter().map(|(_, resolve)| resolve).collect()
+        };
+        for resolve in kept {
+            let _ = resolve.call1(&JsValue::NULL, &json);
+        }
+        let detail = report.as_ref().map_or(JsValue::NULL, |r| summary_object(r).into());
+        dispatch(&host, "vnet-flows-check", &detail);
+    })
+}
+
+/// `{summary, blocked, unresolved, allowed, unneeded, obsolete, errors}` of a report.
+fn summary_object(report: &crate::ruleset::report::CheckReport) -> js_sys::Object {
+    let c = report.counts();
+    let object = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&object, &"summary".into(), &report.summary().into());
+    let counts = [
+        ("blocked", c.blocked),
+        ("unresolved", c.unresolved),
+        ("allowed", c.allowed),
+        ("unneeded", c.unneeded),
+        ("obsolete", c.obsolete),
+        ("errors", report.errors.len()),
+    ];
+    for (name, n) in counts {
+        let _ = js_sys::Reflect::set(&object, &name.into(), &(n as u32).into());
+    }
+    object
 }

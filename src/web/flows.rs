@@ -8,7 +8,9 @@ use crate::host::HeadingLevel;
 
 use std::rc::Rc;
 
+use crate::checked::Checked;
 use crate::resolve::Resolution;
+use crate::ruleset::report::HopVerdict;
 use crate::scene::{hop_ports, ports_label};
 use crate::state::Action;
 
@@ -19,6 +21,9 @@ pub struct Props {
     pub flow: usize,
     pub send: Callback<Action>,
     pub id: AttrValue,
+    /// The reader's rules checked against this configuration: a flow they stop says why.
+    #[prop_or_default]
+    pub checked: Option<Checked>,
     /// The level of this section's heading.
     pub heading: HeadingLevel,
 }
@@ -55,10 +60,25 @@ pub fn FlowList(props: &Props) -> Html {
                             if f.blocked {
                                 <span class="vf-tag vf-tag-blocked">{ "Blocked in this configuration" }</span>
                             }
+                            { stopped(props.checked.as_ref(), i) }
                         </li>
                     }
                 }) }
             </ol>
         </div>
+    }
+}
+
+/// What the reader's rules do to flow `flow`, when they block it or may not admit it.
+fn stopped(checked: Option<&Checked>, flow: usize) -> Html {
+    let worst = checked.and_then(|c| c.flow(flow)).and_then(|f| f.hops.iter().max_by_key(|h| h.verdict));
+    match worst {
+        Some(h) if h.verdict == HopVerdict::Blocked => html! {
+            <span class="vf-stopped"><span class="vf-tag vf-tag-blocked">{ "✕ Blocked by your rules" }</span>{ format!(" {}", h.reason) }</span>
+        },
+        Some(h) if h.verdict == HopVerdict::Unresolved => html! {
+            <span class="vf-stopped"><span class="vf-tag vf-tag-unresolved">{ "? Your rules may not allow it" }</span>{ format!(" {}", h.reason) }</span>
+        },
+        _ => html! {},
     }
 }

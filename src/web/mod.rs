@@ -20,6 +20,7 @@
 
 pub mod app;
 pub mod canvas;
+pub mod check_panel;
 pub mod config_panel;
 pub mod diagram;
 pub mod dom;

@@ -10,9 +10,11 @@ use crate::host::HeadingLevel;
 
 use std::rc::Rc;
 
+use crate::checked::{Checked, RuleVerdict};
 use crate::export;
 use crate::model::{Direction, RuleId};
 use crate::resolve::Resolution;
+use crate::ruleset::report::HopVerdict;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -22,6 +24,10 @@ pub struct Props {
     pub highlighted: Vec<RuleId>,
     /// The rule whose flows the diagram emphasises.
     pub chosen: Option<RuleId>,
+    /// The reader's rules checked against this configuration: the table says, per row,
+    /// whether they admit it.
+    #[prop_or_default]
+    pub checked: Option<Checked>,
     pub send: Callback<Action>,
     /// The level of this section's heading.
     pub heading: HeadingLevel,
@@ -96,11 +102,14 @@ pub fn RulesTable(props: &Props) -> Html {
                                         <th scope="col" role="columnheader">{ "Protocol" }</th>
                                         <th scope="col" role="columnheader">{ "Ports" }</th>
                                         <th scope="col" role="columnheader">{ "Why" }</th>
+                                        if props.checked.is_some() {
+                                            <th scope="col" role="columnheader">{ "Your rules" }</th>
+                                        }
                                         <th scope="col" role="columnheader"><span class="vf-sr">{ "Details" }</span></th>
                                     </tr>
                                 </thead>
                                 <tbody role="rowgroup">
-                                    { for rules.iter().map(|&i| row(props, r, i, expanded.contains(&i), toggle_row(i))) }
+                                    { for rules.iter().map(|&i| row(props, r, i, expanded.contains(&i), toggle_row(i), &copied)) }
                                 </tbody>
                             </table>
                         }
@@ -111,7 +120,14 @@ pub fn RulesTable(props: &Props) -> Html {
     }
 }
 
-fn row(props: &Props, r: &crate::resolve::Resolution, i: RuleId, open: bool, on_toggle: Callback<MouseEvent>) -> Html {
+fn row(
+    props: &Props,
+    r: &crate::resolve::Resolution,
+    i: RuleId,
+    open: bool,
+    on_toggle: Callback<MouseEvent>,
+    status: &UseStateHandle<String>,
+) -> Html {
     let catalog = &r.catalog;
     let rule = &catalog.rules[i];
     let (fqdns, exact) = r.fqdns(rule);
@@ -149,6 +165,9 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: RuleId, open: bool, on_
                         { " " }<span class="vf-tag vf-tag-warn">{ "Docs differ" }</span>
                     }
                 </td>
+                if let Some(checked) = &props.checked {
+                    <td role="cell" data-label="Your rules" class="vf-verdict">{ verdict_cell(checked.rule(i)) }</td>
+                }
                 <td role="cell" data-label="Details">
                     <button type="button" class="vf-button vf-small" aria-expanded={open.to_string()} onclick={on_toggle}>
                         { if open { "Less" } else { "More" } }
@@ -156,9 +175,12 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: RuleId, open: bool, on_
                     </button>
                 </td>
             </tr>
+            if let Some(fix) = props.checked.as_ref().and_then(|c| c.rule(i)).and_then(|v| v.fix.as_ref()) {
+                { fix_row(fix, status) }
+            }
             if open {
                 <tr role="row" class="vf-details">
-                    <td role="cell" colspan="7">
+                    <td role="cell" colspan={if props.checked.is_some() { "8" } else { "7" }}>
                         <dl>
                             <dt>{ "Why" }</dt><dd>{ rule.purpose.clone() }</dd>
                             <dt>{ "When" }</dt><dd>{ rule.condition.clone() }</dd>
@@ -188,6 +210,58 @@ fn row(props: &Props, r: &crate::resolve::Resolution, i: RuleId, open: bool, on_
             }
         </>
     }
+}
+
+/// What the reader's rules make of a row: who admits it, or what blocks it and the rule that
+/// would fix it, in the format of the file that blocks it, with a copy button.
+fn verdict_cell(verdict: Option<&RuleVerdict>) -> Html {
+    let Some(v) = verdict else { return html! { <span class="vf-muted">{ "Not checked" }</span> } };
+    let by = v.by.iter().map(|b| match b.priority {
+        Some(p) => format!("{} (priority {p}) in {}", b.rule, b.set),
+        None => format!("{} in {}", b.rule, b.set),
+    });
+    let by: Vec<String> = by.collect();
+    match v.verdict {
+        HopVerdict::NotFiltered => html! { <span>{ "Nothing on the way filters it" }</span> },
+        HopVerdict::Allowed => {
+            html! { <span><span class="vf-tag vf-tag-ok">{ "✓ Allowed" }</span>{ format!(" by {}", by.join("; ")) }</span> }
+        }
+        HopVerdict::Unresolved => html! {
+            <span><span class="vf-tag vf-tag-unresolved">{ "? Unresolved" }</span>{ format!(" {}", v.reason) }</span>
+        },
+        HopVerdict::Blocked => html! {
+            <span>
+                <span class="vf-tag vf-tag-blocked">{ "✕ Blocked" }</span>{ format!(" {}", v.reason) }
+                if v.fix.is_some() { { " The rule to add is below." } }
+            </span>
+        },
+    }
+}
+
+/// The row under a blocked rule: the rule that would admit it, to copy.
+fn fix_row(fix: &str, status: &UseStateHandle<String>) -> Html {
+    html! {
+        <tr role="row" class="vf-fix-row">
+            <td role="cell" colspan="8">
+                <span class="vf-fix-title">{ "Add this rule (in the format of your file):" }</span>
+                <button type="button" class="vf-button vf-small" onclick={copy_fix(fix, status)}>{ "Copy the fix" }</button>
+                <pre class="vf-fix">{ fix.to_string() }</pre>
+            </td>
+        </tr>
+    }
+}
+
+fn copy_fix(fix: &str, status: &UseStateHandle<String>) -> Callback<MouseEvent> {
+    let (fix, status) = (fix.to_string(), status.clone());
+    Callback::from(move |_| {
+        let status = status.clone();
+        dom::copy_text(&fix, move |ok| {
+            status.set(
+                if ok { "Copied the fix." } else { "The browser did not allow copying; select the text instead." }
+                    .into(),
+            );
+        });
+    })
 }
 
 /// `list` with `item` added, or removed if it was there.

@@ -11,7 +11,8 @@ use yew::prelude::*;
 
 use super::dom;
 use crate::link;
-use crate::state::{Action, Requests, Snapshot, State};
+use crate::ruleset::report::CheckReport;
+use crate::state::{Action, Requests, RulesRequest, Snapshot, State};
 
 /// The page's URL hash, with its `#`.
 pub fn current_hash() -> String {
@@ -93,5 +94,35 @@ pub fn use_hash(state: &UseReducerHandle<State>, owned: bool, send: Callback<Act
             EventListener::new(&window, "hashchange", move |_| send.emit(Action::HashChanged(current_hash())))
         });
         move || drop(listener)
+    });
+}
+
+/// What the host hears of a check: the number of its last rules request applied, and the report
+/// on the configuration on show (`None` once the rules are cleared).
+pub type CheckNews = (u64, Option<Rc<CheckReport>>);
+
+/// Applies the host's `checkRules`/`clearRules` once each, and tells the host every new report
+/// (the reader's checks and every change of configuration included) and every clearing.
+#[hook]
+pub fn use_host_rules(
+    state: &UseReducerHandle<State>,
+    request: Option<Rc<RulesRequest>>,
+    on_check: Option<Callback<CheckNews>>,
+    send: Callback<Action>,
+) {
+    use_effect_with(request, move |request| {
+        if let Some(request) = request {
+            send.emit(Action::HostRules(request.clone()));
+        }
+    });
+    let report = state.checked.as_ref().map(|c| c.report.clone());
+    let key = (state.rules_seen, report.as_ref().map(|r| Rc::as_ptr(r) as usize));
+    let first = use_mut_ref(|| true);
+    use_effect_with(key, move |&(seen, _)| {
+        // Nothing to tell until something was checked (or the host asked).
+        let quiet = std::mem::replace(&mut *first.borrow_mut(), false) && seen == 0 && report.is_none();
+        if let (Some(on_check), false) = (on_check, quiet) {
+            on_check.emit((seen, report));
+        }
     });
 }

@@ -459,6 +459,7 @@ fn missing_smb(region: &str) -> Rc<RulesInput> {
         files: vec![RuleFile { name: "template.json".into(), text }],
         region: region.into(),
         params: String::new(),
+        ..RulesInput::default()
     })
 }
 
@@ -558,4 +559,26 @@ fn nothing_but_text_and_nothing_at_all_check_without_a_panic() {
     let error = &report.errors[0];
     assert_eq!((report.errors.len(), error.file.as_str(), error.at.as_str()), (1, "pasted", "line 1, column 1"));
     assert!(!error.message.is_empty());
+}
+
+#[test]
+fn host_rules_requests_apply_once_each_in_order() {
+    use vnet_flows::state::RulesRequest;
+    let mut s = on("compute");
+    s.update(set(&s.catalog().clone(), "dependencies", "service-endpoint"));
+    let check = Rc::new(RulesRequest { number: 1, input: Some(missing_smb("westeurope")) });
+    s.update(Action::HostRules(check.clone()));
+    assert_eq!((s.rules_seen, blocked_flows(&s).len()), (1, 1));
+    // The same request again (a re-render) is not applied twice: the prepared rules stay.
+    let checker = s.checked.as_ref().unwrap().checker.clone();
+    s.update(Action::HostRules(check));
+    assert!(Rc::ptr_eq(&s.checked.as_ref().unwrap().checker, &checker));
+    // The reader's Clear, then the host's older request, changes nothing; a newer clear does.
+    s.update(Action::ClearRules);
+    s.update(Action::HostRules(Rc::new(RulesRequest { number: 1, input: Some(missing_smb("")) })));
+    assert!(s.checked.is_none());
+    s.update(Action::HostRules(Rc::new(RulesRequest { number: 2, input: Some(missing_smb("")) })));
+    assert!(s.checked.as_ref().unwrap().report.region.is_none(), "no region given: the workspace's assumed");
+    s.update(Action::HostRules(Rc::new(RulesRequest { number: 3, input: None })));
+    assert_eq!((s.rules_seen, s.checked.is_none()), (3, true));
 }
