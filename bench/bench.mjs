@@ -30,8 +30,8 @@ const median = (xs) => { const s = sorted(xs); const m = s.length >> 1; return s
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const spread = (xs) => `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-// BENCH_ONLY=change,animation runs only those sections (payload, first, change, animation, scale,
-// memory); the others' directories need not exist.
+// BENCH_ONLY=change,animation runs only those sections (payload, first, change, check, animation,
+// scale, memory); the others' directories need not exist.
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const wanted = (section) => !only || only.includes(section);
 const rows = []; // [section, what, figure, budget, verdict]
@@ -143,7 +143,7 @@ for (const id of wanted('first') ? scenarios : []) {
 // so Yew's render and the canvas drawing, has finished). Each load counts from its first change,
 // so the first changes after a load are in the figures. `throttle` slows Chromium's CPU down
 // (4 is Lighthouse's mobile setting).
-async function changeTimes(throttle) {
+async function changeTimes(throttle, rules = null) {
   const times = [];
   let wrong = 0;
   for (let load = 0; load < LOADS; load++) {
@@ -151,6 +151,7 @@ async function changeTimes(throttle) {
     await mark(page, `${ours}#vf.scenario=compute`, 'vnet-flows-first-frame');
     // The diagram comes first; the settings follow in the next render.
     await page.waitForFunction(() => vf('select[data-key=compute_public_ip]'));
+    if (rules) await page.evaluate((texts) => document.querySelector('vnet-flows').checkRules(texts, { region: 'westeurope' }), rules);
     if (throttle > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
     const result = await page.evaluate(async () => {
       const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
@@ -188,6 +189,51 @@ for (const [throttle, budget, p50Budget] of [[1, 8, 5], [4, 50, null]]) {
   row('change', `configuration change → diagram and table redrawn (${times.length} changes${slowed})`,
     `p50 ${ms(p50)}, p95 ${ms(p95)}, max ${ms(Math.max(...times))}${wrong ? `; ${wrong} wrong tables!` : ''}`,
     `p95 ≤ ${budget} ms${p50Budget ? `, p50 ≤ ${p50Budget} ms` : ''}`, p95 <= budget && (!p50Budget || p50 <= p50Budget) && wrong === 0);
+}
+
+// Check my rules: the generated 1,000-rule NSG and 500-rule firewall policy (RULES_DIR, written
+// by `cargo run --example rule_files`), given through the host API, until the report is made
+// and the diagram, table and panel are redrawn; then what a configuration change costs with
+// those rules loaded, against the same changes without.
+async function checkTimes(rules) {
+  const times = [];
+  for (let load = 0; load < LOADS; load++) {
+    const page = await fresh({ reducedMotion: 'reduce' });
+    await mark(page, `${ours}#vf.scenario=compute&vf.egress=firewall`, 'vnet-flows-first-frame');
+    await page.waitForFunction(() => vf('select[data-key=compute_public_ip]'));
+    times.push(...await page.evaluate(async (texts) => {
+      const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
+      const el = document.querySelector('vnet-flows');
+      const out = [];
+      for (let i = 0; i < 10; i++) {
+        const start = performance.now();
+        const report = await el.checkRules(texts, { region: 'westeurope' });
+        await done();
+        if (!report.flows.length) throw new Error('an empty report');
+        out.push(performance.now() - start);
+        el.clearRules();
+        await done();
+      }
+      return out;
+    }, rules));
+    await page.context().close();
+  }
+  return times;
+}
+
+if (wanted('check')) {
+  const dir = process.env.RULES_DIR || path.join(root, 'target', 'bench', 'rules');
+  const rules = ['nsg.json', 'policy.json'].map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+  const times = await checkTimes(rules);
+  const p95 = quantile(times, 0.95);
+  row('check', `check a 1,000-rule NSG + 500-rule policy and redraw (${times.length} checks)`,
+    `p50 ${ms(quantile(times, 0.5))}, p95 ${ms(p95)}`, 'p95 < 50 ms', p95 < 50);
+  const without = (await changeTimes(1)).times;
+  const withRules = (await changeTimes(1, rules)).times;
+  const extra = [0.5, 0.95].map((q) => quantile(withRules, q) - quantile(without, q));
+  row('check', `configuration change with those rules loaded, over one without (${withRules.length} changes each)`,
+    `p50 +${ms(extra[0])}, p95 +${ms(extra[1])} (with: p50 ${ms(quantile(withRules, 0.5))}, p95 ${ms(quantile(withRules, 0.95))})`,
+    '≤ 2 ms more', extra[0] <= 2);
 }
 
 // Steady animation: main-thread script time per animation frame over 5 s, from Chromium's own

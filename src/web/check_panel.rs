@@ -15,7 +15,7 @@ use crate::host::HeadingLevel;
 use crate::resolve::Resolution;
 use crate::ruleset::model::ReadError;
 use crate::ruleset::pasted::{RuleFile, RulesInput};
-use crate::ruleset::report::{FlowCheck, FlowVerdict, HopVerdict};
+use crate::ruleset::report::{CheckReport, FlowCheck, FlowVerdict, HopVerdict};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -169,14 +169,9 @@ fn report(checked: &Checked, r: &Resolution, send: &Callback<Action>, level: Hea
             if !stopped.is_empty() {
                 <ul class="vf-check-flows">{ for stopped.iter().map(|f| stopped_flow(f, r, send)) }</ul>
             }
-            { listed("rule unneeded", "rules unneeded", report.unneeded.iter().map(|u| (u.rule.clone(), u.set.clone(), u.why.clone()))) }
-            { listed("rule obsolete", "rules obsolete", report.obsolete.iter().map(|o| (o.rule.clone(), o.set.clone(), o.note.clone()))) }
-            if !report.assumptions.is_empty() {
-                <details class="vf-check-assumed">
-                    <summary>{ format!("What the check assumed ({})", report.assumptions.len()) }</summary>
-                    <ul>{ for report.assumptions.iter().map(|a| html! { <li>{ a.clone() }</li> }) }</ul>
-                </details>
-            }
+            <Listed report={checked.report.clone()} list={List::Unneeded} />
+            <Listed report={checked.report.clone()} list={List::Obsolete} />
+            <Listed report={checked.report.clone()} list={List::Assumed} />
         </div>
     }
 }
@@ -215,18 +210,57 @@ fn stopped_flow(flow: &FlowCheck, r: &Resolution, send: &Callback<Action>) -> Ht
     }
 }
 
-/// A disclosure of the files' rules that one list names (unneeded or obsolete), if any.
-fn listed(one: &str, many: &str, items: impl ExactSizeIterator<Item = (String, String, String)>) -> Html {
-    let count = items.len();
+/// The report's long lists, each behind a disclosure.
+#[derive(Clone, Copy, PartialEq)]
+enum List {
+    Unneeded,
+    Obsolete,
+    Assumed,
+}
+
+#[derive(Properties)]
+struct ListedProps {
+    report: Rc<CheckReport>,
+    list: List,
+}
+
+impl PartialEq for ListedProps {
+    fn eq(&self, other: &ListedProps) -> bool {
+        Rc::ptr_eq(&self.report, &other.report) && self.list == other.list
+    }
+}
+
+/// One of the report's lists behind a disclosure. A large rule set can have a thousand unneeded
+/// rules, so the items are rendered only while the disclosure is open.
+#[component]
+fn Listed(props: &ListedProps) -> Html {
+    let open = use_state(|| false);
+    let report = &props.report;
+    let (count, one, many) = match props.list {
+        List::Unneeded => (report.unneeded.len(), "rule unneeded", "rules unneeded"),
+        List::Obsolete => (report.obsolete.len(), "rule obsolete", "rules obsolete"),
+        List::Assumed => (report.assumptions.len(), "thing the check assumed", "things the check assumed"),
+    };
     if count == 0 {
         return html! {};
     }
+    let on_toggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            open.set(e.target_dyn_into::<web_sys::HtmlDetailsElement>().is_some_and(|d| d.open()))
+        })
+    };
+    let item = |rule: &str, set: &str, why: &str| html! { <li><code>{ rule.to_string() }</code>{ format!(" in {set}: {why}") }</li> };
     html! {
-        <details class="vf-check-listed">
+        <details class="vf-check-listed" ontoggle={on_toggle}>
             <summary>{ format!("{count} {}", if count == 1 { one } else { many }) }</summary>
-            <ul>{ for items.map(|(rule, set, why)| html! {
-                <li><code>{ rule }</code>{ format!(" in {set}: {why}") }</li>
-            }) }</ul>
+            if *open {
+                <ul>{ match props.list {
+                    List::Unneeded => report.unneeded.iter().map(|u| item(&u.rule, &u.set, &u.why)).collect::<Html>(),
+                    List::Obsolete => report.obsolete.iter().map(|o| item(&o.rule, &o.set, &o.note)).collect::<Html>(),
+                    List::Assumed => report.assumptions.iter().map(|a| html! { <li>{ a.clone() }</li> }).collect::<Html>(),
+                } }</ul>
+            }
         </details>
     }
 }

@@ -316,12 +316,16 @@ fn dispatch(host: &web_sys::HtmlElement, name: &str, detail: &JsValue) {
 fn on_check(host: &web_sys::HtmlElement, waiting: &Rc<RefCell<Vec<(u64, js_sys::Function)>>>) -> Callback<CheckNews> {
     let (host, waiting) = (host.clone(), waiting.clone());
     Callback::from(move |(seen, report): CheckNews| {
-        let json = report.as_ref().map_or(JsValue::NULL, |r| js_sys::JSON::parse(&r.json()).unwrap_or(JsValue::NULL));
         let kept: Vec<js_sys::Function> = {
             let mut waiting = waiting.borrow_mut();
             let (now, later) = waiting.drain(..).partition(|(number, _)| *number <= seen);
             *waiting = later;
             now.into_iter().map(|(_, resolve)| resolve).collect()
+        };
+        // The JSON is made only when a promise waits for it, not at every change.
+        let json = match (&report, kept.is_empty()) {
+            (Some(r), false) => js_sys::JSON::parse(&r.json()).unwrap_or(JsValue::NULL),
+            _ => JsValue::NULL,
         };
         for resolve in kept {
             let _ = resolve.call1(&JsValue::NULL, &json);

@@ -178,3 +178,67 @@ fn data_files_load_or_explain() {
     }
     eprintln!("data files: {runs} inputs");
 }
+
+/// The widget's "Check my rules" input as a reader or host could give it: any number of mangled
+/// files (more than are read, too), any region text, parameter lines with or without `=`; then
+/// changes of configuration. Nothing panics, every problem says something and where, and a
+/// parameter line's problem names its line.
+#[test]
+fn pasted_rules_regions_and_parameters_never_panic() {
+    use vnet_flows::ruleset::pasted::{MAX_FILES, PARAMS, RuleFile, RulesInput};
+    use vnet_flows::state::{Action, Start, State};
+    let catalog = catalog();
+    let seeds = fixtures();
+    let mut rng = Rng::new(0x5EED_0004);
+    let runs = budget(1_500);
+    let mut state = State::new(Start {
+        catalog: catalog.clone(),
+        hash: Some("#vf.scenario=compute"),
+        restore: None,
+        failed: false,
+        requests: &Default::default(),
+        reduced_motion: true,
+    });
+    let pieces = [
+        "westeurope",
+        "West Europe",
+        "",
+        " ",
+        "=",
+        "a=b",
+        "#",
+        "\n",
+        "é",
+        "\u{202e}",
+        "{",
+        "NAME",
+        "= x",
+        "usgovvirginia",
+    ];
+    let soup = |rng: &mut Rng, n: usize| {
+        (0..n).map(|_| *rng.pick(&pieces[..])).collect::<Vec<_>>().join(if rng.percent(50) { "\n" } else { "" })
+    };
+    for i in 0..runs {
+        let count = if rng.percent(3) { MAX_FILES + 2 } else { rng.below(4) };
+        let files = (0..count)
+            .map(|n| {
+                let seed = rng.pick(&seeds[..]).clone();
+                RuleFile { name: format!("f{n}"), text: mutate(&seed, &mut rng) }
+            })
+            .collect();
+        let input = RulesInput { files, region: soup(&mut rng, 3), params: soup(&mut rng, 8), unread: vec![] };
+        let bad_lines = input.params().1;
+        assert!(bad_lines.iter().all(|e| e.file == PARAMS && e.at.starts_with("line ")), "{bad_lines:?}");
+        state.update(Action::CheckRules(std::rc::Rc::new(input)));
+        let report = &state.checked.as_ref().expect("checked").report;
+        assert!(report.errors.iter().all(|e| !e.message.is_empty() && !e.file.is_empty()));
+        if count > MAX_FILES {
+            assert!(report.errors.iter().any(|e| e.message.contains("only the first")));
+        }
+        let keys = &catalog.scenarios[state.scenario()].keys;
+        let key = keys[i % keys.len()].key;
+        state.update(Action::SetValue { key, value: i % 3 });
+        assert!(state.checked.is_some());
+    }
+    eprintln!("pasted rules: {runs} inputs checked, each after a change of configuration");
+}

@@ -25,18 +25,31 @@ impl<'a> Node<'a> {
     /// A member of this object, by its exact name or else ignoring case (ARM's names are not
     /// case-sensitive).
     pub fn key(&self, key: &str) -> Option<Node<'a>> {
-        let object = self.value.as_object()?;
-        let (name, value) = match object.get_key_value(key) {
-            Some(found) => found,
-            None => object.iter().find(|(name, _)| name.eq_ignore_ascii_case(key))?,
-        };
-        Some(Node { value, pointer: format!("{}/{}", self.pointer, escape(name)) })
+        let (name, value) = member(self.value, key)?;
+        Some(self.child(value, &[name]))
     }
 
-    /// A field of a resource, under `properties` or flat; JSON `null` counts as absent.
+    /// A field of a resource, under `properties` or flat; JSON `null` counts as absent. (Found
+    /// first, so that a pointer is written only for the node returned: readers look up many
+    /// fields that are not there.)
     pub fn field(&self, key: &str) -> Option<Node<'a>> {
-        let wrapped = self.key("properties").and_then(|p| p.key(key));
-        wrapped.or_else(|| self.key(key)).filter(|n| !n.value.is_null())
+        let wrapped = member(self.value, "properties").and_then(|(p, v)| Some((p, member(v, key)?)));
+        let (names, value) = match wrapped {
+            Some((p, (name, value))) => (vec![p, name], value),
+            None => member(self.value, key).map(|(name, value)| (vec![name], value))?,
+        };
+        (!value.is_null()).then(|| self.child(value, &names))
+    }
+
+    /// A node below this one, `names` the keys on the way.
+    fn child(&self, value: &'a Value, names: &[&str]) -> Node<'a> {
+        let mut pointer = String::with_capacity(self.pointer.len() + names.iter().map(|n| n.len() + 1).sum::<usize>());
+        pointer.push_str(&self.pointer);
+        for name in names {
+            pointer.push('/');
+            push_escaped(&mut pointer, name);
+        }
+        Node { value, pointer }
     }
 
     /// Whether the object has the field, under `properties` or flat.
@@ -47,11 +60,7 @@ impl<'a> Node<'a> {
     /// The elements of an array (none for anything else).
     pub fn items(&self) -> Vec<Node<'a>> {
         match self.value.as_array() {
-            Some(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, value)| Node { value, pointer: format!("{}/{i}", self.pointer) })
-                .collect(),
+            Some(items) => items.iter().enumerate().map(|(i, value)| self.child(value, &[&i.to_string()])).collect(),
             None => Vec::new(),
         }
     }
@@ -59,10 +68,7 @@ impl<'a> Node<'a> {
     /// The members of an object, in the map's order (none for anything else).
     pub fn entries(&self) -> Vec<(&'a str, Node<'a>)> {
         match self.value.as_object() {
-            Some(object) => object
-                .iter()
-                .map(|(k, value)| (k.as_str(), Node { value, pointer: format!("{}/{}", self.pointer, escape(k)) }))
-                .collect(),
+            Some(object) => object.iter().map(|(k, value)| (k.as_str(), self.child(value, &[k]))).collect(),
             None => Vec::new(),
         }
     }
@@ -82,9 +88,24 @@ impl<'a> Node<'a> {
     }
 }
 
-/// A key as a JSON pointer writes it (`~` and `/` escaped).
-pub fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+/// A member of an object, by its exact name or else ignoring case, with the name it has.
+fn member<'a>(value: &'a Value, key: &str) -> Option<(&'a str, &'a Value)> {
+    let object = value.as_object()?;
+    match object.get_key_value(key) {
+        Some((name, value)) => Some((name.as_str(), value)),
+        None => object.iter().find(|(name, _)| name.eq_ignore_ascii_case(key)).map(|(n, v)| (n.as_str(), v)),
+    }
+}
+
+/// Writes a key as a JSON pointer does (`~` and `/` escaped).
+fn push_escaped(out: &mut String, key: &str) {
+    for c in key.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// The last `/`-separated segment of a name or resource id.
