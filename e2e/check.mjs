@@ -114,6 +114,9 @@ async function exercise(name, address, options) {
   await widget.locator('.vf-check-flows button').first().click();
   check(await widget.locator('tr.vf-row.vf-chosen .vf-tag-blocked').count() === 1, `${name}: the summary's flow shows its row, chosen`);
   await shot(page, widget, `check-${name}`);
+  await widget.locator('.vf-check-listed summary').first().click();
+  const violations = await audit(page);
+  check(violations.length === 0, `${name}: axe finds nothing of any impact with the report, the verdicts and a fix shown (${violations.join('; ')})`);
 
   await widget.locator('.vf-check-text').fill('{"resources": [');
   await widget.locator('.vf-check-actions button[type=submit]').click();
@@ -142,6 +145,15 @@ async function exercise(name, address, options) {
   const found = [...page.problems, ...(await page.evaluate(() => window.cspViolations))];
   check(found.length === 0, `${name}: no error and no policy violation (${found.join('; ')})`);
   await page.context().close();
+}
+
+const axe = fs.readFileSync(path.join(root, 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+/** axe-core over the whole page (evaluated through the DevTools protocol, which the page's
+ * content security policy does not govern). */
+async function audit(page) {
+  await page.evaluate(axe);
+  return page.evaluate(async () => (await window.axe.run(document)).violations
+    .map((v) => `${v.id} [${v.impact}] (${v.nodes.length}): ${v.nodes[0]?.target.join(' ')}`));
 }
 
 /** The widget after a check, with the summary and the diagram in view. */

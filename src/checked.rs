@@ -25,6 +25,10 @@ pub struct Checked {
     pub rules: Rc<Vec<(RuleId, RuleVerdict)>>,
     /// The flows (indices into `Resolution::flows`) whose verdict has been announced.
     pub announced: Vec<usize>,
+    /// Whether the report is whole. After a change of configuration the verdicts come at once
+    /// and the rest (unneeded and retired rules, assumptions) a moment later
+    /// ([`Checked::complete`]); until then the rest is the previous configuration's.
+    pub complete: bool,
 }
 
 /// What the reader's rules make of one of the data's rules: the worst verdict over the hops
@@ -47,6 +51,7 @@ impl PartialEq for Checked {
         Rc::ptr_eq(&self.checker, &other.checker)
             && Rc::ptr_eq(&self.report, &other.report)
             && self.announced == other.announced
+            && self.complete == other.complete
     }
 }
 
@@ -57,19 +62,35 @@ impl std::fmt::Debug for Checked {
 }
 
 impl Checked {
-    /// `checker`'s report on `r`, and what is drawn from it.
+    /// `checker`'s whole report on `r`, and what is drawn from it.
     pub fn new(files: Vec<String>, checker: Rc<Checker>, r: &Resolution) -> Checked {
         let report = checker.check(r);
+        Checked::of(files, checker, report, r, true)
+    }
+
+    /// The same rules on a new configuration `r`: its verdicts now, the rest of the last report
+    /// kept until [`Checked::complete`] makes it again.
+    pub fn moved(self, r: &Resolution) -> Checked {
+        let mut report = self.checker.verdict_report(r);
+        report.unneeded = self.report.unneeded.clone();
+        report.obsolete = self.report.obsolete.clone();
+        report.assumptions = self.report.assumptions.clone();
+        Checked::of(self.files, self.checker, report, r, false)
+    }
+
+    /// The whole report on `r` (the configuration of the verdicts), if it is not yet.
+    pub fn complete(&mut self, r: &Resolution) {
+        if !self.complete {
+            self.report = Rc::new(self.checker.check(r));
+            self.complete = true;
+        }
+    }
+
+    fn of(files: Vec<String>, checker: Rc<Checker>, report: CheckReport, r: &Resolution, complete: bool) -> Checked {
         let marks = marks(&report, r);
         let rules = rule_verdicts(&report, r);
-        Checked {
-            files,
-            checker,
-            report: Rc::new(report),
-            marks: Rc::new(marks),
-            rules: Rc::new(rules),
-            announced: Vec::new(),
-        }
+        let (report, marks, rules) = (Rc::new(report), Rc::new(marks), Rc::new(rules));
+        Checked { files, checker, report, marks, rules, announced: Vec::new(), complete }
     }
 
     /// The verdict on flow `flow` (an index into `Resolution::flows`), when the check judged it.

@@ -167,6 +167,9 @@ pub enum Action {
     ClearRules,
     /// The host's latest rules request; applied if it is newer than the last one applied.
     HostRules(Rc<RulesRequest>),
+    /// Make the rest of the rules' report (unneeded and retired rules) for this configuration;
+    /// the web layer sends it a moment after a change, so the change itself draws sooner.
+    CompleteCheck,
     /// The first render is on screen: what sits below the diagram may render now.
     Settled,
 }
@@ -335,6 +338,11 @@ impl State {
                 }
             }
             Action::HostRules(_) => {}
+            Action::CompleteCheck => {
+                if let Some(checked) = self.checked.as_mut() {
+                    checked.complete(&self.resolution);
+                }
+            }
             Action::Settled => self.settled = true,
         }
     }
@@ -484,7 +492,7 @@ impl State {
             self.chosen_rule = None;
             self.hovered_rules.clear();
             if let Some(checked) = self.checked.take() {
-                self.checked = Some(Checked::new(checked.files, checked.checker, &self.resolution));
+                self.checked = Some(checked.moved(&self.resolution));
             }
         }
         let flow = flow.min(self.resolution.flows.len().saturating_sub(1));

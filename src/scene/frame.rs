@@ -338,8 +338,34 @@ pub fn diagram(layout: &Layout, before: &Traffic, after: &Traffic, fade: f64, em
             let at = point_along(&layout.edges[e].path, 10.0);
             shapes.extend(badge(at, flow + 1, Ink::Flow(after.edges[e].as_ref().map_or(Kind::Internal, |u| u.kind))));
         }
+        shapes.extend(stop_mark(layout, after, flow));
     }
     shapes
+}
+
+/// Where the reader's rules stop flow `flow`: a ✕ in the blocked ink halfway along the blocked
+/// hop, where its packet waits (nothing when they do not stop it).
+pub fn stop_mark(layout: &Layout, traffic: &Traffic, flow: usize) -> Vec<Shape> {
+    let edges = traffic.flows.get(flow).map_or(&[][..], Vec::as_slice);
+    let Some(&e) = traffic.stops.get(flow).copied().flatten().and_then(|s| edges.get(s)) else { return Vec::new() };
+    let Some(edge) = layout.edges.get(e) else { return Vec::new() };
+    let at = point_along(&edge.path, length(&edge.path) / 2.0);
+    vec![
+        Shape::Circle {
+            center: at,
+            radius: 9.0,
+            fill: Paint::new(Ink::Blocked, 1.0),
+            stroke: Some(Stroke { paint: Paint::new(Ink::Background, 1.0), width: 1.5, dash: Dash::Solid }),
+        },
+        Shape::Text {
+            at,
+            text: "✕".into(),
+            size: SMALL_FONT,
+            paint: Paint::new(Ink::PacketText, 1.0),
+            anchor: Anchor::Middle,
+            bold: true,
+        },
+    ]
 }
 
 /// Nodes: all boxes, then all label lines, then all captions. Nodes never overlap, so the
@@ -417,6 +443,7 @@ pub fn highlight(layout: &Layout, traffic: &Traffic, flow: usize) -> Vec<Shape> 
         let Some(use_) = used(e) else { continue };
         shapes.extend(badge(point_along(&layout.edges[e].path, 10.0), flow + 1, Ink::Flow(use_.kind)));
     }
+    shapes.extend(stop_mark(layout, traffic, flow));
     shapes
 }
 

@@ -155,7 +155,7 @@ fn report(checked: &Checked, r: &Resolution, send: &Callback<Action>, level: Hea
     let report = &checked.report;
     let stopped: Vec<&FlowCheck> = report.flows.iter().filter(|f| f.verdict != FlowVerdict::Allowed).collect();
     html! {
-        <div class="vf-check-report">
+        <div class="vf-check-report" aria-busy={(!checked.complete).to_string()}>
             { heading(level.below(), "vf-check-summary", None, html! { report.summary() }) }
             if !report.errors.is_empty() {
                 <div class="vf-check-errors" role="alert">

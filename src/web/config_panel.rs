@@ -28,7 +28,7 @@ pub fn ConfigPanel(props: &Props) -> Html {
     let scenario = props.resolution.scenario();
     let config = &props.resolution.config;
     html! {
-        <form class="vf-config" aria-label="Your configuration" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+        <form class="vf-config" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             { heading(props.heading, "vf-heading", None, html! { "Your configuration" }) }
             { for scenario.keys.iter().map(|sk| {
                 let key = &catalog.keys[sk.key];

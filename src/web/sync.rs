@@ -101,8 +101,10 @@ pub fn use_hash(state: &UseReducerHandle<State>, owned: bool, send: Callback<Act
 /// on the configuration on show (`None` once the rules are cleared).
 pub type CheckNews = (u64, Option<Rc<CheckReport>>);
 
-/// Applies the host's `checkRules`/`clearRules` once each, and tells the host every new report
-/// (the reader's checks and every change of configuration included) and every clearing.
+/// Applies the host's `checkRules`/`clearRules` once each; after a change of configuration asks
+/// for the rest of the report a moment later (so the change draws first); and tells the host
+/// every whole report (the reader's checks and every change while rules are loaded) and every
+/// clearing.
 #[hook]
 pub fn use_host_rules(
     state: &UseReducerHandle<State>,
@@ -110,18 +112,28 @@ pub fn use_host_rules(
     on_check: Option<Callback<CheckNews>>,
     send: Callback<Action>,
 ) {
-    use_effect_with(request, move |request| {
-        if let Some(request) = request {
-            send.emit(Action::HostRules(request.clone()));
+    {
+        let send = send.clone();
+        use_effect_with(request, move |request| {
+            if let Some(request) = request {
+                send.emit(Action::HostRules(request.clone()));
+            }
+        });
+    }
+    let report = state.checked.as_ref().map(|c| c.report.clone());
+    let pointer = report.as_ref().map(|r| Rc::as_ptr(r) as usize);
+    let pending = state.checked.as_ref().is_some_and(|c| !c.complete);
+    use_effect_with((pending, pointer), move |&(pending, _)| {
+        if pending {
+            Timeout::new(0, move || send.emit(Action::CompleteCheck)).forget();
         }
     });
-    let report = state.checked.as_ref().map(|c| c.report.clone());
-    let key = (state.rules_seen, report.as_ref().map(|r| Rc::as_ptr(r) as usize));
     let first = use_mut_ref(|| true);
-    use_effect_with(key, move |&(seen, _)| {
-        // Nothing to tell until something was checked (or the host asked).
+    use_effect_with((state.rules_seen, pointer, pending), move |&(seen, _, pending)| {
+        // Nothing to tell until something was checked (or the host asked), nor before the
+        // report is whole.
         let quiet = std::mem::replace(&mut *first.borrow_mut(), false) && seen == 0 && report.is_none();
-        if let (Some(on_check), false) = (on_check, quiet) {
+        if let (Some(on_check), false, false) = (on_check, quiet, pending) {
             on_check.emit((seen, report));
         }
     });

@@ -46,8 +46,8 @@ pub fn Tabs(props: &Props) -> Html {
     };
     let select_id = format!("{}-select", props.id);
     html! {
-        <nav class="vf-tabs" aria-label="Scenarios">
-            <div class="vf-tablist" role="tablist" onkeydown={on_key}>
+        <div class="vf-tabs">
+            <div class="vf-tablist" role="tablist" aria-label="Scenarios" onkeydown={on_key}>
                 { for props.catalog.scenarios.iter().enumerate().map(|(i, s)| {
                     let selected = i == props.current.0;
                     let on_select = on_select.clone();
@@ -70,6 +70,6 @@ pub fn Tabs(props: &Props) -> Html {
                     }) }
                 </select>
             </div>
-        </nav>
+        </div>
     }
 }

@@ -479,6 +479,15 @@ fn a_checks_marks_colour_their_edges_and_stop_the_packet() {
     let shapes = diagram(&l, &t, &t, 1.0, &Emphasis { flow: Some(blocked), ..Emphasis::default() });
     let blocked_text = |s: &Shape| matches!(s, Shape::Text { text, .. } if text.starts_with("✕ "));
     assert!(shapes.iter().any(blocked_text));
+    // A ✕ where the packet waits, in the diagram with the flow and in its highlight alike.
+    let stop = |s: &Shape| matches!(s, Shape::Circle { center, fill, .. } if fill.ink == Ink::Blocked && center.distance(at_end) < 1e-6);
+    assert!(shapes.iter().any(stop));
+    assert!(vnet_flows::scene::highlight(&l, &t, blocked).iter().any(stop));
+    assert!(
+        !vnet_flows::scene::highlight(&l, &t, unresolved)
+            .iter()
+            .any(|s| matches!(s, Shape::Circle { fill, .. } if fill.ink == Ink::Blocked))
+    );
     let mut svg = String::new();
     {
         use plotters::prelude::*;

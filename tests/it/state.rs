@@ -582,3 +582,27 @@ fn host_rules_requests_apply_once_each_in_order() {
     s.update(Action::HostRules(Rc::new(RulesRequest { number: 3, input: None })));
     assert_eq!((s.rules_seen, s.checked.is_none()), (3, true));
 }
+
+#[test]
+fn after_a_change_the_verdicts_come_at_once_and_the_rest_on_complete_check() {
+    let mut s = on("compute");
+    s.update(set(&s.catalog().clone(), "dependencies", "service-endpoint"));
+    s.update(Action::CheckRules(missing_smb("westeurope")));
+    let first = s.checked.as_ref().unwrap();
+    assert!(first.complete, "the reader's own check is whole at once");
+    let unneeded_before = first.report.unneeded.len();
+    s.update(set(&s.catalog().clone(), "dependencies", "private-endpoint"));
+    let moved = s.checked.as_ref().unwrap();
+    assert!(!moved.complete);
+    let whole = moved.checker.check(&s.resolution);
+    // The verdicts are the new configuration's; the rest is the old one's until completed.
+    assert_eq!(serde_json::to_string(&moved.report.flows).unwrap(), serde_json::to_string(&whole.flows).unwrap());
+    assert_eq!(moved.report.unneeded.len(), unneeded_before);
+    s.update(Action::CompleteCheck);
+    let done = s.checked.as_ref().unwrap();
+    assert!(done.complete);
+    assert_eq!(done.report.json(), whole.json());
+    let same = done.report.clone();
+    s.update(Action::CompleteCheck);
+    assert!(Rc::ptr_eq(&s.checked.as_ref().unwrap().report, &same), "completing twice does nothing");
+}

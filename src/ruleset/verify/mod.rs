@@ -127,15 +127,25 @@ impl Checker {
             tally.assume(note);
         }
         let obsolete = self.obsolete(r);
+        CheckReport { assumptions: self.assumptions(tally.assumptions), unneeded, obsolete, ..self.report(r, flows) }
+    }
+
+    /// The report with the verdicts on the flows alone (no unneeded or retired rules, no
+    /// assumptions): the part a configuration change needs at once.
+    pub fn verdict_report(&self, r: &Resolution) -> CheckReport {
+        self.report(r, self.verdicts(r))
+    }
+
+    fn report(&self, r: &Resolution, flows: Vec<FlowCheck>) -> CheckReport {
         let pairs = r.config.pairs(&r.catalog, r.scenario());
         CheckReport {
             scenario: r.scenario().id.clone(),
             config: Pairs(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
             region: self.region.clone(),
-            assumptions: self.assumptions(tally.assumptions),
+            assumptions: Vec::new(),
             flows,
-            unneeded,
-            obsolete,
+            unneeded: Vec::new(),
+            obsolete: Vec::new(),
             errors: self
                 .set
                 .errors
