@@ -67,7 +67,7 @@ pub fn RulesTable(props: &Props) -> Html {
     };
 
     html! {
-        <section class="vf-rules" aria-label="Rules to allow">
+        <section class="vf-rules">
             <div class="vf-rules-head">
                 { heading(level, "vf-heading", None, html! { "Rules to allow" }) }
                 <button type="button" class="vf-button" onclick={on_copy}>{ "Copy as Markdown" }</button>
