@@ -111,10 +111,17 @@ async function exercise(name, address, options) {
   const fix = await widget.locator('.vf-fix').first().textContent();
   check(fix === want.fix, `${name}: the table's fix is the command line's (${fix.length} characters)`);
   check(await widget.locator('.vf-flow .vf-tag-blocked', { hasText: 'by your rules' }).count() === 1, `${name}: the step list says which flow the rules block`);
+  await widget.locator('.vf-check-jumps button', { hasText: 'unneeded' }).click();
+  await page.waitForTimeout(100);
+  check(await widget.locator('details[data-list=unneeded][open] li').count() === 1, `${name}: "1 unneeded" opens the list of unneeded rules`);
+  await widget.locator('.vf-check-jumps button', { hasText: 'blocked' }).click();
+  await page.waitForTimeout(100);
+  const [focused, blockedFlow] = await widget.evaluate((host) => [host.shadowRoot.activeElement?.textContent ?? '',
+    host.shadowRoot.querySelector('li[data-verdict=blocked] button')?.textContent]);
+  check(focused === blockedFlow, `${name}: "1 blocked" leads to the blocked flow (focus on "${focused.slice(0, 40)}")`);
   await widget.locator('.vf-check-flows button').first().click();
   check(await widget.locator('tr.vf-row.vf-chosen .vf-tag-blocked').count() === 1, `${name}: the summary's flow shows its row, chosen`);
   await shot(page, widget, `check-${name}`);
-  await widget.locator('.vf-check-listed summary').first().click();
   const violations = await audit(page);
   check(violations.length === 0, `${name}: axe finds nothing of any impact with the report, the verdicts and a fix shown (${violations.join('; ')})`);
 

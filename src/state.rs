@@ -18,7 +18,7 @@ use crate::link::{self, Link};
 use crate::model::{Catalog, KeyId, RuleId, ScenarioId};
 use crate::resolve::{Resolution, resolve};
 use crate::ruleset::pasted::RulesInput;
-use crate::ruleset::report::{FlowVerdict, HopVerdict};
+use crate::ruleset::report::FlowVerdict;
 
 /// A host's request: a scenario, settings, or both.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -427,10 +427,7 @@ impl State {
         let flow = self.flow;
         let Some(checked) = self.checked.as_mut().filter(|c| !c.announced.contains(&flow)) else { return };
         let Some(check) = checked.report.flows.iter().find(|f| f.index == flow) else { return };
-        let Some(hop) = check.hops.iter().max_by_key(|h| h.verdict).filter(|h| h.verdict >= HopVerdict::Unresolved)
-        else {
-            return;
-        };
+        let Some((_, hop)) = check.stopped_at() else { return };
         let word = if check.verdict == FlowVerdict::Blocked { "blocked" } else { "unresolved" };
         self.announcement = format!("Step {}: {word}. {}", flow + 1, hop.reason);
         checked.announced.push(flow);

@@ -68,6 +68,15 @@ pub struct FlowCheck {
     pub hops: Vec<HopCheck>,
 }
 
+impl FlowCheck {
+    /// Where the rules stop this flow: the index and check of its worst hop, when that is
+    /// blocked or unresolved.
+    pub fn stopped_at(&self) -> Option<(usize, &HopCheck)> {
+        let worst = self.hops.iter().enumerate().max_by_key(|(_, h)| h.verdict)?;
+        (worst.1.verdict >= HopVerdict::Unresolved).then_some(worst)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NeedDirection {

@@ -15,7 +15,7 @@ use crate::host::HeadingLevel;
 use crate::resolve::Resolution;
 use crate::ruleset::model::ReadError;
 use crate::ruleset::pasted::{RuleFile, RulesInput};
-use crate::ruleset::report::{CheckReport, FlowCheck, FlowVerdict, HopVerdict};
+use crate::ruleset::report::{CheckReport, FlowCheck, FlowVerdict};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -157,6 +157,7 @@ fn report(checked: &Checked, r: &Resolution, send: &Callback<Action>, level: Hea
     html! {
         <div class="vf-check-report" aria-busy={(!checked.complete).to_string()}>
             { heading(level.below(), "vf-check-summary", None, html! { report.summary() }) }
+            { jumps(report) }
             if !report.errors.is_empty() {
                 <div class="vf-check-errors" role="alert">
                     <p>{ "Some of the input could not be read; the rest was checked:" }</p>
@@ -179,9 +180,8 @@ fn report(checked: &Checked, r: &Resolution, send: &Callback<Action>, level: Hea
 /// A flow the rules block or may not admit: a button that shows it, with the rule it needs
 /// chosen in the table, and why.
 fn stopped_flow(flow: &FlowCheck, r: &Resolution, send: &Callback<Action>) -> Html {
-    let worst = flow.hops.iter().max_by_key(|h| h.verdict);
-    let hop = worst.and_then(|w| flow.hops.iter().position(|h| std::ptr::eq(h, w))).unwrap_or(0);
-    let rule = r.flows.get(flow.index).and_then(|f| f.hops.get(hop)).and_then(|h| h.rule);
+    let stop = flow.stopped_at();
+    let rule = stop.and_then(|(hop, _)| r.flows.get(flow.index)?.hops.get(hop)?.rule);
     let (class, word) = match flow.verdict {
         FlowVerdict::Blocked => ("vf-tag vf-tag-blocked", "✕ Blocked"),
         _ => ("vf-tag vf-tag-unresolved", "? Unresolved"),
@@ -198,12 +198,12 @@ fn stopped_flow(flow: &FlowCheck, r: &Resolution, send: &Callback<Action>) -> Ht
         })
     };
     html! {
-        <li key={flow.id.clone()}>
+        <li key={flow.id.clone()} data-verdict={flow.verdict.id()}>
             <span class={class}>{ word }</span>{ " " }
             <button type="button" class="vf-linklike" onclick={on_show}>
                 { format!("Step {}: {}", flow.index + 1, flow.purpose) }
             </button>
-            if let Some(h) = worst.filter(|h| h.verdict >= HopVerdict::Unresolved) {
+            if let Some((_, h)) = stop {
                 <span class="vf-muted">{ format!(" {}", h.reason) }</span>
             }
         </li>
@@ -216,6 +216,40 @@ enum List {
     Unneeded,
     Obsolete,
     Assumed,
+}
+
+impl List {
+    fn id(self) -> &'static str {
+        match self {
+            List::Unneeded => "unneeded",
+            List::Obsolete => "obsolete",
+            List::Assumed => "assumed",
+        }
+    }
+}
+
+/// Under the summary, a button per count that is not zero, leading to its entries: the first
+/// blocked or unresolved flow, the unneeded or retired rules (their disclosure opens).
+fn jumps(report: &CheckReport) -> Html {
+    let c = report.counts();
+    let targets = [
+        (c.blocked, "blocked", "li[data-verdict=\"blocked\"]"),
+        (c.unresolved, "unresolved", "li[data-verdict=\"unresolved\"]"),
+        (c.unneeded, "unneeded", "details[data-list=\"unneeded\"]"),
+        (c.obsolete, "obsolete", "details[data-list=\"obsolete\"]"),
+    ];
+    let buttons: Vec<Html> = targets
+        .into_iter()
+        .filter(|(count, _, _)| *count > 0)
+        .map(|(count, word, selector)| {
+            let onclick = Callback::from(move |e: MouseEvent| dom::reveal(&e, selector));
+            html! { <button type="button" class="vf-button vf-small" {onclick}>{ format!("{count} {word}") }</button> }
+        })
+        .collect();
+    if buttons.is_empty() {
+        return html! {};
+    }
+    html! { <p class="vf-check-jumps">{ "Go to: " }{ for buttons }</p> }
 }
 
 #[derive(Properties)]
@@ -252,7 +286,7 @@ fn Listed(props: &ListedProps) -> Html {
     };
     let item = |rule: &str, set: &str, why: &str| html! { <li><code>{ rule.to_string() }</code>{ format!(" in {set}: {why}") }</li> };
     html! {
-        <details class="vf-check-listed" ontoggle={on_toggle}>
+        <details class="vf-check-listed" data-list={props.list.id()} ontoggle={on_toggle}>
             <summary>{ format!("{count} {}", if count == 1 { one } else { many }) }</summary>
             if *open {
                 <ul>{ match props.list {

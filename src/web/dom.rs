@@ -180,16 +180,32 @@ pub fn chosen_files(e: &yew::Event) -> Option<web_sys::FileList> {
 /// Scrolls the requirements table's row of rule `id` into view, in the widget `e` happened in,
 /// once the next render has put it there.
 pub fn reveal_row(e: &yew::MouseEvent, id: &str) {
+    reveal(e, &format!("tr[data-rule=\"{}\"]", id.replace(['"', '\\'], "")));
+}
+
+/// Scrolls what `selector` finds in the widget `e` happened in into view, once the next render
+/// has put it there; a closed disclosure opens, and its first button or summary takes focus.
+pub fn reveal(e: &yew::MouseEvent, selector: &str) {
     use wasm_bindgen::JsCast;
     let root = e
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest(".vf-root").ok().flatten());
     let Some(root) = root else { return };
-    let selector = format!("tr[data-rule=\"{}\"]", id.replace(['"', '\\'], ""));
+    let selector = selector.to_string();
     gloo::timers::callback::Timeout::new(0, move || {
-        if let Ok(Some(row)) = root.query_selector(&selector) {
-            row.scroll_into_view();
+        let Ok(Some(found)) = root.query_selector(&selector) else { return };
+        if let Some(details) = found.dyn_ref::<web_sys::HtmlDetailsElement>() {
+            details.set_open(true);
+        }
+        found.scroll_into_view();
+        let focus = if found.matches("button, summary").unwrap_or(false) {
+            Some(found)
+        } else {
+            found.query_selector("button, summary").ok().flatten()
+        };
+        if let Some(el) = focus.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
         }
     })
     .forget();

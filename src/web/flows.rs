@@ -71,8 +71,7 @@ pub fn FlowList(props: &Props) -> Html {
 
 /// What the reader's rules do to flow `flow`, when they block it or may not admit it.
 fn stopped(checked: Option<&Checked>, flow: usize) -> Html {
-    let worst = checked.and_then(|c| c.flow(flow)).and_then(|f| f.hops.iter().max_by_key(|h| h.verdict));
-    match worst {
+    match checked.and_then(|c| c.flow(flow)).and_then(|f| f.stopped_at()).map(|(_, h)| h) {
         Some(h) if h.verdict == HopVerdict::Blocked => html! {
             <span class="vf-stopped"><span class="vf-tag vf-tag-blocked">{ "✕ Blocked by your rules" }</span>{ format!(" {}", h.reason) }</span>
         },
