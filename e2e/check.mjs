@@ -17,7 +17,7 @@ const browser = await launch();
 const cli = process.env.VNET_FLOWS_CLI || path.join(root, 'target', 'debug', 'vnet-flows');
 const fixture = path.join(root, 'tests', 'fixtures', 'rulesets', 'real', 'arm-template-missing-smb.json');
 const template = fs.readFileSync(fixture, 'utf8');
-const SETTINGS = ['--scenario', 'compute', '--set', 'dependencies=service-endpoint', '--region', 'westeurope'];
+const SETTINGS = ['--scenario', 'compute', '--set', 'dependencies=service-endpoint', '--region', 'westeurope', '--vnet', '10.0.0.0/16'];
 
 /** What the command line says of the same files, in Markdown and JSON (it exits 3: blocked). */
 function expected() {
@@ -99,7 +99,8 @@ async function exercise(name, address, options) {
 
   await widget.locator('.vf-check summary').click();
   await widget.locator('.vf-check-text').fill(template);
-  await widget.locator('.vf-check-options input[type=text]').fill('westeurope');
+  await widget.locator('.vf-check-options input[type=text]').nth(0).fill('westeurope');
+  await widget.locator('.vf-check-options input[type=text]').nth(1).fill('10.0.0.0/16');
   await widget.locator('.vf-check-actions button[type=submit]').click();
   await widget.locator('.vf-check-summary').waitFor();
   const summary = await widget.locator('.vf-check-summary').textContent();
@@ -191,7 +192,7 @@ async function hostApi(address) {
     document.addEventListener('vnet-flows-check', (e) => events.push(e.detail));
     el.scenario = 'compute';
     el.setConfig({ dependencies: 'service-endpoint' });
-    const report = await el.checkRules(template, { region: 'westeurope' });
+    const report = await el.checkRules(template, { region: 'westeurope', vnet: ['10.0.0.0/16'] });
     const afterCheck = events.length;
     let refused = '';
     try { await el.checkRules([template, 42]); } catch (e) { refused = `${e.name}: ${e.message}`; }

@@ -8,8 +8,9 @@
 // page should). Properties and methods for hosts: scenario (get/set), config (get), step (get,
 // 1-based), setConfig({key: value, ...}) (a plain object, read whole here); a change shows in
 // the getters after the next render (a microtask). checkRules(text | File | [text | File, ...],
-// {region, params}) checks rule files against every configuration from then on (a promise of
-// the report, the shape `vnet-flows check --format json` prints); clearRules() forgets them.
+// {region, params, vnet}) checks rule files against every configuration from then on (a
+// promise of the report, the shape `vnet-flows check --format json` prints); clearRules()
+// forgets them.
 // Events: vnet-flows-change, with detail {scenario, config, step}, when the reader changes
 // something; vnet-flows-check, with detail {summary, blocked, unresolved, allowed, unneeded,
 // obsolete, errors} after every check (the reader's too, and after every change while rules
@@ -206,9 +207,9 @@ class VnetFlows extends HTMLElement {
 
   async checkRules(input, options = {}) {
     const { files, unread } = await rulesOf(input);
-    const { region, params } = checkOptionsOf(options);
+    const { region, params, vnet } = checkOptionsOf(options);
     if (!this.vfWidget) throw new Error('vnet-flows: checkRules needs a running widget (it is loading, or it stopped)');
-    return this.#call((w) => w.check_rules(files, unread, region, params));
+    return this.#call((w) => w.check_rules(files, unread, region, params, vnet));
   }
 
   clearRules() {
@@ -255,17 +256,19 @@ async function rulesOf(input) {
   return { files, unread };
 }
 
-// `{region: 'westeurope', params: {name: value} | 'NAME=VALUE lines'}`, read whole here.
+// `{region: 'westeurope', params: {name: value} | 'NAME=VALUE lines', vnet: '10.0.0.0/16' |
+// ['10.0.0.0/16', ...]}`, read whole here.
 function checkOptionsOf(options) {
   try {
     const region = typeof options?.region === 'string' ? options.region : '';
+    const vnet = Array.isArray(options?.vnet) ? options.vnet.map(String).join(' ') : typeof options?.vnet === 'string' ? options.vnet : '';
     const params = options?.params;
-    if (typeof params === 'string') return { region, params };
-    if (params === undefined || params === null) return { region, params: '' };
+    if (typeof params === 'string') return { region, params, vnet };
+    if (params === undefined || params === null) return { region, params: '', vnet };
     const lines = Object.entries(params).map(([name, value]) => `${name}=${textOf(value)}`);
-    return { region, params: lines.join('\n') };
+    return { region, params: lines.join('\n'), vnet };
   } catch (error) {
-    throw new TypeError(`vnet-flows: checkRules options are {region, params}; these could not be read: ${error}`);
+    throw new TypeError(`vnet-flows: checkRules options are {region, params, vnet}; these could not be read: ${error}`);
   }
 }
 

@@ -5,7 +5,7 @@
 //! as paths and flags, so every problem with them becomes a [`ReadError`] the panel lists, and
 //! the files that could be read are still checked.
 
-use super::model::{ReadError, RuleSet};
+use super::model::{Cidr, ReadError, RuleSet};
 use super::read::{ReadOptions, read};
 use super::verify::{CheckOptions, Checker};
 use crate::model::Catalog;
@@ -25,6 +25,9 @@ pub struct RulesInput {
     pub region: String,
     /// Template parameters, one `NAME=VALUE` per line; blank lines and `#` comments are skipped.
     pub params: String,
+    /// The VNet's address space (`10.0.0.0/16`, several separated by spaces or commas), as
+    /// `check --vnet` takes it: addresses in it are the VNet's; blank when not given.
+    pub vnet: String,
     /// Files that could not be read as text (too large, refused by the browser): listed with
     /// the rest of the problems.
     pub unread: Vec<ReadError>,
@@ -32,6 +35,9 @@ pub struct RulesInput {
 
 /// The name the parameters' problems are filed under.
 pub const PARAMS: &str = "parameters";
+
+/// The name the address space's problems are filed under.
+pub const VNET: &str = "VNet address space";
 
 /// The most files read at once.
 pub const MAX_FILES: usize = 20;
@@ -60,6 +66,23 @@ impl RulesInput {
         (pairs, errors)
     }
 
+    /// The address space's prefixes, and a problem for each word that is not one.
+    pub fn vnet(&self) -> (Vec<Cidr>, Vec<ReadError>) {
+        let mut prefixes = Vec::new();
+        let mut errors = Vec::new();
+        for word in self.vnet.split(|c: char| c == ',' || c.is_whitespace()).filter(|w| !w.is_empty()) {
+            match Cidr::parse(word) {
+                Some(prefix) => prefixes.push(prefix),
+                None => errors.push(ReadError {
+                    file: VNET.into(),
+                    at: String::new(),
+                    message: format!("`{}` is not an IPv4 prefix such as 10.0.0.0/16, so it was left out", clip(word)),
+                }),
+            }
+        }
+        (prefixes, errors)
+    }
+
     /// The region, trimmed, or `None` when blank.
     pub fn region(&self) -> Option<String> {
         Some(self.region.trim().to_string()).filter(|r| !r.is_empty())
@@ -69,6 +92,8 @@ impl RulesInput {
     /// the rule set's errors, and the rest is checked.
     pub fn load(&self, catalog: &Catalog) -> Checker {
         let (params, mut errors) = self.params();
+        let (vnet, mut vnet_errors) = self.vnet();
+        errors.append(&mut vnet_errors);
         let region = self.region();
         let options = ReadOptions { params, region: region.clone() };
         let mut set = RuleSet::default();
@@ -84,7 +109,7 @@ impl RulesInput {
         }
         set.errors.extend(self.unread.iter().cloned());
         set.errors.append(&mut errors);
-        Checker::new(catalog, set, &CheckOptions { region, ..CheckOptions::default() })
+        Checker::new(catalog, set, &CheckOptions { region, vnet, subnets: Vec::new() })
     }
 }
 

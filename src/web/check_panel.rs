@@ -34,6 +34,7 @@ struct Form {
     text: String,
     region: String,
     params: String,
+    vnet: String,
     files: Vec<RuleFile>,
     unread: Vec<ReadError>,
 }
@@ -47,6 +48,7 @@ impl Form {
             files: pasted.into_iter().chain(self.files.iter().cloned()).collect(),
             region: self.region.clone(),
             params: self.params.clone(),
+            vnet: self.vnet.clone(),
             unread: self.unread.clone(),
         }
     }
@@ -126,6 +128,9 @@ pub fn CheckPanel(props: &Props) -> Html {
                     <label for={id("region")}>{ "Region" }</label>
                     <input id={id("region")} type="text" placeholder="westeurope" value={form.region.clone()}
                         oninput={field(|f, v| f.region = v)} />
+                    <label for={id("vnet")}>{ "VNet address space (optional, such as 10.0.0.0/16)" }</label>
+                    <input id={id("vnet")} type="text" placeholder="10.0.0.0/16" value={form.vnet.clone()}
+                        oninput={field(|f, v| f.vnet = v)} />
                     <label for={id("params")}>{ "Template parameters, one NAME=VALUE per line" }</label>
                     <textarea id={id("params")} rows="2" spellcheck="false" value={form.params.clone()}
                         oninput={field(|f, v| f.params = v)} />

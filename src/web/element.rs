@@ -199,6 +199,7 @@ impl Instance {
         unread: &js_sys::Array,
         region: String,
         params: String,
+        vnet: String,
     ) -> js_sys::Promise {
         let text = |pair: &js_sys::Array, i| pair.get(i).as_string().unwrap_or_default();
         let pairs = |list: &js_sys::Array| -> Vec<(String, String)> {
@@ -213,6 +214,7 @@ impl Instance {
                 .collect(),
             region,
             params,
+            vnet,
         };
         let number = self.rules(Some(input));
         let waiting = self.waiting.clone();

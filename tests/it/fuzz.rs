@@ -226,7 +226,8 @@ fn pasted_rules_regions_and_parameters_never_panic() {
                 RuleFile { name: format!("f{n}"), text: mutate(&seed, &mut rng) }
             })
             .collect();
-        let input = RulesInput { files, region: soup(&mut rng, 3), params: soup(&mut rng, 8), unread: vec![] };
+        let (region, params, vnet) = (soup(&mut rng, 3), soup(&mut rng, 8), soup(&mut rng, 3));
+        let input = RulesInput { files, region, params, vnet, unread: vec![] };
         let bad_lines = input.params().1;
         assert!(bad_lines.iter().all(|e| e.file == PARAMS && e.at.starts_with("line ")), "{bad_lines:?}");
         state.update(Action::CheckRules(std::rc::Rc::new(input)));

@@ -606,3 +606,30 @@ fn after_a_change_the_verdicts_come_at_once_and_the_rest_on_complete_check() {
     s.update(Action::CompleteCheck);
     assert!(Rc::ptr_eq(&s.checked.as_ref().unwrap().report, &same), "completing twice does nothing");
 }
+
+#[test]
+fn the_vnet_address_space_settles_what_an_address_range_left_open() {
+    // An NSG that allows one public range and denies the rest: without the VNet's address space
+    // the range may hold the private endpoints; with it, it plainly does not.
+    let nsg = r#"{"name": "nsg-training", "properties": {"securityRules": [
+        {"name": "allow-range", "properties": {"priority": 100, "direction": "Outbound", "access": "Allow", "protocol": "*",
+          "sourceAddressPrefix": "VirtualNetwork", "sourcePortRange": "*", "destinationAddressPrefix": "13.64.0.0/11", "destinationPortRange": "*"}},
+        {"name": "deny-out", "properties": {"priority": 4096, "direction": "Outbound", "access": "Deny", "protocol": "*",
+          "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "*"}}]}}"#;
+    let verdict = |vnet: &str| {
+        let mut s = on("compute");
+        let files = vec![RuleFile { name: "nsg.json".into(), text: nsg.into() }];
+        let input = RulesInput { files, region: "westeurope".into(), vnet: vnet.into(), ..RulesInput::default() };
+        s.update(Action::CheckRules(Rc::new(input)));
+        let report = s.checked.as_ref().unwrap().report.clone();
+        let flow = report.flows.iter().find(|f| f.id == "compute-workspace-pe").map(|f| f.verdict);
+        (flow, report.errors.iter().map(|e| (e.file.clone(), e.message.clone())).collect::<Vec<_>>())
+    };
+    assert_eq!(verdict("").0, Some(FlowVerdict::Unresolved));
+    assert_eq!(verdict("10.0.0.0/16").0, Some(FlowVerdict::Blocked));
+    let (flow, errors) = verdict("10.0.0.0/16, 10.0.0.0/33");
+    assert_eq!(flow, Some(FlowVerdict::Blocked));
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].0, "VNet address space");
+    assert!(errors[0].1.contains("`10.0.0.0/33`"), "{}", errors[0].1);
+}
