@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::model::RuleId;
 use crate::resolve::Resolution;
-use crate::ruleset::report::{CheckReport, DecidedBy, FlowCheck, HopVerdict};
+use crate::ruleset::report::{CheckReport, DecidedBy, HopVerdict};
 use crate::ruleset::verify::Checker;
 use crate::scene::{Mark, Marks};
 
@@ -23,6 +23,8 @@ pub struct Checked {
     pub marks: Rc<Marks>,
     /// Per rule of the configuration, what the files make of the hops that need it.
     pub rules: Rc<Vec<(RuleId, RuleVerdict)>>,
+    /// Per flow of the resolution, where the files stop it, if they do.
+    pub stops: Rc<Vec<Option<Stop>>>,
     /// The flows (indices into `Resolution::flows`) whose verdict has been announced.
     pub announced: Vec<usize>,
     /// Whether the report is whole. After a change of configuration the verdicts come at once
@@ -44,6 +46,13 @@ pub struct RuleVerdict {
     pub fix: Option<String>,
     /// The first flow (an index into `Resolution::flows`) that decides the verdict.
     pub flow: usize,
+}
+
+/// Where the reader's rules stop a flow: the verdict of its worst hop, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stop {
+    pub verdict: HopVerdict,
+    pub reason: String,
 }
 
 impl PartialEq for Checked {
@@ -78,7 +87,9 @@ impl Checked {
         Checked::of(self.files, self.checker, report, r, false)
     }
 
-    /// The whole report on `r` (the configuration of the verdicts), if it is not yet.
+    /// The whole report on `r` (the configuration of the verdicts), if it is not yet. The
+    /// verdicts are the same, so the marks, rule verdicts and stops are kept as they are (and
+    /// the components that show only them do not render again).
     pub fn complete(&mut self, r: &Resolution) {
         if !self.complete {
             self.report = Rc::new(self.checker.check(r));
@@ -88,20 +99,16 @@ impl Checked {
 
     fn of(files: Vec<String>, checker: Rc<Checker>, report: CheckReport, r: &Resolution, complete: bool) -> Checked {
         let marks = marks(&report, r);
-        let rules = rule_verdicts(&report, r);
-        let (report, marks, rules) = (Rc::new(report), Rc::new(marks), Rc::new(rules));
-        Checked { files, checker, report, marks, rules, announced: Vec::new(), complete }
+        let rules = Rc::new(rule_verdicts(&report, r));
+        let stops = Rc::new(stops(&report, r));
+        let (report, marks) = (Rc::new(report), Rc::new(marks));
+        Checked { files, checker, report, marks, rules, stops, announced: Vec::new(), complete }
     }
+}
 
-    /// The verdict on flow `flow` (an index into `Resolution::flows`), when the check judged it.
-    pub fn flow(&self, flow: usize) -> Option<&FlowCheck> {
-        self.report.flows.iter().find(|f| f.index == flow)
-    }
-
-    /// The verdict on the data's rule `rule`, when a checked hop needs it.
-    pub fn rule(&self, rule: RuleId) -> Option<&RuleVerdict> {
-        self.rules.iter().find(|(id, _)| *id == rule).map(|(_, v)| v)
-    }
+/// The verdict on the data's rule `rule` among `verdicts`, when a checked hop needs it.
+pub fn verdict_of(verdicts: &[(RuleId, RuleVerdict)], rule: RuleId) -> Option<&RuleVerdict> {
+    verdicts.iter().find(|(id, _)| *id == rule).map(|(_, v)| v)
 }
 
 fn mark(verdict: HopVerdict) -> Mark {
@@ -122,6 +129,17 @@ fn marks(report: &CheckReport, r: &Resolution) -> Marks {
         }
     }
     marks
+}
+
+/// Per flow of `r`, where the report says the rules stop it.
+fn stops(report: &CheckReport, r: &Resolution) -> Vec<Option<Stop>> {
+    let mut stops = vec![None; r.flows.len()];
+    for flow in &report.flows {
+        if let (Some(slot), Some((_, hop))) = (stops.get_mut(flow.index), flow.stopped_at()) {
+            *slot = Some(Stop { verdict: hop.verdict, reason: hop.reason.clone() });
+        }
+    }
+    stops
 }
 
 /// Per data rule that a checked hop needs, in the order first met: its worst verdict.

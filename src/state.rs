@@ -18,7 +18,7 @@ use crate::link::{self, Link};
 use crate::model::{Catalog, KeyId, RuleId, ScenarioId};
 use crate::resolve::{Resolution, resolve};
 use crate::ruleset::pasted::RulesInput;
-use crate::ruleset::report::FlowVerdict;
+use crate::ruleset::report::HopVerdict;
 
 /// A host's request: a scenario, settings, or both.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -426,10 +426,9 @@ impl State {
     fn announce_verdict(&mut self) {
         let flow = self.flow;
         let Some(checked) = self.checked.as_mut().filter(|c| !c.announced.contains(&flow)) else { return };
-        let Some(check) = checked.report.flows.iter().find(|f| f.index == flow) else { return };
-        let Some((_, hop)) = check.stopped_at() else { return };
-        let word = if check.verdict == FlowVerdict::Blocked { "blocked" } else { "unresolved" };
-        self.announcement = format!("Step {}: {word}. {}", flow + 1, hop.reason);
+        let Some(stop) = checked.stops.get(flow).and_then(Option::as_ref) else { return };
+        let word = if stop.verdict == HopVerdict::Blocked { "blocked" } else { "unresolved" };
+        self.announcement = format!("Step {}: {word}. {}", flow + 1, stop.reason);
         checked.announced.push(flow);
     }
 

@@ -235,7 +235,7 @@ fn Widget(props: &WidgetProps) -> Html {
                     <div class="vf-sr" aria-live="polite" aria-atomic="true">{ state.announcement.clone() }</div>
                     if settled {
                         <FlowList resolution={r.clone()} flow={state.flow} send={send.clone()} id={id("flows")}
-                            checked={state.checked.clone()}
+                            stops={state.checked.as_ref().map(|c| c.stops.clone())}
                             heading={props.heading} />
                     }
                 </div>
@@ -244,7 +244,8 @@ fn Widget(props: &WidgetProps) -> Html {
                 <CheckPanel resolution={r.clone()} checked={state.checked.clone()} send={send.clone()}
                     id={id("check")} heading={props.heading} />
                 <RulesTable resolution={r.clone()} highlighted={state.highlighted_rules()}
-                    chosen={state.chosen_rule} checked={state.checked.clone()} send={send.clone()} heading={props.heading} />
+                    chosen={state.chosen_rule} verdicts={state.checked.as_ref().map(|c| c.rules.clone())}
+                    send={send.clone()} heading={props.heading} />
                 <Setup resolution={r.clone()} heading={props.heading} />
             }
             </div>

@@ -8,7 +8,7 @@ use crate::host::HeadingLevel;
 
 use std::rc::Rc;
 
-use crate::checked::Checked;
+use crate::checked::Stop;
 use crate::resolve::Resolution;
 use crate::ruleset::report::HopVerdict;
 use crate::scene::{hop_ports, ports_label};
@@ -21,9 +21,9 @@ pub struct Props {
     pub flow: usize,
     pub send: Callback<Action>,
     pub id: AttrValue,
-    /// The reader's rules checked against this configuration: a flow they stop says why.
+    /// With the reader's rules checked, per flow where they stop it: such a flow says why.
     #[prop_or_default]
-    pub checked: Option<Checked>,
+    pub stops: Option<Rc<Vec<Option<Stop>>>>,
     /// The level of this section's heading.
     pub heading: HeadingLevel,
 }
@@ -60,7 +60,7 @@ pub fn FlowList(props: &Props) -> Html {
                             if f.blocked {
                                 <span class="vf-tag vf-tag-blocked">{ "Blocked in this configuration" }</span>
                             }
-                            { stopped(props.checked.as_ref(), i) }
+                            { stopped(props.stops.as_ref().and_then(|s| s.get(i)?.as_ref())) }
                         </li>
                     }
                 }) }
@@ -69,9 +69,9 @@ pub fn FlowList(props: &Props) -> Html {
     }
 }
 
-/// What the reader's rules do to flow `flow`, when they block it or may not admit it.
-fn stopped(checked: Option<&Checked>, flow: usize) -> Html {
-    match checked.and_then(|c| c.flow(flow)).and_then(|f| f.stopped_at()).map(|(_, h)| h) {
+/// What the reader's rules do to a flow, when they block it or may not admit it.
+fn stopped(stop: Option<&Stop>) -> Html {
+    match stop {
         Some(h) if h.verdict == HopVerdict::Blocked => html! {
             <span class="vf-stopped"><span class="vf-tag vf-tag-blocked">{ "✕ Blocked by your rules" }</span>{ format!(" {}", h.reason) }</span>
         },

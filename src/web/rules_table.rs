@@ -10,7 +10,7 @@ use crate::host::HeadingLevel;
 
 use std::rc::Rc;
 
-use crate::checked::{Checked, RuleVerdict};
+use crate::checked::{RuleVerdict, verdict_of};
 use crate::export;
 use crate::model::{Direction, RuleId};
 use crate::resolve::Resolution;
@@ -24,10 +24,10 @@ pub struct Props {
     pub highlighted: Vec<RuleId>,
     /// The rule whose flows the diagram emphasises.
     pub chosen: Option<RuleId>,
-    /// The reader's rules checked against this configuration: the table says, per row,
-    /// whether they admit it.
+    /// With the reader's rules checked, what they make of each rule of this configuration:
+    /// the table says, per row, whether they admit it.
     #[prop_or_default]
-    pub checked: Option<Checked>,
+    pub verdicts: Option<Rc<Vec<(RuleId, RuleVerdict)>>>,
     pub send: Callback<Action>,
     /// The level of this section's heading.
     pub heading: HeadingLevel,
@@ -102,7 +102,7 @@ pub fn RulesTable(props: &Props) -> Html {
                                         <th scope="col" role="columnheader">{ "Protocol" }</th>
                                         <th scope="col" role="columnheader">{ "Ports" }</th>
                                         <th scope="col" role="columnheader">{ "Why" }</th>
-                                        if props.checked.is_some() {
+                                        if props.verdicts.is_some() {
                                             <th scope="col" role="columnheader">{ "Your rules" }</th>
                                         }
                                         <th scope="col" role="columnheader"><span class="vf-sr">{ "Details" }</span></th>
@@ -165,8 +165,8 @@ fn row(
                         { " " }<span class="vf-tag vf-tag-warn">{ "Docs differ" }</span>
                     }
                 </td>
-                if let Some(checked) = &props.checked {
-                    <td role="cell" data-label="Your rules" class="vf-verdict">{ verdict_cell(checked.rule(i)) }</td>
+                if let Some(verdicts) = &props.verdicts {
+                    <td role="cell" data-label="Your rules" class="vf-verdict">{ verdict_cell(verdict_of(verdicts, i)) }</td>
                 }
                 <td role="cell" data-label="Details">
                     <button type="button" class="vf-button vf-small" aria-expanded={open.to_string()} onclick={on_toggle}>
@@ -175,12 +175,12 @@ fn row(
                     </button>
                 </td>
             </tr>
-            if let Some(fix) = props.checked.as_ref().and_then(|c| c.rule(i)).and_then(|v| v.fix.as_ref()) {
+            if let Some(fix) = props.verdicts.as_ref().and_then(|v| verdict_of(v, i)).and_then(|v| v.fix.as_ref()) {
                 { fix_row(fix, status) }
             }
             if open {
                 <tr role="row" class="vf-details">
-                    <td role="cell" colspan={if props.checked.is_some() { "8" } else { "7" }}>
+                    <td role="cell" colspan={if props.verdicts.is_some() { "8" } else { "7" }}>
                         <dl>
                             <dt>{ "Why" }</dt><dd>{ rule.purpose.clone() }</dd>
                             <dt>{ "When" }</dt><dd>{ rule.condition.clone() }</dd>
