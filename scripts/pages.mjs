@@ -132,7 +132,7 @@ const singleSize = size('vnet-flows-demo.html');
 console.log(`pages: docs.html, docs-hostile.html, panel.html; single file vnet-flows-demo.html: ${singleSize} bytes`);
 // The single file is meant to be mailed. The widget alone stayed under 400 KB; with the export
 // menu (+151 KB of wasm, +63 KB gzip) and the error search (+47 KB, +19 KB gzip) it reached
-// 522 KB, and with the rule check (the readers and the panel: +153 KB, +64 KB gzip) 610 KB. The
+// 522 KB, and with the rule check (the readers and the panel: +176 KB, +74 KB gzip) 630 KB. The
 // guard is 640 KB; loading rules as code as a module of its own, on demand, is the way to bring
 // both the docs page's first load and this file back down.
 if (singleSize >= 640 * 1024) fail(`the single file is ${singleSize} bytes, over the 640 KB it should stay under`);
