@@ -63,8 +63,7 @@ pub fn Diagram(props: &Props) -> Html {
 
     let r = &props.resolution;
     let layout = layouts.borrow_mut().get(&r.catalog, r.scenario, *width);
-    let marks = props.marks.as_deref().map_or(&[][..], Vec::as_slice);
-    let traffic = Rc::new(Traffic::checked(&layout, r, marks));
+    let traffic = traffic_of(&layout, r, props.marks.as_deref());
     {
         // A hover from another scenario means nothing here.
         let hover = hover.clone();
@@ -151,6 +150,11 @@ pub fn Diagram(props: &Props) -> Html {
     }
 }
 
+/// What `r` shows on `layout`, with the marks of the reader's rules when they were checked.
+fn traffic_of(layout: &Layout, r: &Resolution, marks: Option<&Marks>) -> Rc<Traffic> {
+    Rc::new(Traffic::checked(layout, r, marks.map_or(&[][..], Vec::as_slice)))
+}
+
 /// The kinds of traffic and their line styles, and the blocked style when something is.
 fn legend(traffic: &Traffic) -> Html {
     let item = |class: String, text: &'static str| {
@@ -232,8 +236,7 @@ fn use_drawing(drawing: Drawing) {
             container.cast::<web_sys::Element>().map(measure).filter(|w| *w > 0.0).map(|w| {
                 let r = &props.resolution;
                 let layout = layouts.borrow_mut().get(&r.catalog, r.scenario, w);
-                let marks = props.marks.as_deref().map_or(&[][..], Vec::as_slice);
-                let traffic = Rc::new(Traffic::checked(&layout, r, marks));
+                let traffic = traffic_of(&layout, r, props.marks.as_deref());
                 let emphasis = emphasis_of(&layout, &traffic, props.flow, None, props.chosen_rule);
                 (layout, traffic, emphasis)
             })
