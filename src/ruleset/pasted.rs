@@ -8,6 +8,7 @@
 use super::model::{Cidr, ReadError, RuleSet};
 use super::read::{ReadOptions, read};
 use super::verify::{CheckOptions, Checker};
+use crate::config::quote;
 use crate::model::Catalog;
 
 /// One file as the reader gave it: pasted text is named `pasted`.
@@ -59,7 +60,7 @@ impl RulesInput {
                 _ => errors.push(ReadError {
                     file: PARAMS.into(),
                     at: format!("line {}", n + 1),
-                    message: format!("`{}` is not NAME=VALUE, so it was left out", clip(line)),
+                    message: format!("`{}` is not NAME=VALUE, so it was left out", quote(line)),
                 }),
             }
         }
@@ -76,7 +77,7 @@ impl RulesInput {
                 None => errors.push(ReadError {
                     file: VNET.into(),
                     at: String::new(),
-                    message: format!("`{}` is not an IPv4 prefix such as 10.0.0.0/16, so it was left out", clip(word)),
+                    message: format!("`{}` is not an IPv4 prefix such as 10.0.0.0/16, so it was left out", quote(word)),
                 }),
             }
         }
@@ -110,13 +111,5 @@ impl RulesInput {
         set.errors.extend(self.unread.iter().cloned());
         set.errors.append(&mut errors);
         Checker::new(catalog, set, &CheckOptions { region, vnet, subnets: Vec::new() })
-    }
-}
-
-/// At most 60 characters of a line, for a message about it.
-fn clip(line: &str) -> String {
-    match line.char_indices().nth(60) {
-        Some((at, _)) => format!("{}…", &line[..at]),
-        None => line.to_string(),
     }
 }

@@ -163,6 +163,9 @@ fn report(checked: &Checked, r: &Resolution, send: &Callback<Action>, level: Hea
         <div class="vf-check-report" aria-busy={(!checked.complete).to_string()}>
             { heading(level.below(), "vf-check-summary", None, html! { report.summary() }) }
             { jumps(report) }
+            if !checked.files.is_empty() {
+                <p class="vf-muted">{ format!("Checked: {}", checked.files.join(", ")) }</p>
+            }
             if !report.errors.is_empty() {
                 <div class="vf-check-errors" role="alert">
                     <p>{ "Some of the input could not be read; the rest was checked:" }</p>
