@@ -34,11 +34,12 @@ impl<'a> Node<'a> {
     /// fields that are not there.)
     pub fn field(&self, key: &str) -> Option<Node<'a>> {
         let wrapped = member(self.value, "properties").and_then(|(p, v)| Some((p, member(v, key)?)));
-        let (names, value) = match wrapped {
-            Some((p, (name, value))) => (vec![p, name], value),
-            None => member(self.value, key).map(|(name, value)| (vec![name], value))?,
-        };
-        (!value.is_null()).then(|| self.child(value, &names))
+        match wrapped {
+            Some((p, (name, value))) => (!value.is_null()).then(|| self.child(value, &[p, name])),
+            None => {
+                member(self.value, key).filter(|(_, v)| !v.is_null()).map(|(name, value)| self.child(value, &[name]))
+            }
+        }
     }
 
     /// A node below this one, `names` the keys on the way.
@@ -52,6 +53,15 @@ impl<'a> Node<'a> {
         Node { value, pointer }
     }
 
+    /// The element at `index` of this array.
+    fn element(&self, value: &'a Value, index: usize) -> Node<'a> {
+        use std::fmt::Write;
+        let mut pointer = String::with_capacity(self.pointer.len() + 6);
+        pointer.push_str(&self.pointer);
+        let _ = write!(pointer, "/{index}");
+        Node { value, pointer }
+    }
+
     /// Whether the object has the field, under `properties` or flat.
     pub fn has(&self, key: &str) -> bool {
         self.field(key).is_some()
@@ -60,7 +70,7 @@ impl<'a> Node<'a> {
     /// The elements of an array (none for anything else).
     pub fn items(&self) -> Vec<Node<'a>> {
         match self.value.as_array() {
-            Some(items) => items.iter().enumerate().map(|(i, value)| self.child(value, &[&i.to_string()])).collect(),
+            Some(items) => items.iter().enumerate().map(|(i, value)| self.element(value, i)).collect(),
             None => Vec::new(),
         }
     }
@@ -99,13 +109,13 @@ fn member<'a>(value: &'a Value, key: &str) -> Option<(&'a str, &'a Value)> {
 
 /// Writes a key as a JSON pointer does (`~` and `/` escaped).
 fn push_escaped(out: &mut String, key: &str) {
-    for c in key.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
+    let mut rest = key;
+    while let Some(at) = rest.find(['~', '/']) {
+        out.push_str(&rest[..at]);
+        out.push_str(if rest.as_bytes()[at] == b'~' { "~0" } else { "~1" });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
 }
 
 /// The last `/`-separated segment of a name or resource id.
@@ -225,11 +235,11 @@ impl Reader {
         match self.eval(entry) {
             Ok(Val::Array(vals)) => {
                 for val in vals {
-                    let text = flat_text(&val, &entry.value.to_string());
+                    let text = flat_text(&val, entry.value);
                     items.push(Item { pointer: pointer.clone(), text });
                 }
             }
-            Ok(val) => items.push(Item { pointer, text: flat_text(&val, &entry.value.to_string()) }),
+            Ok(val) => items.push(Item { pointer, text: flat_text(&val, entry.value) }),
             Err(unresolved) => items.push(Item { pointer, text: Err(unresolved) }),
         }
     }
@@ -275,7 +285,7 @@ impl Reader {
 }
 
 /// A value that should be one string (a number is written out).
-fn flat_text(val: &Val, source: &str) -> Result<String, Unresolved> {
+fn flat_text(val: &Val, source: &Value) -> Result<String, Unresolved> {
     match val {
         Val::Str(s) => Ok(s.clone()),
         Val::Int(n) => Ok(n.to_string()),
