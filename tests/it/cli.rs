@@ -99,8 +99,8 @@ fn a_bad_key_exits_2_and_lists_the_scenarios_keys() {
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "error: `aks_private` does not apply to scenario studio; its keys: access, workspace_pe, dependencies, dns, egress, cloud\n\
-         `colour` is not a key of scenario studio; its keys: access, workspace_pe, dependencies, dns, egress, cloud\n"
+        "error: `aks_private` does not apply to scenario studio; its keys: access, workspace_pe, v1_legacy_mode, dependencies, dns, egress, cloud\n\
+         `colour` is not a key of scenario studio; its keys: access, workspace_pe, v1_legacy_mode, dependencies, dns, egress, cloud\n"
     );
 }
 
