@@ -124,9 +124,9 @@ fn keys_that_change_nothing_in_some_configurations_are_known() {
         }
     }
     expect_test::expect![[r#"
-        studio egress: 486 of 648
-        studio-data storage_exception: 144 of 432
-        sdk-cli egress: 486 of 1296
+        studio egress: 972 of 1296
+        studio-data storage_exception: 288 of 864
+        sdk-cli egress: 972 of 2592
         docker-images images: 72 of 216
         docker-images compute_public_ip: 24 of 216
         online-endpoints egress: 378 of 432
