@@ -121,19 +121,23 @@ type SlotEdge = (usize, usize, Kind, Vec<(Protocol, Ports)>);
 pub struct Reach {
     /// In catalog order.
     nodes: Vec<NodeId>,
-    /// Edges between catalog nodes, with every protocol and port they carry.
+    /// Edges between catalog nodes, with every protocol and port they carry; those of the
+    /// default configuration first.
     edges: Vec<EdgeSpec>,
+    /// How many of `edges` the default configuration shows: their labels are placed first, so
+    /// the diagram a reader sees first has room for every label.
+    defaults: usize,
 }
 
 impl Reach {
     pub fn new(catalog: &Rc<Catalog>, scenario: ScenarioId) -> Reach {
-        let (nodes, edges) = reachable(catalog, scenario);
-        Reach { nodes, edges }
+        let (nodes, edges, defaults) = reachable(catalog, scenario);
+        Reach { nodes, edges, defaults }
     }
 
     /// Lays the reachable nodes and edges out at `width` CSS pixels.
     pub fn layout(&self, catalog: &Catalog, width: f64) -> Layout {
-        arrange_reach(catalog, &self.nodes, &self.edges, width)
+        arrange_reach(catalog, &self.nodes, &self.edges, self.defaults, width)
     }
 }
 
@@ -174,8 +178,13 @@ impl Layouts {
 }
 
 /// Nodes in catalog order, and edges with every protocol and port that uses them.
-fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<NodeId>, Vec<EdgeSpec>) {
+fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<NodeId>, Vec<EdgeSpec>, usize) {
     let mut groups = Groups::default();
+    let defaults = Config::defaults(catalog, &catalog.scenarios[id]);
+    for hop in resolve(catalog, id, &defaults).flows.iter().flat_map(|f| &f.hops) {
+        groups.add(catalog, hop);
+    }
+    let shown_first = groups.list.len();
     for (configs, flows) in sweeps(catalog, id) {
         for config in &configs {
             for flow in resolve(catalog, id, config).flows.iter().filter(|f| flows.contains(&f.flow)) {
@@ -192,7 +201,7 @@ fn reachable(catalog: &Rc<Catalog>, id: ScenarioId) -> (Vec<NodeId>, Vec<EdgeSpe
     }
     let nodes = (0..catalog.nodes.len()).filter(|&n| used[n]).map(NodeId).collect();
     let edges = groups.list.into_iter().map(|g| (g.from, g.to, g.kind, g.ports)).collect();
-    (nodes, edges)
+    (nodes, edges, shown_first)
 }
 
 /// The configurations that between them show every hop the scenario can, each with the flows
@@ -311,7 +320,7 @@ pub fn layout(catalog: &Rc<Catalog>, scenario: ScenarioId, width: f64) -> Layout
     Reach::new(catalog, scenario).layout(catalog, width)
 }
 
-fn arrange_reach(catalog: &Catalog, nodes: &[NodeId], edges: &[EdgeSpec], width: f64) -> Layout {
+fn arrange_reach(catalog: &Catalog, nodes: &[NodeId], edges: &[EdgeSpec], defaults: usize, width: f64) -> Layout {
     let width = width.max(240.0);
     let slot_of = |n: NodeId| nodes.iter().position(|&m| m == n).unwrap_or(0);
     let edges: Vec<SlotEdge> = edges.iter().map(|(a, b, k, p)| (slot_of(*a), slot_of(*b), *k, p.clone())).collect();
@@ -345,7 +354,7 @@ fn arrange_reach(catalog: &Catalog, nodes: &[NodeId], edges: &[EdgeSpec], width:
     candidates.push(None);
     let mut best = None;
     for candidate in candidates {
-        let laid = arrange(catalog, nodes, &edges, &grid(&zones, candidate), width);
+        let laid = arrange(catalog, nodes, &edges, defaults, &grid(&zones, candidate), width);
         let (ok, layout) = laid;
         if ok {
             return layout;
@@ -357,13 +366,20 @@ fn arrange_reach(catalog: &Catalog, nodes: &[NodeId], edges: &[EdgeSpec], width:
 }
 
 /// Sizes and routes one arrangement. Returns whether its columns are wide enough.
-fn arrange(catalog: &Catalog, nodes: &[NodeId], edges: &[SlotEdge], grid: &Grid, width: f64) -> (bool, Layout) {
+fn arrange(
+    catalog: &Catalog,
+    nodes: &[NodeId],
+    edges: &[SlotEdge],
+    defaults: usize,
+    grid: &Grid,
+    width: f64,
+) -> (bool, Layout) {
     let routes = routes(catalog, nodes, edges, grid);
     let tracks = Tracks::new(edges, &routes, grid, width);
     let node_boxes = node_boxes(catalog, nodes, grid, &tracks);
     let paths = edge_paths(edges, &routes, &node_boxes, &tracks);
     let zone_boxes = zone_boxes(grid, &tracks);
-    let out_edges = place_labels(edges, paths, &node_boxes, &zone_boxes, &tracks, width);
+    let out_edges = place_labels(edges, defaults, paths, &node_boxes, &zone_boxes, &tracks, width);
     let ok = tracks.column >= MIN_COLUMN;
     let height = tracks.height;
     (ok, Layout { width, height, stacked: grid.stacked, zones: zone_boxes, nodes: node_boxes, edges: out_edges })
@@ -583,10 +599,12 @@ fn zone_boxes(grid: &Grid, t: &Tracks) -> Vec<ZoneBox> {
 }
 
 /// Edge labels: the first spot along the edge that covers no node, zone label or other edge
-/// label, trying the middle of the longest segments first. The widest labels choose first;
-/// narrow ones fit in the gaps that are left.
+/// label, trying the middle of the longest segments first. The labels of the default
+/// configuration's edges (the first `defaults`) choose first, then the rest; within each, the
+/// widest first, and narrow ones fit in the gaps that are left.
 fn place_labels(
     edges: &[SlotEdge],
+    defaults: usize,
     paths: Vec<Vec<Point>>,
     node_boxes: &[NodeBox],
     zone_boxes: &[ZoneBox],
@@ -605,7 +623,7 @@ fn place_labels(
     }
     let mut order: Vec<usize> = (0..edges.len()).collect();
     let widths: Vec<f64> = edges.iter().map(|(_, _, _, ports)| edge_label_width(&ports_label(ports))).collect();
-    order.sort_by(|&x, &y| widths[y].total_cmp(&widths[x]).then(x.cmp(&y)));
+    order.sort_by(|&x, &y| (x >= defaults).cmp(&(y >= defaults)).then(widths[y].total_cmp(&widths[x])).then(x.cmp(&y)));
     let mut placed: Vec<Option<Edge>> = vec![None; edges.len()];
     for i in order {
         let ((a, b, kind, _), path) = (&edges[i], paths[i].clone());
