@@ -129,7 +129,6 @@ fn keys_that_change_nothing_in_some_configurations_are_known() {
         sdk-cli egress: 972 of 2592
         docker-images images: 72 of 216
         docker-images compute_public_ip: 24 of 216
-        online-endpoints egress: 378 of 432
-        online-endpoints cloud: 108 of 432"#]]
+        online-endpoints egress: 378 of 432"#]]
     .assert_eq(&lines.join("\n"));
 }

@@ -185,11 +185,17 @@ fn the_cloud_changes_host_names_and_says_when_the_docs_give_none() {
     assert_eq!(entra(&hosts("public")), ["login.microsoftonline.com"]);
     assert_eq!(entra(&hosts("usgov")), ["login.microsoftonline.us"]);
     assert_eq!(entra(&hosts("china")), ["login.chinacloudapi.cn"]);
-    // Storage host names are given for the public cloud only: the row says so.
+    // Storage has each cloud's own names (FW26).
     let storage = hosts("usgov").into_iter().find(|r| r.destination == "Storage private endpoints").unwrap();
-    assert!(storage.notes.iter().any(|n| n == PUBLIC_NAMES_ONLY));
-    let public_storage = hosts("public").into_iter().find(|r| r.destination == "Storage private endpoints").unwrap();
-    assert!(!public_storage.notes.iter().any(|n| n == PUBLIC_NAMES_ONLY));
+    assert!(storage.fqdns.iter().all(|h| h.ends_with(".core.usgovcloudapi.net")), "{:?}", storage.fqdns);
+    assert!(!storage.notes.iter().any(|n| n == PUBLIC_NAMES_ONLY));
+    // Azure Monitor's host names are given for the public cloud only: the row says so.
+    let monitor = |cloud: &str| {
+        let r = resolve_with(&catalog, "compute", &[&format!("cloud={cloud}")]);
+        Report::new(&r).rules.into_iter().find(|r| r.destination == "Azure Monitor and Application Insights").unwrap()
+    };
+    assert!(monitor("usgov").notes.iter().any(|n| n == PUBLIC_NAMES_ONLY));
+    assert!(!monitor("public").notes.iter().any(|n| n == PUBLIC_NAMES_ONLY));
 }
 
 #[test]
