@@ -33,6 +33,9 @@ pub struct Leg<'r> {
     pub ports: PortRange,
     /// Host names the destination is reached by (the region written in when it is known).
     pub hosts: Vec<String>,
+    /// Whether `hosts` are the public cloud's because the docs give none for the configured
+    /// cloud: a rule written from them needs the reader's own names.
+    pub public_names_only: bool,
 }
 
 impl Leg<'_> {
@@ -97,6 +100,7 @@ fn leg<'r>(r: &'r Resolution, flow: &RoutedFlow, f: usize, h: usize, region: Opt
             Protocol::Any => vec![Transport::Tcp, Transport::Udp],
         },
         ports: PortRange { first: hop.port.first, last: hop.port.last },
+        public_names_only: !hosts.is_empty() && need.is_some_and(|rule| !r.fqdns(rule).1),
         hosts,
         src,
         dst,

@@ -389,15 +389,24 @@ pub fn description(rules: &[&Rule]) -> String {
 /// An outbound rule's description when no deny-all is exported: Azure's default rules admit the
 /// same traffic until outbound is denied, which the description says, within 140 characters.
 pub fn covered_description(description: &str) -> String {
-    const NOTE: &str = " Default rules cover it until outbound is denied.";
-    let room = 140 - NOTE.chars().count();
+    noted_description(description, " Default rules cover it until outbound is denied.")
+}
+
+/// Said on a firewall application rule whose host names the docs give for the public cloud
+/// only, when another cloud is configured.
+const PUBLIC_NAMES_NOTE: &str = " Public-cloud names: the docs give none for this cloud; use yours.";
+
+/// A description with `NOTE` at its end, shortened to keep within Azure's 140 characters.
+fn noted_description(description: &str, note: &str) -> String {
+    const NOTE_ROOM: usize = 140;
+    let room = NOTE_ROOM - note.chars().count();
     let text: String = if description.chars().count() > room {
         let cut: String = description.chars().take(room - 1).collect();
         format!("{}…", cut.trim_end())
     } else {
         description.to_string()
     };
-    format!("{text}{NOTE}")
+    format!("{text}{note}")
 }
 
 /// The firewall rules for legs out of the firewall: application rules for host names on HTTP
@@ -444,6 +453,8 @@ pub fn firewall_rule(rule: &Rule, legs: &[&Leg]) -> Option<FirewallRuleSpec> {
     let sources = vec![Located::literal("*")];
     let description = description(&[rule]);
     if web && !first.hosts.is_empty() {
+        let description =
+            if first.public_names_only { noted_description(&description, PUBLIC_NAMES_NOTE) } else { description };
         let protocols = ports
             .iter()
             .map(|p| if p.first == 80 { (AppProtocol::Http, 80) } else { (AppProtocol::Https, 443) })

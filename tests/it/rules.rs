@@ -82,6 +82,29 @@ fn app_protocols_are_web_only() {
     }
 }
 
+#[test]
+fn firewall_rules_with_public_names_in_another_cloud_say_so() {
+    // FW26 gives Microsoft Container Registry's host names without cloud tabs; Entra ID's it
+    // gives per cloud.
+    let catalog = catalog();
+    let id = catalog.scenario_id("compute").unwrap();
+    let app_rules = |cloud: &str| {
+        let mut config = Config::defaults(&catalog, &catalog.scenarios[id]);
+        for setting in ["egress=firewall".to_string(), format!("cloud={cloud}")] {
+            config.set(&catalog, &catalog.scenarios[id], &setting).unwrap();
+        }
+        let r = resolve(&catalog, id, &config);
+        export_plan(&r, &PlanOptions::default()).unwrap().firewall.unwrap().application
+    };
+    let said = |rules: &[vnet_flows::ruleset::plan::AppSpec], name: &str| {
+        rules.iter().find(|a| a.name == name).unwrap().description.contains("Public-cloud names")
+    };
+    let (usgov, public) = (app_rules("usgov"), app_rules("public"));
+    assert!(said(&usgov, "compute-out-mcr"));
+    assert!(!said(&public, "compute-out-mcr"));
+    assert!(usgov.iter().all(|a| a.description.chars().count() <= 140));
+}
+
 /// Every `stride`-th configuration, so the slower tests still see every scenario.
 fn some_configurations(stride: usize) -> Vec<(String, Config)> {
     every_configuration().into_iter().step_by(stride).collect()
