@@ -309,12 +309,21 @@ impl Checker {
         }
         check.admitted_by = admitted.into_iter().map(|id| self.describe(id)).collect();
         check.reason = self.reason(leg, &decisions, worst);
+        if check.verdict == HopVerdict::Blocked && leg.public_names_only && worst.host.is_some() {
+            // The host names are the public cloud's, so a rule for the reader's cloud's own
+            // names may well admit the traffic.
+            check.verdict = HopVerdict::Unresolved;
+            check.reason.push_str(PUBLIC_NAMES_ONLY);
+        }
         if check.verdict == HopVerdict::Blocked {
             check.fix = fix::fix(self, leg, worst, tally);
         }
         check
     }
 }
+
+/// Added to the reason of a hop left unresolved because its host names are the public cloud's.
+const PUBLIC_NAMES_ONLY: &str = " The docs give these host names for the public cloud only, so a rule for your cloud's names may admit the traffic: check it by hand.";
 
 /// A packet an allow rule decided, kept to ask later whether the rule was needed.
 #[derive(Clone, Debug)]
