@@ -58,6 +58,25 @@ fn line_at(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
+/// Where each line of a text starts, to find the line of many offsets quickly.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        LineStarts(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
+
+    /// The 1-based line of byte `offset` (as [`line_at`]).
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset)
+    }
+
+    /// The byte where 0-based line `index` starts (the text's end past the last line).
+    fn start(&self, index: usize, text: &str) -> usize {
+        self.0.get(index).copied().unwrap_or(text.len())
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -238,6 +257,7 @@ struct RawRetired {
 /// Collects errors while the file is checked, with the current entry's position and name.
 struct Errors<'t> {
     text: &'t str,
+    lines: LineStarts,
     list: Vec<DataError>,
 }
 
@@ -258,7 +278,7 @@ impl Errors<'_> {
     fn entries<T: DeserializeOwned>(&mut self, table: &str, raw: Vec<Spanned<Value>>) -> Vec<(At, T)> {
         let mut out = Vec::new();
         for (index, entry) in raw.into_iter().enumerate() {
-            let line = line_at(self.text, entry.span().start);
+            let line = self.lines.line(entry.span().start);
             let value = entry.into_inner();
             let id = value.get("id").and_then(Value::as_str).map(str::to_string);
             let what = match &id {
@@ -281,7 +301,8 @@ impl Errors<'_> {
             line.match_indices('{').filter(|(i, _)| line[i + 1..].trim_start().starts_with("text")).count()
         };
         let mut seen = 0;
-        for (i, line) in self.text.lines().enumerate().skip(at.line) {
+        let from = self.lines.start(at.line, self.text);
+        for (i, line) in self.text[from..].lines().enumerate().map(|(i, l)| (i + at.line, l)) {
             if line.trim_start().starts_with("[[") {
                 break;
             }
@@ -315,7 +336,7 @@ pub fn load(text: &str) -> Result<Catalog, Vec<DataError>> {
             return Err(vec![DataError { line, location, message: e.message().trim().to_string() }]);
         }
     };
-    let mut errors = Errors { text, list: Vec::new() };
+    let mut errors = Errors { text, lines: LineStarts::new(text), list: Vec::new() };
 
     let sources: Vec<(At, RawSource)> = errors.entries("source", raw.sources);
     let keys: Vec<(At, RawKey)> = errors.entries("key", raw.keys);
