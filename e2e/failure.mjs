@@ -133,6 +133,21 @@ const unexpected = (errors) => errors.filter((e) => !e.includes('vnet-flows stop
   const fresh = await states(page);
   check(again < 1000 && fresh[0].scenario === 'compute' && JSON.parse(fresh[0].config).compute_public_ip === 'on',
     `single file: a state that is not text is ignored; the widget starts from the hash (${hash.slice(0, 40)}…), in ${again.toFixed(0)} ms`);
+  // A check in flight when the widget fails: its promise is rejected, and once the widget is
+  // back a new check gives its report.
+  await page.waitForTimeout(5500);
+  const abandoned = await page.evaluate(async () => {
+    const el = document.querySelector('vnet-flows');
+    // The test build fails while it checks a file of this name (`web/sync.rs`).
+    const pending = el.checkRules(new File(['{"securityRules": []}'], 'fail-for-test'));
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('still waiting after 3 s'), 3000));
+    return Promise.race([pending.then(() => 'kept', (error) => `rejected: ${error.message}`), timeout]);
+  });
+  check(abandoned.startsWith('rejected: vnet-flows: the widget stopped before the check was done'),
+    `single file: a check in flight when the widget fails is rejected (${abandoned.slice(0, 70)})`);
+  await page.waitForFunction(() => document.querySelector('vnet-flows').vfWidget?.check_rules, null, { timeout: 3000 });
+  const later = await page.evaluate(async () => (await document.querySelector('vnet-flows').checkRules('{"securityRules": []}')).flows?.length ?? 0);
+  check(later > 0, `single file: once back, a new check gives its report (${later} flows)`);
   check(unexpected(page.errors).length === 0, `single file: no error but the failure's own report (${unexpected(page.errors).join('; ').slice(0, 300)})`);
   await page.context().close();
 }

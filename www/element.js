@@ -60,7 +60,10 @@ export function defineElement(createWidget, css) {
 export function widgetsFailed(from) {
   if (from !== generation || failing) return;
   failing = true;
-  for (const el of live) el.vfWidget = undefined;
+  for (const el of live) {
+    el.vfWidget = undefined;
+    el.vfAbandonChecks();
+  }
   // After the trap has unwound.
   setTimeout(async () => {
     try {
@@ -209,7 +212,25 @@ class VnetFlows extends HTMLElement {
     const { files, unread } = await rulesOf(input);
     const { region, params, vnet } = checkOptionsOf(options);
     if (!this.vfWidget) throw new Error('vnet-flows: checkRules needs a running widget (it is loading, or it stopped)');
-    return this.#call((w) => w.check_rules(files, unread, region, params, vnet));
+    const answer = this.#call((w) => w.check_rules(files, unread, region, params, vnet));
+    if (!answer) throw new Error(CHECK_ABANDONED);
+    // Kept until the report comes, so that a failure before then rejects the promise rather than
+    // leaving the host waiting for a widget that is gone.
+    return new Promise((resolve, reject) => {
+      const waiting = { reject };
+      this.#checks.add(waiting);
+      const settle = (then) => (value) => { this.#checks.delete(waiting); then(value); };
+      answer.then(settle(resolve), settle(reject));
+    });
+  }
+
+  // The promises of checkRules not yet kept.
+  #checks = new Set();
+
+  // Called when the wasm fails: the checks in flight will never be done.
+  vfAbandonChecks() {
+    for (const { reject } of this.#checks) reject(new Error(CHECK_ABANDONED));
+    this.#checks.clear();
   }
 
   clearRules() {
@@ -218,6 +239,7 @@ class VnetFlows extends HTMLElement {
 }
 
 const CHECK_RULES_USAGE = 'vnet-flows: checkRules takes text, a File, or an array of them';
+const CHECK_ABANDONED = 'vnet-flows: the widget stopped before the check was done; call checkRules again once it is back';
 // The largest file read, as in the command line.
 const MAX_BYTES = 20 * 1024 * 1024;
 

@@ -116,6 +116,7 @@ pub fn use_host_rules(
         let send = send.clone();
         use_effect_with(request, move |request| {
             if let Some(request) = request {
+                fail_for_test(request);
                 send.emit(Action::HostRules(request.clone()));
             }
         });
@@ -137,4 +138,16 @@ pub fn use_host_rules(
             on_check.emit((seen, report));
         }
     });
+}
+
+/// Test builds only (`--features test-panic`): a host check of a file named `fail-for-test`
+/// fails as a bug in the check would, after `checkRules` has handed out its promise, so the
+/// end-to-end tests can see that promise rejected.
+fn fail_for_test(request: &RulesRequest) {
+    #[cfg(feature = "test-panic")]
+    if request.input.as_ref().is_some_and(|input| input.files.iter().any(|f| f.name == "fail-for-test")) {
+        panic!("vnet-flows test build: failing during a check, on request");
+    }
+    #[cfg(not(feature = "test-panic"))]
+    let _ = request;
 }
