@@ -195,6 +195,8 @@ struct Draft<'r> {
     key: (Located, Located, Transport),
     ports: Vec<PortRange>,
     rules: Vec<&'r Rule>,
+    /// The host names of the rules' legs in the configured cloud, for a rule to `Internet`.
+    hosts: Vec<String>,
 }
 
 /// The transport an NSG rule needs for a leg: `*` for a hop the docs give as `Any`.
@@ -210,13 +212,16 @@ fn nsg_specs(legs: &[Leg], direction: NsgDirection, options: &PlanOptions) -> Re
         let draft = match drafts.iter_mut().position(|d| d.key == key) {
             Some(i) => &mut drafts[i],
             None => {
-                drafts.push(Draft { key, ports: Vec::new(), rules: Vec::new() });
+                drafts.push(Draft { key, ports: Vec::new(), rules: Vec::new(), hosts: Vec::new() });
                 drafts.last_mut().expect("just pushed")
             }
         };
         add_port(&mut draft.ports, leg.ports);
         if let Some(rule) = leg.need.filter(|n| !draft.rules.iter().any(|r| r.id == n.id)) {
             draft.rules.push(rule);
+            if rule.service_tag.is_none() {
+                draft.hosts.extend(leg.hosts.iter().cloned());
+            }
         }
     }
     let drafts = subsume(drafts, direction);
@@ -296,7 +301,8 @@ fn nsg_spec(
     }
     let (source, destination, protocol) = d.key;
     let far = if direction == NsgDirection::Outbound { &destination } else { &source };
-    let description = if far.0 == "Internet" { internet_description(&d.rules) } else { description(&d.rules) };
+    let description =
+        if far.0 == "Internet" { internet_description(&d.rules, &d.hosts) } else { description(&d.rules) };
     let name = unique_name(
         format!("allow-{}-{}-{}", direction_word(direction), tag_word(far), protocol_word(protocol)),
         names,
@@ -348,12 +354,11 @@ pub fn unique_name(base: String, names: &mut Vec<String>) -> String {
     name
 }
 
-/// The description of a rule for `Internet`: the hosts that no service tag covers, which are why
-/// it is there.
-fn internet_description(rules: &[&Rule]) -> String {
+/// The description of a rule for `Internet`: the hosts that no service tag covers (`hosts`, in the
+/// configured cloud), which are why it is there.
+fn internet_description(rules: &[&Rule], hosts: &[String]) -> String {
     let untagged: Vec<&Rule> = rules.iter().copied().filter(|r| r.service_tag.is_none()).collect();
-    let hosts: Vec<&str> = untagged.iter().flat_map(|r| r.fqdns.public.iter().map(String::as_str)).collect();
-    if hosts.is_empty() {
+    if hosts.is_empty() || untagged.is_empty() {
         return description(rules);
     }
     let cite = untagged[0].sources.first().map(|s| format!(" [{s}]")).unwrap_or_default();

@@ -103,6 +103,13 @@ fn firewall_rules_with_public_names_in_another_cloud_say_so() {
     assert!(said(&usgov, "compute-out-mcr"));
     assert!(!said(&public, "compute-out-mcr"));
     assert!(usgov.iter().all(|a| a.description.chars().count() <= 140));
+    // The NSG's rule for hosts no tag covers lists the configured cloud's names.
+    let mut config = Config::defaults(&catalog, &catalog.scenarios[id]);
+    config.set(&catalog, &catalog.scenarios[id], "cloud=china").unwrap();
+    let options = PlanOptions { deny_outbound: true, ..PlanOptions::default() };
+    let nsg = export_plan(&resolve(&catalog, id, &config), &options).unwrap().nsg;
+    let internet = nsg.iter().find(|n| n.description.starts_with("Hosts no service tag covers")).unwrap();
+    assert!(internet.description.contains("graph.chinacloudapi.cn"), "{}", internet.description);
 }
 
 /// Every `stride`-th configuration, so the slower tests still see every scenario.
