@@ -42,6 +42,21 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The value of a field, under `properties` or flat, as [`Node::field`] finds it, without
+    /// writing its pointer (most fields read cleanly; the pointer is made only for an error).
+    pub fn field_value(&self, key: &str) -> Option<&'a Value> {
+        let wrapped = member(self.value, "properties").and_then(|(_, v)| member(v, key));
+        match wrapped {
+            Some((_, value)) => (!value.is_null()).then_some(value),
+            None => member(self.value, key).map(|(_, v)| v).filter(|v| !v.is_null()),
+        }
+    }
+
+    /// The pointer of a field [`Node::field_value`] found (the node's own when it is gone).
+    fn field_pointer(&self, key: &str) -> String {
+        self.field(key).map_or_else(|| self.pointer.clone(), |f| f.pointer)
+    }
+
     /// A node below this one, `names` the keys on the way.
     fn child(&self, value: &'a Value, names: &[&str]) -> Node<'a> {
         let mut pointer = String::with_capacity(self.pointer.len() + names.iter().map(|n| n.len() + 1).sum::<usize>());
@@ -64,7 +79,7 @@ impl<'a> Node<'a> {
 
     /// Whether the object has the field, under `properties` or flat.
     pub fn has(&self, key: &str) -> bool {
-        self.field(key).is_some()
+        self.field_value(key).is_some()
     }
 
     /// The elements of an array (none for anything else).
@@ -110,7 +125,8 @@ fn member<'a>(value: &'a Value, key: &str) -> Option<(&'a str, &'a Value)> {
 /// Writes a key as a JSON pointer does (`~` and `/` escaped).
 fn push_escaped(out: &mut String, key: &str) {
     let mut rest = key;
-    while let Some(at) = rest.find(['~', '/']) {
+    // Both are ASCII, so a byte position is a char boundary.
+    while let Some(at) = rest.bytes().position(|b| b == b'~' || b == b'/') {
         out.push_str(&rest[..at]);
         out.push_str(if rest.as_bytes()[at] == b'~' { "~0" } else { "~1" });
         rest = &rest[at + 1..];
@@ -168,18 +184,22 @@ impl Reader {
 
     /// A node's value, with expressions evaluated where the format has them.
     pub fn eval(&mut self, node: &Node) -> Result<Val, Unresolved> {
+        self.eval_value(node.value)
+    }
+
+    fn eval_value(&mut self, value: &Value) -> Result<Val, Unresolved> {
         let scope = Rc::clone(&self.scope);
-        expr::evaluate_json(node.value, &scope, &mut self.out.notes)
+        expr::evaluate_json(value, &scope, &mut self.out.notes)
     }
 
     /// A string field; an expression that does not evaluate, or another type, is an error.
     pub fn text(&mut self, node: &Node, key: &str) -> Result<Option<String>, Reported> {
-        let Some(field) = node.field(key) else { return Ok(None) };
-        match self.eval(&field) {
+        let Some(value) = node.field_value(key) else { return Ok(None) };
+        match self.eval_value(value) {
             Ok(Val::Str(s)) => Ok(Some(s)),
             Ok(Val::Int(n)) => Ok(Some(n.to_string())),
-            Ok(_) => Err(self.error(&field.pointer, format!("`{key}` should be a string"))),
-            Err(unresolved) => Err(self.error(&field.pointer, unresolved.to_string())),
+            Ok(_) => Err(self.error(&node.field_pointer(key), format!("`{key}` should be a string"))),
+            Err(unresolved) => Err(self.error(&node.field_pointer(key), unresolved.to_string())),
         }
     }
 
@@ -193,12 +213,12 @@ impl Reader {
 
     /// An integer field (a number, or a string of digits).
     pub fn number(&mut self, node: &Node, key: &str) -> Result<Option<i64>, Reported> {
-        let Some(field) = node.field(key) else { return Ok(None) };
-        match self.eval(&field) {
+        let Some(value) = node.field_value(key) else { return Ok(None) };
+        match self.eval_value(value) {
             Ok(Val::Int(n)) => Ok(Some(n)),
             Ok(Val::Str(s)) if s.trim().parse::<i64>().is_ok() => Ok(s.trim().parse().ok()),
-            Ok(_) => Err(self.error(&field.pointer, format!("`{key}` should be a whole number"))),
-            Err(unresolved) => Err(self.error(&field.pointer, unresolved.to_string())),
+            Ok(_) => Err(self.error(&node.field_pointer(key), format!("`{key}` should be a whole number"))),
+            Err(unresolved) => Err(self.error(&node.field_pointer(key), unresolved.to_string())),
         }
     }
 
