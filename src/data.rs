@@ -54,10 +54,6 @@ pub fn line_of_id(text: &str, table: &str, id: &str) -> Option<usize> {
     None
 }
 
-fn line_at(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
-}
-
 /// Where each line of a text starts, to find the line of many offsets quickly.
 struct LineStarts(Vec<usize>);
 
@@ -66,7 +62,7 @@ impl LineStarts {
         LineStarts(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
     }
 
-    /// The 1-based line of byte `offset` (as [`line_at`]).
+    /// The 1-based line of byte `offset`: one more than the line breaks before it.
     fn line(&self, offset: usize) -> usize {
         self.0.partition_point(|&start| start <= offset)
     }
@@ -331,7 +327,7 @@ pub fn load(text: &str) -> Result<Catalog, Vec<DataError>> {
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
-            let line = e.span().map(|s| line_at(text, s.start));
+            let line = e.span().map(|s| LineStarts::new(text).line(s.start));
             let location = "data file".to_string();
             return Err(vec![DataError { line, location, message: e.message().trim().to_string() }]);
         }
