@@ -365,7 +365,7 @@ fn internet_description(rules: &[&Rule], hosts: &[String]) -> String {
     let mut text = String::from("Hosts no service tag covers:");
     for (i, host) in hosts.iter().enumerate() {
         let rest = format!(" and {} more", hosts.len() - i);
-        if text.len() + host.len() + 2 + rest.len() + cite.len() > 140 {
+        if text.len() + host.len() + 2 + rest.len() + cite.len() > DESCRIPTION_LIMIT {
             text.push_str(&rest);
             break;
         }
@@ -381,7 +381,7 @@ pub fn description(rules: &[&Rule]) -> String {
     let Some(first) = rules.first() else { return "Needed by Azure Machine Learning (vnet-flows).".into() };
     let more = if rules.len() > 1 { format!(" (+{} more)", rules.len() - 1) } else { String::new() };
     let cite = first.sources.first().map(|s| format!(" [{s}]")).unwrap_or_default();
-    let room = 140 - more.len() - cite.len();
+    let room = DESCRIPTION_LIMIT - more.len() - cite.len();
     let purpose = if first.purpose.chars().count() > room {
         let cut: String = first.purpose.chars().take(room - 1).collect();
         format!("{}…", cut.trim_end())
@@ -401,10 +401,12 @@ pub fn covered_description(description: &str) -> String {
 /// only, when another cloud is configured.
 const PUBLIC_NAMES_NOTE: &str = " Public-cloud names: the docs give none for this cloud; use yours.";
 
-/// A description with `NOTE` at its end, shortened to keep within Azure's 140 characters.
+/// Azure's longest rule description, in characters.
+const DESCRIPTION_LIMIT: usize = 140;
+
+/// A description with `note` at its end, shortened to keep within Azure's limit.
 fn noted_description(description: &str, note: &str) -> String {
-    const NOTE_ROOM: usize = 140;
-    let room = NOTE_ROOM - note.chars().count();
+    let room = DESCRIPTION_LIMIT - note.chars().count();
     let text: String = if description.chars().count() > room {
         let cut: String = description.chars().take(room - 1).collect();
         format!("{}…", cut.trim_end())

@@ -33,23 +33,27 @@ impl<'a> Node<'a> {
     /// first, so that a pointer is written only for the node returned: readers look up many
     /// fields that are not there.)
     pub fn field(&self, key: &str) -> Option<Node<'a>> {
-        let wrapped = member(self.value, "properties").and_then(|(p, v)| Some((p, member(v, key)?)));
-        match wrapped {
-            Some((p, (name, value))) => (!value.is_null()).then(|| self.child(value, &[p, name])),
-            None => {
-                member(self.value, key).filter(|(_, v)| !v.is_null()).map(|(name, value)| self.child(value, &[name]))
-            }
+        match self.find(key)? {
+            (Some(properties), name, value) => Some(self.child(value, &[properties, name])),
+            (None, name, value) => Some(self.child(value, &[name])),
         }
     }
 
-    /// The value of a field, under `properties` or flat, as [`Node::field`] finds it, without
-    /// writing its pointer (most fields read cleanly; the pointer is made only for an error).
+    /// The value of a field, as [`Node::field`] finds it, without writing its pointer (most
+    /// fields read cleanly; the pointer is made only for an error).
     pub fn field_value(&self, key: &str) -> Option<&'a Value> {
-        let wrapped = member(self.value, "properties").and_then(|(_, v)| member(v, key));
-        match wrapped {
-            Some((_, value)) => (!value.is_null()).then_some(value),
-            None => member(self.value, key).map(|(_, v)| v).filter(|v| !v.is_null()),
-        }
+        self.find(key).map(|(_, _, value)| value)
+    }
+
+    /// Where a field is: the name of `properties` if it is under it, its own name, its value
+    /// (JSON `null` counts as absent).
+    fn find(&self, key: &str) -> Option<(Option<&'a str>, &'a str, &'a Value)> {
+        let wrapped = member(self.value, "properties").and_then(|(p, v)| Some((p, member(v, key)?)));
+        let found = match wrapped {
+            Some((properties, (name, value))) => (Some(properties), name, value),
+            None => member(self.value, key).map(|(name, value)| (None, name, value))?,
+        };
+        (!found.2.is_null()).then_some(found)
     }
 
     /// The pointer of a field [`Node::field_value`] found (the node's own when it is gone).
