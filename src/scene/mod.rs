@@ -7,12 +7,14 @@
 //!
 //! Units are CSS pixels, the origin is the top-left corner and y grows downwards.
 
+mod damage;
 mod frame;
 pub mod geom;
 mod group;
 mod hit;
 mod layout;
 
+pub use damage::damage;
 pub use frame::{
     Anchor, BAND_HEIGHT, Band, Dash, EdgeUse, Emphasis, Ink, Mark, Marks, Paint, SECONDS_PER_FLOW, Shape, Stroke, TALL,
     Traffic, advance, bands, diagram, edge_label_rect, highlight, packet_at, packet_badge, packet_position,

@@ -10,7 +10,7 @@ use vnet_flows::paint::{self, paint};
 use vnet_flows::resolve::resolve;
 use vnet_flows::scene::geom::{Point, Rect, distance_to, text_width};
 use vnet_flows::scene::{
-    Anchor, Emphasis, Hit, Layout, Shape, Traffic, diagram, edge_label_rect, hit, layout, packet_position,
+    Anchor, Emphasis, Hit, Layout, Shape, Traffic, damage, diagram, edge_label_rect, hit, layout, packet_position,
 };
 
 use crate::catalog;
@@ -500,4 +500,54 @@ fn a_checks_marks_colour_their_edges_and_stop_the_packet() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/scenes");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("compute-checked.svg"), svg).unwrap();
+}
+
+/// A change repaints only where the picture changed: outside the damaged areas, every point is
+/// covered by the same shapes in the same order before and after, in every scenario, for each
+/// change of one key from every configuration (and during a fade). Also: no change, no damage.
+#[test]
+fn a_change_damages_only_what_it_changes() {
+    let catalog = catalog();
+    let none = Emphasis::default();
+    let covering =
+        |bounds: &[Rect], p: Point| -> Vec<usize> { (0..bounds.len()).filter(|&i| bounds[i].contains(p)).collect() };
+    let mut repaints = (0, 0);
+    for id in catalog.scenario_ids() {
+        let scenario = &catalog.scenarios[id];
+        let l = layout(&catalog, id, 1280.0);
+        let configs: Vec<Config> = Config::combinations(&catalog, scenario).into_iter().step_by(11).take(12).collect();
+        for config in &configs {
+            let before = Traffic::new(&l, &resolve(&catalog, id, config));
+            let old = diagram(&l, &before, &before, 1.0, &none);
+            let old_bounds: Vec<Rect> = old.iter().map(Shape::bounds).collect();
+            assert_eq!(damage(&old, &old, l.width, l.height), Some(vec![]), "{}: nothing changed", scenario.id);
+            for sk in &scenario.keys {
+                let at = sk.values.iter().position(|&v| v == config.value(sk.key)).unwrap();
+                let mut other = config.clone();
+                other.set_value(scenario, sk.key, sk.values[(at + 1) % sk.values.len()]);
+                let after = Traffic::new(&l, &resolve(&catalog, id, &other));
+                for fade in [0.5, 1.0] {
+                    let new = diagram(&l, &before, &after, fade, &none);
+                    let Some(areas) = damage(&old, &new, l.width, l.height) else {
+                        repaints.1 += 1;
+                        continue;
+                    };
+                    repaints.0 += 1;
+                    let new_bounds: Vec<Rect> = new.iter().map(Shape::bounds).collect();
+                    for y in (0..l.height as usize).step_by(8) {
+                        for x in (0..l.width as usize).step_by(8) {
+                            let p = Point::new(x as f64, y as f64);
+                            if areas.iter().any(|a| a.contains(p)) {
+                                continue;
+                            }
+                            let (a, b) = (covering(&old_bounds, p), covering(&new_bounds, p));
+                            let same = a.len() == b.len() && a.iter().zip(&b).all(|(&i, &j)| old[i] == new[j]);
+                            assert!(same, "{}: {p:?} changed outside the damage", scenario.id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(repaints.0 > repaints.1, "most changes repaint in part: {repaints:?}");
 }

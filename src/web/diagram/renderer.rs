@@ -23,9 +23,10 @@ use yew::Callback;
 use super::super::canvas::Canvas;
 use super::super::dom;
 use crate::paint::{Palette, paint};
-use crate::scene::geom::Point;
+use crate::scene::geom::{Point, Rect};
 use crate::scene::{
-    Band, Emphasis, Kind, Layout, Shape, TALL, Traffic, advance, bands, diagram, highlight, packet_at, packet_badge,
+    Band, Emphasis, Kind, Layout, Shape, TALL, Traffic, advance, bands, damage, diagram, highlight, packet_at,
+    packet_badge,
 };
 use crate::state::{Action, By, Move};
 
@@ -54,8 +55,9 @@ pub struct Renderer {
     base: Option<Surface>,
     /// The current flow's highlight, over the base.
     overlay: Option<Surface>,
-    /// Where the overlay was painted last (CSS pixels): what the next flow clears.
-    overlay_marks: Option<crate::scene::geom::Rect>,
+    /// What the overlay shows: the next highlight clears only where this was, and a change
+    /// that leaves the highlight as it was paints nothing there.
+    highlighted: Option<Painted>,
     packet: Option<Packet>,
     send: Callback<Action>,
     ticker: Ticker,
@@ -64,11 +66,20 @@ pub struct Renderer {
     /// What the base shows (when no fade is under way) and at what size: painting it again
     /// would change nothing.
     drawn: Option<(BaseShows, (u32, u32))>,
-    /// The flow the overlay shows.
-    highlighted: Option<usize>,
     /// What a tall diagram's base has still to paint: the bands away from the screen, painted
     /// when they come near it.
     bands_left: Option<Banded>,
+    /// The shapes the base shows whole, and in what colours and at what size: a change
+    /// repaints only where they differ from the next (`scene::damage`).
+    painted: Option<Painted>,
+}
+
+/// What a canvas shows, painted whole.
+#[derive(PartialEq)]
+struct Painted {
+    shapes: Vec<Shape>,
+    palette: Palette,
+    pixels: (u32, u32),
 }
 
 /// A canvas on the page and its context, fetched once.
@@ -263,7 +274,6 @@ impl Renderer {
             dpr: 1.0,
             base: None,
             overlay: None,
-            overlay_marks: None,
             packet: None,
             send,
             ticker: Ticker::default(),
@@ -271,6 +281,7 @@ impl Renderer {
             drawn: None,
             highlighted: None,
             bands_left: None,
+            painted: None,
         }
     }
 
@@ -283,6 +294,7 @@ impl Renderer {
     ) {
         if self.base.as_ref().map(|s| &s.canvas) != base.as_ref() {
             self.base = base.and_then(Surface::new);
+            (self.drawn, self.painted) = (None, None);
         }
         if self.overlay.as_ref().map(|s| &s.canvas) != overlay.as_ref() {
             self.overlay = overlay.and_then(Surface::new);
@@ -370,7 +382,6 @@ impl Renderer {
             // Resizing clears it.
             size(&overlay.canvas, w, h);
             self.highlighted = None;
-            self.overlay_marks = None;
         }
         if let Some(base) = &self.base {
             size(&base.canvas, w, h);
@@ -408,39 +419,52 @@ impl Renderer {
             // A new palette may change the packet too.
             self.repaint_packet();
             self.drawn = (fade >= 1.0).then_some(key);
-            self.highlighted = None;
-            self.clear_overlay();
         }
-        if flow != self.highlighted {
-            self.clear_overlay();
-            if let (Some(flow), Some(overlay)) = (flow, &self.overlay) {
-                let shapes = highlight(&self.layout, &self.after, flow);
-                self.overlay_marks = shapes.iter().map(Shape::bounds).reduce(|a, b| a.union(&b));
-                draw(&overlay.canvas, &shapes, &self.palette, self.dpr);
-            }
-            self.highlighted = flow;
-        }
+        self.draw_highlight(flow);
     }
 
-    fn clear_overlay(&mut self) {
-        if let (Some(r), Some(overlay)) = (self.overlay_marks.take(), &self.overlay) {
+    /// Paints the overlay with `flow`'s highlight (nothing for `None`), unless it shows that
+    /// already, in these colours.
+    fn draw_highlight(&mut self, flow: Option<usize>) {
+        let Some(overlay) = &self.overlay else { return };
+        let shapes = flow.map(|flow| highlight(&self.layout, &self.after, flow)).unwrap_or_default();
+        let pixels = (overlay.canvas.width(), overlay.canvas.height());
+        let next = Painted { shapes, palette: self.palette.clone(), pixels };
+        if self.highlighted.as_ref() == Some(&next) {
+            return;
+        }
+        if let Some(r) =
+            self.highlighted.take().and_then(|p| p.shapes.iter().map(Shape::bounds).reduce(|a, b| a.union(&b)))
+        {
             let dpr = self.dpr;
+            let (x0, y0) = ((r.x * dpr).floor(), (r.y * dpr).floor());
             overlay.context.clear_rect(
-                (r.x * dpr).floor(),
-                (r.y * dpr).floor(),
-                (r.w * dpr).ceil() + 2.0,
-                (r.h * dpr).ceil() + 2.0,
+                x0,
+                y0,
+                (r.right() * dpr).ceil() - x0 + 1.0,
+                (r.bottom() * dpr).ceil() - y0 + 1.0,
             );
         }
+        draw(&overlay.canvas, &next.shapes, &self.palette, self.dpr);
+        self.highlighted = Some(next);
     }
 
-    /// Paints `shapes` as the base: at once, or, for a tall diagram, the bands on or near the
-    /// screen now and the others when they come near it (see [`Renderer::paint_near`]).
+    /// Paints `shapes` as the base: where they differ from what it shows, or whole, or, for a
+    /// tall diagram, the bands on or near the screen now and the others when they come near it
+    /// (see [`Renderer::paint_near`]).
     fn paint_base(&mut self, shapes: Vec<Shape>) {
+        let painted = self.painted.take();
         let Some(base) = &self.base else { return };
+        let pixels = (base.canvas.width(), base.canvas.height());
         if self.layout.height <= TALL {
             self.bands_left = None;
-            return paint_on(&base.canvas, &shapes, &self.palette, self.dpr);
+            let same = painted.filter(|p| p.pixels == pixels && p.palette == self.palette);
+            match same.and_then(|p| damage(&p.shapes, &shapes, self.layout.width, self.layout.height)) {
+                Some(areas) => paint_clipped(&base.canvas, &shapes, &areas, &self.palette, self.dpr),
+                None => paint_on(&base.canvas, &shapes, &self.palette, self.dpr),
+            }
+            self.painted = Some(Painted { shapes, palette: self.palette.clone(), pixels });
+            return;
         }
         let (now, later) = bands(self.layout.height, near_rows(&base.canvas));
         // The bands painted now touch: one clip, so an edge through them is traced once.
@@ -492,16 +516,31 @@ fn near_rows(canvas: &HtmlCanvasElement) -> (f64, f64) {
 /// Paints the shapes that reach into `band` (top and bottom, CSS pixels) on `canvas`, clipped
 /// to it: a shape across two bands is painted half by each, never twice over.
 fn paint_band(canvas: &HtmlCanvasElement, shapes: &[Shape], band: Band, palette: &Palette, dpr: f64) {
+    let width = f64::from(canvas.width()) / dpr;
+    paint_clipped(canvas, shapes, &[Rect::new(0.0, band.0, width, band.1 - band.0)], palette, dpr);
+}
+
+/// Clears `areas` (CSS pixels) of `canvas` and paints there, clipped to them, the shapes that
+/// reach into them. Each area is widened to whole device pixels, so the clip's edges are sharp
+/// and the pixels outside stay as they were.
+fn paint_clipped(canvas: &HtmlCanvasElement, shapes: &[Shape], areas: &[Rect], palette: &Palette, dpr: f64) {
+    if areas.is_empty() {
+        return;
+    }
     let Some(context) = context(canvas) else { return };
-    let (y0, y1) = ((band.0 * dpr).round(), (band.1 * dpr).round());
-    let w = f64::from(canvas.width());
     context.save();
     context.begin_path();
-    context.rect(0.0, y0, w, y1 - y0);
+    for area in areas {
+        let (x0, y0) = ((area.x * dpr).floor(), (area.y * dpr).floor());
+        let (x1, y1) = ((area.right() * dpr).ceil(), (area.bottom() * dpr).ceil());
+        context.rect(x0, y0, x1 - x0, y1 - y0);
+        context.clear_rect(x0, y0, x1 - x0, y1 - y0);
+    }
     context.clip();
-    context.clear_rect(0.0, y0, w, y1 - y0);
-    let area = crate::scene::geom::Rect::new(-1e9, band.0, 2e9, band.1 - band.0);
-    let inside: Vec<Shape> = shapes.iter().filter(|s| s.bounds().overlaps(&area)).cloned().collect();
+    // Whole device pixels may reach up to one past an area.
+    let reach = 1.0_f64.max(1.0 / dpr);
+    let inside: Vec<Shape> =
+        shapes.iter().filter(|s| areas.iter().any(|a| s.bounds().overlaps(&a.inflate(reach)))).cloned().collect();
     draw(canvas, &inside, palette, dpr);
     context.restore();
 }
