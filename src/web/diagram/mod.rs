@@ -1,4 +1,4 @@
-//! The diagram component: four stacked canvases (the static layer, the flow's highlight, the
+//! The diagram component: three stacked canvases (the diagram with the flow's highlight, the
 //! packet, a transparent one on top for the pointer), the keyboard targets over them, and the
 //! observers and event handlers. It draws nothing itself: `renderer::Renderer` owns the
 //! canvases and the animation loop, `targets::Targets` the keyboard and tooltip, and the
@@ -51,8 +51,8 @@ pub struct Props {
 #[component]
 pub fn Diagram(props: &Props) -> Html {
     let (container, canvas_box) = (use_node_ref(), use_node_ref());
-    let canvases = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
-    let [base, overlay, packet, top] = canvases.clone();
+    let canvases = [use_node_ref(), use_node_ref(), use_node_ref()];
+    let [base, packet, top] = canvases.clone();
     // The container's width (0 until measured) and a count bumped when the theme or the device
     // pixel ratio may have changed.
     let width = use_state(|| 0.0_f64);
@@ -98,7 +98,7 @@ pub fn Diagram(props: &Props) -> Html {
         // Sizes go through the CSS object model, not `style` attributes, which a strict
         // content security policy blocks.
         // (The packet sizes itself to its badge.)
-        let full = [canvas_box.clone(), base.clone(), overlay.clone(), top.clone()];
+        let full = [canvas_box.clone(), base.clone(), top.clone()];
         let size = (layout.width, layout.height);
         use_effect_with((size.0.to_bits(), size.1.to_bits()), move |_| {
             for el in &full {
@@ -141,7 +141,6 @@ pub fn Diagram(props: &Props) -> Html {
             { legend(&traffic) }
             <div class="vf-canvas-box" ref={canvas_box}>
                 <canvas ref={base} class="vf-canvas" role="img" aria-label={label} aria-describedby={props.flows_id.clone()}></canvas>
-                <canvas ref={overlay} class="vf-canvas" aria-hidden="true"></canvas>
                 <canvas ref={packet} class="vf-packet" aria-hidden="true"></canvas>
                 <canvas ref={top} class="vf-canvas vf-pointer" aria-hidden="true" onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}></canvas>
                 <Targets resolution={r.clone()} {layout} {traffic} {hovered} {on_hover} send={props.send.clone()} />
@@ -214,7 +213,7 @@ struct Drawing {
     scene: (Rc<Layout>, Rc<Traffic>, Emphasis),
     measured: bool,
     container: NodeRef,
-    canvases: [NodeRef; 4],
+    canvases: [NodeRef; 3],
     layouts: Rc<std::cell::RefCell<Layouts>>,
     renderer: Rc<std::cell::RefCell<Renderer>>,
 }
@@ -244,8 +243,8 @@ fn use_drawing(drawing: Drawing) {
         let Some((layout, traffic, emphasis)) = scene else { return };
         {
             let mut r = renderer.borrow_mut();
-            let [base, overlay, packet, _] = &canvases;
-            r.attach(base.cast(), overlay.cast(), packet.cast());
+            let [base, packet, _] = &canvases;
+            r.attach(base.cast(), packet.cast());
             r.set_motion(props.playing, f64::from_bits(props.speed), props.reduced);
             let now = dom::now();
             r.set_scene(&layout, &traffic, &emphasis, now);

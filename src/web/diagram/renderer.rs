@@ -4,8 +4,9 @@
 //! flow on show, playing, speed and reduced motion arrive from the reducer through the component,
 //! and the one thing it says back is the player moving on (an [`Action::Step`] by the player).
 //!
-//! The static layer is painted once per change; the flow's highlight is an overlay painted per
-//! flow; the packet is a small canvas of its own that each frame moves with a CSS transform.
+//! The static layer, with the flow's highlight, is painted where a change or the next flow
+//! makes it differ; the packet is a small canvas of its own that each frame moves with a CSS
+//! transform.
 //! The loop is one animation-frame callback, made once and asked for again each frame. It asks
 //! for a frame only while something moves: playing, visible on screen and in a visible tab, or
 //! while a configuration change fades flows in and out. Paused, hidden or scrolled away, it
@@ -53,11 +54,6 @@ pub struct Renderer {
     /// The device pixel ratio the canvases were sized for.
     dpr: f64,
     base: Option<Surface>,
-    /// The current flow's highlight, over the base.
-    overlay: Option<Surface>,
-    /// What the overlay shows: the next highlight clears only where this was, and a change
-    /// that leaves the highlight as it was paints nothing there.
-    highlighted: Option<Painted>,
     packet: Option<Packet>,
     send: Callback<Action>,
     ticker: Ticker,
@@ -69,13 +65,13 @@ pub struct Renderer {
     /// What a tall diagram's base has still to paint: the bands away from the screen, painted
     /// when they come near it.
     bands_left: Option<Banded>,
-    /// The shapes the base shows whole, and in what colours and at what size: a change
-    /// repaints only where they differ from the next (`scene::damage`).
+    /// The shapes the base shows whole, and in what colours and at what size: a change, or
+    /// the next flow's highlight, repaints only where they differ from the next
+    /// (`scene::damage`).
     painted: Option<Painted>,
 }
 
-/// What a canvas shows, painted whole.
-#[derive(PartialEq)]
+/// What the base shows, painted whole.
 struct Painted {
     shapes: Vec<Shape>,
     palette: Palette,
@@ -273,32 +269,21 @@ impl Renderer {
             palette: Palette::LIGHT,
             dpr: 1.0,
             base: None,
-            overlay: None,
             packet: None,
             send,
             ticker: Ticker::default(),
             marked: false,
             drawn: None,
-            highlighted: None,
             bands_left: None,
             painted: None,
         }
     }
 
     /// Takes the page's canvases (again, when the component rendered new ones).
-    pub fn attach(
-        &mut self,
-        base: Option<HtmlCanvasElement>,
-        overlay: Option<HtmlCanvasElement>,
-        packet: Option<HtmlCanvasElement>,
-    ) {
+    pub fn attach(&mut self, base: Option<HtmlCanvasElement>, packet: Option<HtmlCanvasElement>) {
         if self.base.as_ref().map(|s| &s.canvas) != base.as_ref() {
             self.base = base.and_then(Surface::new);
             (self.drawn, self.painted) = (None, None);
-        }
-        if self.overlay.as_ref().map(|s| &s.canvas) != overlay.as_ref() {
-            self.overlay = overlay.and_then(Surface::new);
-            self.highlighted = None;
         }
         if self.packet.as_ref().map(|p| &p.canvas) != packet.as_ref() {
             self.packet = packet.map(Packet::new);
@@ -376,13 +361,6 @@ impl Renderer {
             self.repaint_packet();
         }
         let (w, h) = ((self.layout.width * dpr).round() as u32, (self.layout.height * dpr).round() as u32);
-        if let Some(overlay) = &self.overlay
-            && (overlay.canvas.width(), overlay.canvas.height()) != (w, h)
-        {
-            // Resizing clears it.
-            size(&overlay.canvas, w, h);
-            self.highlighted = None;
-        }
         if let Some(base) = &self.base {
             size(&base.canvas, w, h);
         }
@@ -395,10 +373,11 @@ impl Renderer {
         }
     }
 
-    /// The static layer: the base, everything but the flow, painted when the configuration,
-    /// emphasis or theme changes; and over it the overlay with the flow's highlight
-    /// (`scene::highlight`), painted when the flow changes. Moving on costs a few shapes however
-    /// large the diagram is. While a change fades in, the base shows it all, flow included.
+    /// The static layer: the diagram, painted when the configuration, emphasis, flow or theme
+    /// changes, and then only where the picture changed (`paint_base`), so moving on to the
+    /// next flow repaints its highlight and the last one's, however large the diagram is.
+    /// The highlight (`scene::highlight`) is drawn over the rest; while a change fades in, the
+    /// flow is lifted in place instead.
     fn draw_static(&mut self, fade: f64) {
         let Some(base) = &self.base else { return };
         let pixels = (base.canvas.width(), base.canvas.height());
@@ -406,47 +385,22 @@ impl Renderer {
         let key = BaseShows {
             layout: self.layout.clone(),
             traffic: self.after.clone(),
-            emphasis: Emphasis {
-                flow: if flow.is_some() { None } else { self.emphasis.flow },
-                ..self.emphasis.clone()
-            },
+            emphasis: self.emphasis.clone(),
             palette: self.palette.clone(),
         };
         let key = (key, pixels);
         if fade < 1.0 || self.drawn.as_ref() != Some(&key) {
-            let shapes = diagram(&self.layout, &self.before, &self.after, fade, &key.0.emphasis);
+            let lifted =
+                Emphasis { flow: if flow.is_some() { None } else { self.emphasis.flow }, ..self.emphasis.clone() };
+            let mut shapes = diagram(&self.layout, &self.before, &self.after, fade, &lifted);
+            if let Some(flow) = flow {
+                shapes.extend(highlight(&self.layout, &self.after, flow));
+            }
             self.paint_base(shapes);
             // A new palette may change the packet too.
             self.repaint_packet();
             self.drawn = (fade >= 1.0).then_some(key);
         }
-        self.draw_highlight(flow);
-    }
-
-    /// Paints the overlay with `flow`'s highlight (nothing for `None`), unless it shows that
-    /// already, in these colours.
-    fn draw_highlight(&mut self, flow: Option<usize>) {
-        let Some(overlay) = &self.overlay else { return };
-        let shapes = flow.map(|flow| highlight(&self.layout, &self.after, flow)).unwrap_or_default();
-        let pixels = (overlay.canvas.width(), overlay.canvas.height());
-        let next = Painted { shapes, palette: self.palette.clone(), pixels };
-        if self.highlighted.as_ref() == Some(&next) {
-            return;
-        }
-        if let Some(r) =
-            self.highlighted.take().and_then(|p| p.shapes.iter().map(Shape::bounds).reduce(|a, b| a.union(&b)))
-        {
-            let dpr = self.dpr;
-            let (x0, y0) = ((r.x * dpr).floor(), (r.y * dpr).floor());
-            overlay.context.clear_rect(
-                x0,
-                y0,
-                (r.right() * dpr).ceil() - x0 + 1.0,
-                (r.bottom() * dpr).ceil() - y0 + 1.0,
-            );
-        }
-        draw(&overlay.canvas, &next.shapes, &self.palette, self.dpr);
-        self.highlighted = Some(next);
     }
 
     /// Paints `shapes` as the base: where they differ from what it shows, or whole, or, for a
@@ -456,13 +410,15 @@ impl Renderer {
         let painted = self.painted.take();
         let Some(base) = &self.base else { return };
         let pixels = (base.canvas.width(), base.canvas.height());
+        let same = painted.filter(|p| p.pixels == pixels && p.palette == self.palette);
+        if let Some(areas) = same.and_then(|p| damage(&p.shapes, &shapes, self.layout.width, self.layout.height)) {
+            paint_clipped(&base.canvas, &reaching(&shapes, &areas, self.dpr), &areas, &self.palette, self.dpr);
+            self.painted = Some(Painted { shapes, palette: self.palette.clone(), pixels });
+            return;
+        }
         if self.layout.height <= TALL {
             self.bands_left = None;
-            let same = painted.filter(|p| p.pixels == pixels && p.palette == self.palette);
-            match same.and_then(|p| damage(&p.shapes, &shapes, self.layout.width, self.layout.height)) {
-                Some(areas) => paint_clipped(&base.canvas, &shapes, &areas, &self.palette, self.dpr),
-                None => paint_on(&base.canvas, &shapes, &self.palette, self.dpr),
-            }
+            paint_on(&base.canvas, &shapes, &self.palette, self.dpr);
             self.painted = Some(Painted { shapes, palette: self.palette.clone(), pixels });
             return;
         }
@@ -486,7 +442,10 @@ impl Renderer {
             !near
         });
         if job.left.is_empty() {
-            self.bands_left = None;
+            // Painted whole: from now on, changes repaint where they differ.
+            let shapes = self.bands_left.take().map(|job| job.shapes).unwrap_or_default();
+            let pixels = (base.canvas.width(), base.canvas.height());
+            self.painted = Some(Painted { shapes, palette: self.palette.clone(), pixels });
         }
     }
 
@@ -516,13 +475,22 @@ fn near_rows(canvas: &HtmlCanvasElement) -> (f64, f64) {
 /// Paints the shapes that reach into `band` (top and bottom, CSS pixels) on `canvas`, clipped
 /// to it: a shape across two bands is painted half by each, never twice over.
 fn paint_band(canvas: &HtmlCanvasElement, shapes: &[Shape], band: Band, palette: &Palette, dpr: f64) {
-    let width = f64::from(canvas.width()) / dpr;
-    paint_clipped(canvas, shapes, &[Rect::new(0.0, band.0, width, band.1 - band.0)], palette, dpr);
+    let areas = [Rect::new(0.0, band.0, f64::from(canvas.width()) / dpr, band.1 - band.0)];
+    paint_clipped(canvas, &reaching(shapes, &areas, dpr), &areas, palette, dpr);
 }
 
-/// Clears `areas` (CSS pixels) of `canvas` and paints there, clipped to them, the shapes that
-/// reach into them. Each area is widened to whole device pixels, so the clip's edges are sharp
-/// and the pixels outside stay as they were.
+/// The shapes that reach into `areas` (whole device pixels may reach one past an area). Painted
+/// alone and clipped, their anti-aliased edges may differ from a whole repaint's by a shade:
+/// strokes of one style that another shape kept apart may join, and the canvas rounds
+/// coverage under a clip of several rectangles a little differently.
+fn reaching(shapes: &[Shape], areas: &[Rect], dpr: f64) -> Vec<Shape> {
+    let reach = 1.0_f64.max(1.0 / dpr);
+    shapes.iter().filter(|s| areas.iter().any(|a| s.bounds().overlaps(&a.inflate(reach)))).cloned().collect()
+}
+
+/// Clears `areas` (CSS pixels) of `canvas` and paints `shapes` there, clipped to them. Each area
+/// is widened to whole device pixels, so the clip's edges are sharp and the pixels outside stay
+/// as they were.
 fn paint_clipped(canvas: &HtmlCanvasElement, shapes: &[Shape], areas: &[Rect], palette: &Palette, dpr: f64) {
     if areas.is_empty() {
         return;
@@ -537,11 +505,7 @@ fn paint_clipped(canvas: &HtmlCanvasElement, shapes: &[Shape], areas: &[Rect], p
         context.clear_rect(x0, y0, x1 - x0, y1 - y0);
     }
     context.clip();
-    // Whole device pixels may reach up to one past an area.
-    let reach = 1.0_f64.max(1.0 / dpr);
-    let inside: Vec<Shape> =
-        shapes.iter().filter(|s| areas.iter().any(|a| s.bounds().overlaps(&a.inflate(reach)))).cloned().collect();
-    draw(canvas, &inside, palette, dpr);
+    draw(canvas, shapes, palette, dpr);
     context.restore();
 }
 
