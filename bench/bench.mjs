@@ -28,6 +28,7 @@ const sorted = (xs) => [...xs].sort((a, b) => a - b);
 const quantile = (xs, q) => { const s = sorted(xs); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
 const median = (xs) => { const s = sorted(xs); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+const signed = (x) => `${x < 0 ? '−' : '+'}${ms(Math.abs(x))}`;
 const spread = (xs) => `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 // BENCH_ONLY=change,animation runs only those sections (payload, first, change, check, animation,
@@ -232,7 +233,7 @@ if (wanted('check')) {
   const withRules = (await changeTimes(1, rules)).times;
   const extra = [0.5, 0.95].map((q) => quantile(withRules, q) - quantile(without, q));
   row('check', `configuration change with those rules loaded, over one without (${withRules.length} changes each)`,
-    `p50 +${ms(extra[0])}, p95 +${ms(extra[1])} (with: p50 ${ms(quantile(withRules, 0.5))}, p95 ${ms(quantile(withRules, 0.95))})`,
+    `p50 ${signed(extra[0])}, p95 ${signed(extra[1])} (with: p50 ${ms(quantile(withRules, 0.5))}, p95 ${ms(quantile(withRules, 0.95))})`,
     '≤ 2 ms more', extra[0] <= 2);
 }
 
