@@ -15,7 +15,8 @@ const MOST: f64 = 2.0;
 /// The areas (CSS pixels) where the picture `after` differs from `before`: the bounds of each
 /// shape that one of them has and the other has not (counting repeats), in no particular
 /// order. Clearing these areas and painting every shape of `after` that reaches into them,
-/// clipped to them, turns the old picture into the new one. Shapes both have may change order
+/// clipped to them, turns the old picture into the new one (up to a shade on a few
+/// anti-aliased edge pixels, which a canvas rounds differently under a clip). Shapes both have may change order
 /// between them only where they do not overlap (as `diagram` keeps them).
 ///
 /// `None` when the areas add up to more than twice a `width` × `height` canvas: then a full

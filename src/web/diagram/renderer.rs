@@ -380,7 +380,7 @@ impl Renderer {
     /// flow is lifted in place instead.
     fn draw_static(&mut self, fade: f64) {
         let Some(base) = &self.base else { return };
-        let pixels = (base.canvas.width(), base.canvas.height());
+        let pixels = pixels(&base.canvas);
         let flow = self.emphasis.flow.filter(|_| fade >= 1.0);
         let key = BaseShows {
             layout: self.layout.clone(),
@@ -409,25 +409,37 @@ impl Renderer {
     fn paint_base(&mut self, shapes: Vec<Shape>) {
         let painted = self.painted.take();
         let Some(base) = &self.base else { return };
-        let pixels = (base.canvas.width(), base.canvas.height());
-        let same = painted.filter(|p| p.pixels == pixels && p.palette == self.palette);
-        if let Some(areas) = same.and_then(|p| damage(&p.shapes, &shapes, self.layout.width, self.layout.height)) {
-            paint_clipped(&base.canvas, &reaching(&shapes, &areas, self.dpr), &areas, &self.palette, self.dpr);
-            self.painted = Some(Painted { shapes, palette: self.palette.clone(), pixels });
-            return;
+        let same = painted.filter(|p| p.pixels == pixels(&base.canvas) && p.palette == self.palette);
+        match same.and_then(|p| damage(&p.shapes, &shapes, self.layout.width, self.layout.height)) {
+            Some(areas) => {
+                paint_clipped(&base.canvas, &reaching(&shapes, &areas, self.dpr), &areas, &self.palette, self.dpr)
+            }
+            None if self.layout.height <= TALL => {
+                self.bands_left = None;
+                paint_on(&base.canvas, &shapes, &self.palette, self.dpr);
+            }
+            None => {
+                let (now, later) = bands(self.layout.height, near_rows(&base.canvas));
+                // The bands painted now touch: one clip, so an edge through them is traced once.
+                if let (Some(first), Some(last)) = (now.first(), now.last()) {
+                    paint_band(&base.canvas, &shapes, (first.0, last.1), &self.palette, self.dpr);
+                }
+                self.bands_left = None;
+                if !later.is_empty() {
+                    self.bands_left = Some(Banded { shapes, left: later });
+                    return;
+                }
+            }
         }
-        if self.layout.height <= TALL {
-            self.bands_left = None;
-            paint_on(&base.canvas, &shapes, &self.palette, self.dpr);
-            self.painted = Some(Painted { shapes, palette: self.palette.clone(), pixels });
-            return;
+        self.keep(shapes);
+    }
+
+    /// Remembers `shapes` as what the base shows whole: from now on, changes repaint where
+    /// they differ.
+    fn keep(&mut self, shapes: Vec<Shape>) {
+        if let Some(base) = &self.base {
+            self.painted = Some(Painted { shapes, palette: self.palette.clone(), pixels: pixels(&base.canvas) });
         }
-        let (now, later) = bands(self.layout.height, near_rows(&base.canvas));
-        // The bands painted now touch: one clip, so an edge through them is traced once.
-        if let (Some(first), Some(last)) = (now.first(), now.last()) {
-            paint_band(&base.canvas, &shapes, (first.0, last.1), &self.palette, self.dpr);
-        }
-        self.bands_left = (!later.is_empty()).then_some(Banded { shapes, left: later });
     }
 
     /// Paints the bands of a tall diagram that have come near the screen, or all of them.
@@ -441,11 +453,10 @@ impl Renderer {
             }
             !near
         });
-        if job.left.is_empty() {
-            // Painted whole: from now on, changes repaint where they differ.
-            let shapes = self.bands_left.take().map(|job| job.shapes).unwrap_or_default();
-            let pixels = (base.canvas.width(), base.canvas.height());
-            self.painted = Some(Painted { shapes, palette: self.palette.clone(), pixels });
+        if job.left.is_empty()
+            && let Some(job) = self.bands_left.take()
+        {
+            self.keep(job.shapes);
         }
     }
 
@@ -507,6 +518,11 @@ fn paint_clipped(canvas: &HtmlCanvasElement, shapes: &[Shape], areas: &[Rect], p
     context.clip();
     draw(canvas, shapes, palette, dpr);
     context.restore();
+}
+
+/// A canvas's size in device pixels.
+fn pixels(canvas: &HtmlCanvasElement) -> (u32, u32) {
+    (canvas.width(), canvas.height())
 }
 
 /// A canvas that is not in the document.
