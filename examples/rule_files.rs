@@ -1,6 +1,7 @@
 //! Writes the benchmark's generated rule files (a 1,000-rule NSG and a 500-rule firewall policy,
 //! the same as `cargo bench --bench rules` checks) into a directory, for the browser benchmark's
-//! "Check my rules" rows. Usage: `cargo run --release --example rule_files -- DIR`.
+//! "Check my rules" rows, with the exported rules alone beside them (`exported-*.json`).
+//! Usage: `cargo run --release --example rule_files -- DIR`.
 
 #[path = "../benches/support/rules_gen.rs"]
 #[allow(dead_code)]
@@ -15,12 +16,9 @@ fn main() {
         eprintln!("the shipped data did not load");
         std::process::exit(1);
     };
-    let files = rules_gen::large(
-        &rules_gen::needed(&catalog),
-        rules_gen::NSG_RULES,
-        rules_gen::FIREWALL_RULES,
-        rules_gen::SEED,
-    );
+    let plan = rules_gen::needed(&catalog);
+    let files = rules_gen::large(&plan, rules_gen::NSG_RULES, rules_gen::FIREWALL_RULES, rules_gen::SEED);
+    let exported = rules_gen::exported(&plan);
     let write = |name: &str, text: &str| {
         let path = std::path::Path::new(&dir).join(name);
         if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {
@@ -30,5 +28,11 @@ fn main() {
     };
     write("nsg.json", &files.nsg);
     write("policy.json", &files.firewall);
-    println!("wrote nsg.json ({} bytes) and policy.json ({} bytes) in {dir}", files.nsg.len(), files.firewall.len());
+    write("exported-nsg.json", &exported.nsg);
+    write("exported-policy.json", &exported.firewall);
+    println!(
+        "wrote nsg.json ({} bytes), policy.json ({} bytes) and the exported rules alone in {dir}",
+        files.nsg.len(),
+        files.firewall.len()
+    );
 }
