@@ -396,12 +396,17 @@ for (const s of servers) s.close();
 
 // ---- report ----
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+// A package's version, or "not installed" (BENCH_ONLY runs need not have Mermaid).
+const packageVersion = (name) => {
+  const file = path.join(here, 'node_modules', name, 'package.json');
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file)).version : 'not installed';
+};
 const header = [
   `# vnet-flows benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   '',
   `- machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`,
-  `- browser: Chromium ${browserVersion} (headless), driven by playwright-core ${JSON.parse(fs.readFileSync(path.join(here, 'node_modules', 'playwright-core', 'package.json'))).version}`,
-  `- Mermaid ${JSON.parse(fs.readFileSync(path.join(here, 'node_modules', 'mermaid', 'package.json'))).version}; Node ${process.version}; ${version('rustc', ['--version'])}; ${version('trunk', ['--version'])}`,
+  `- browser: Chromium ${browserVersion} (headless), driven by playwright-core ${packageVersion('playwright-core')}`,
+  `- Mermaid ${packageVersion('mermaid')}; Node ${process.version}; ${version('rustc', ['--version'])}; ${version('trunk', ['--version'])}`,
   `- browser figures: median (min–max) of ${LOADS} fresh page loads each`,
   '',
   '| area | what | figure | budget | |',
