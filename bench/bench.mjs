@@ -86,6 +86,10 @@ async function fresh(options = {}) {
   await context.addInitScript(() => {
     const scope = () => document.querySelector('vnet-flows')?.shadowRoot ?? document;
     window.vf = (selector) => scope().querySelector(selector);
+    // Resolves once the work a change started has run (a message posted after it runs once
+    // every microtask has), and at the next animation frame.
+    window.done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
+    window.frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
     // Counts animation-frame callbacks (the idle checks).
     window.frames_ = { count: 0 };
     const raf = window.requestAnimationFrame.bind(window);
@@ -155,8 +159,6 @@ async function changeTimes(throttle, rules = null) {
     if (rules) await page.evaluate((texts) => document.querySelector('vnet-flows').checkRules(texts, { region: 'westeurope' }), rules);
     if (throttle > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
     const result = await page.evaluate(async () => {
-      const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
-      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
       const changes = [['compute_public_ip', 'on'], ['egress', 'firewall'], ['compute_public_ip', 'off'], ['storage_behind_firewall', 'on'],
         ['egress', 'nat-gateway'], ['hbi_workspace', 'on'], ['egress', 'default'], ['storage_behind_firewall', 'off'], ['hbi_workspace', 'off']];
       const out = [];
@@ -192,8 +194,6 @@ async function floorTimes() {
     await mark(page, `${ours}#vf.scenario=compute`, 'vnet-flows-first-frame');
     await page.waitForFunction(() => vf('.vf-rules-head .vf-heading'));
     times.push(...await page.evaluate(async () => {
-      const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
-      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
       const heading = vf('.vf-rules-head .vf-heading');
       const text = heading.textContent;
       const out = [];
@@ -237,7 +237,6 @@ async function checkTimes(rules) {
     await mark(page, `${ours}#vf.scenario=compute&vf.egress=firewall`, 'vnet-flows-first-frame');
     await page.waitForFunction(() => vf('select[data-key=compute_public_ip]'));
     loads.push(await page.evaluate(async (texts) => {
-      const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
       const el = document.querySelector('vnet-flows');
       const out = [];
       for (let i = 0; i < 10; i++) {
@@ -368,7 +367,6 @@ if (wanted('memory')) {
   };
   // Warm up: every value once, so lazily built caches are counted before the first figure.
   const change = (count) => page.evaluate(async (n) => {
-    const done = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(); c.port2.postMessage(0); });
     const keys = [...document.querySelector('vnet-flows').shadowRoot.querySelectorAll('.vf-config select')];
     for (let i = 0; i < n; i++) {
       const select = keys[i % keys.length];
